@@ -1,0 +1,51 @@
+// Local evidence, the CI contract's files: `health-gate.json` and `health-gate.env` in one directory, each written
+// atomically (temporary file, then rename) so a reader never sees half a file, and rewritten when the rollback record
+// completes the run.
+
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { renderEnvFile } from '../core/env-file.ts';
+import { EvidenceWriteError, errorMessageOf } from '../core/errors.ts';
+import type { EvidenceDocument } from '../core/evidence.ts';
+import type { EvidenceLocation, EvidenceStage, EvidenceStore } from '../core/ports.ts';
+
+export const EVIDENCE_JSON = 'health-gate.json';
+export const EVIDENCE_ENV = 'health-gate.env';
+
+export class FsEvidenceStore implements EvidenceStore {
+  public readonly directory: string;
+
+  public constructor(directory: string) {
+    this.directory = resolve(directory);
+  }
+
+  public get jsonPath(): string {
+    return join(this.directory, EVIDENCE_JSON);
+  }
+
+  public get envPath(): string {
+    return join(this.directory, EVIDENCE_ENV);
+  }
+
+  public async write(document: EvidenceDocument, _stage: EvidenceStage): Promise<EvidenceLocation> {
+    try {
+      await mkdir(this.directory, { recursive: true });
+      await writeAtomically(this.jsonPath, `${JSON.stringify(document, null, 2)}\n`);
+      await writeAtomically(this.envPath, renderEnvFile(document, this.jsonPath));
+    } catch (error) {
+      throw new EvidenceWriteError(`cannot write evidence to ${this.directory}: ${errorMessageOf(error)}`, { cause: error });
+    }
+    return { uri: this.jsonPath, extras: [this.envPath] };
+  }
+}
+
+async function writeAtomically(path: string, content: string): Promise<void> {
+  const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
+  try {
+    await writeFile(temporary, content, { encoding: 'utf8', mode: 0o644 });
+    await rename(temporary, path);
+  } catch (error) {
+    await rm(temporary, { force: true }).catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,169 @@
+// Local rollback: the operator's command under `/bin/sh -c`, with a timeout that ends its whole process group.
+// Facts about the failed gate reach it as environment variables (ROLLGATE_STATUS, ROLLGATE_FAILED_URLS,
+// ROLLGATE_EXPECTED_VERSION), never spliced into the command string.
+
+import { spawn } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import { delimiter, isAbsolute, join } from 'node:path';
+import type { RollbackExecutor, RollbackRequest } from '../core/ports.ts';
+import { ROLLBACK_OUTPUT_TAIL_BYTES, type RollbackResult } from '../core/rollback-result.ts';
+import { tailOf } from '../core/redact.ts';
+
+const KILL_GRACE_MS = 2_000;
+/** Shell words that are not programs on PATH but are always there. */
+const SHELL_BUILTINS = new Set([':', '.', 'true', 'false', 'echo', 'printf', 'exit', 'test', '[', 'cd', 'exec', 'set', 'export', 'command', 'eval']);
+
+export interface ShellRollbackOptions {
+  readonly command: string;
+  readonly timeoutMs: number;
+  readonly cwd?: string;
+  /** The environment the command inherits. @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+export interface ProgramCheck {
+  readonly program: string;
+  readonly found: boolean;
+  readonly resolved?: string;
+}
+
+export class ShellRollbackExecutor implements RollbackExecutor {
+  private readonly options: ShellRollbackOptions;
+
+  public constructor(options: ShellRollbackOptions) {
+    this.options = options;
+  }
+
+  public describe(): string {
+    return `/bin/sh -c ${JSON.stringify(this.options.command)}`;
+  }
+
+  /** Whether the command's first word is a program that exists (for --dry-run). */
+  public checkProgram(): ProgramCheck {
+    const program = firstWord(this.options.command);
+    if (program === '') return { program, found: false };
+    if (SHELL_BUILTINS.has(program)) return { program, found: true, resolved: 'shell builtin' };
+    const env = this.options.env ?? process.env;
+    const candidates = program.includes('/')
+      ? [isAbsolute(program) ? program : join(this.options.cwd ?? process.cwd(), program)]
+      : (env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, program));
+    const resolved = candidates.find(isExecutable);
+    return resolved ? { program, found: true, resolved } : { program, found: false };
+  }
+
+  public run(request: RollbackRequest): Promise<RollbackResult> {
+    const started = performance.now();
+    const output = new OutputTail(ROLLBACK_OUTPUT_TAIL_BYTES * 2);
+    const base = {
+      attempted: true as const,
+      executor: this.describe(),
+    };
+    return new Promise<RollbackResult>((resolvePromise) => {
+      let timedOut = false;
+      let settled = false;
+      const finish = (result: Omit<RollbackResult, 'attempted' | 'duration_ms' | 'output_tail'>): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        clearTimeout(killTimer);
+        resolvePromise({
+          ...base,
+          ...result,
+          duration_ms: Math.round(performance.now() - started),
+          output_tail: tailOf(output.text(), ROLLBACK_OUTPUT_TAIL_BYTES),
+        });
+      };
+      const child = spawn('/bin/sh', ['-c', this.options.command], {
+        cwd: this.options.cwd,
+        env: {
+          ...(this.options.env ?? process.env),
+          ROLLGATE_STATUS: request.status,
+          ROLLGATE_STATUS_REASON: request.status_reason,
+          ROLLGATE_FAILED_URLS: request.failed_urls.join(','),
+          ROLLGATE_EXPECTED_VERSION: request.expected_version ?? '',
+          ...(request.deploy
+            ? {
+                ROLLGATE_SERVICE: request.deploy.service,
+                ROLLGATE_ENVIRONMENT: request.deploy.environment,
+                ROLLGATE_FAILED_VERSION: request.deploy.version,
+                ROLLGATE_TARGET_VERSION: request.deploy.previous_version ?? '',
+              }
+            : {}),
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true,
+      });
+      let killTimer: NodeJS.Timeout | undefined;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        killGroup(child.pid, 'SIGTERM');
+        killTimer = setTimeout(() => killGroup(child.pid, 'SIGKILL'), KILL_GRACE_MS);
+      }, this.options.timeoutMs);
+      child.stdout.on('data', (chunk: Buffer) => output.push(chunk));
+      child.stderr.on('data', (chunk: Buffer) => output.push(chunk));
+      child.on('error', (error) => {
+        finish({ ok: false, outcome: 'send_failed', exit_code: null, detail: `could not start /bin/sh: ${error.message}` });
+      });
+      child.on('close', (code, signal) => {
+        if (timedOut) {
+          finish({ ok: false, outcome: 'timed_out', exit_code: code, detail: `still running after ${this.options.timeoutMs}ms; stopped` });
+        } else if (code === 0) {
+          finish({ ok: true, outcome: 'succeeded', exit_code: 0 });
+        } else {
+          finish({
+            ok: false,
+            outcome: 'failed',
+            exit_code: code,
+            detail: signal ? `ended by ${signal}` : `exited with ${code}`,
+          });
+        }
+      });
+    });
+  }
+}
+
+function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The first word of a shell command, with simple quotes removed; skips leading VAR=value assignments. */
+export function firstWord(command: string): string {
+  const words = command.trim().match(/"[^"]*"|'[^']*'|[^\s;&|]+/g) ?? [];
+  const word = words.find((candidate) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(candidate)) ?? '';
+  return word.replace(/^["']|["']$/g, '');
+}
+
+/** Keeps only the last `limit` bytes of a stream's output, however much it writes. */
+class OutputTail {
+  private chunks: Buffer[] = [];
+  private size = 0;
+
+  public constructor(private readonly limit: number) {}
+
+  public push(chunk: Buffer): void {
+    this.chunks.push(chunk);
+    this.size += chunk.length;
+    while (this.size - (this.chunks[0]?.length ?? 0) >= this.limit && this.chunks.length > 1) {
+      this.size -= this.chunks.shift()!.length;
+    }
+  }
+
+  public text(): string {
+    const all = Buffer.concat(this.chunks);
+    return all.subarray(Math.max(0, all.length - this.limit)).toString('utf8');
+  }
+}

@@ -1,0 +1,72 @@
+// Maps what fetch throws to a small vocabulary of transport failures, so evidence says `connection_refused` or `tls`
+// rather than `TypeError: fetch failed`.
+
+export type ProbeErrorKind =
+  | 'timeout'
+  | 'connection_refused'
+  | 'dns'
+  | 'tls'
+  | 'reset'
+  | 'unreachable'
+  | 'body_too_large'
+  | 'too_many_redirects'
+  | 'redirect_loop'
+  | 'bad_redirect'
+  | 'invalid_response'
+  | 'network';
+
+export interface ClassifiedProbeError {
+  readonly kind: ProbeErrorKind;
+  readonly detail: string;
+}
+
+const CODE_KINDS: ReadonlyArray<[RegExp, ProbeErrorKind]> = [
+  [/^ECONNREFUSED$/, 'connection_refused'],
+  [/^(ENOTFOUND|EAI_AGAIN|EAI_NONAME|EAI_FAIL|EAI_NODATA)$/, 'dns'],
+  [/^(ECONNRESET|EPIPE|UND_ERR_SOCKET|UND_ERR_CLOSED|ECONNABORTED)$/, 'reset'],
+  [/^(ETIMEDOUT|UND_ERR_CONNECT_TIMEOUT|UND_ERR_HEADERS_TIMEOUT|UND_ERR_BODY_TIMEOUT)$/, 'timeout'],
+  [/^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|ERR_OSSL_|HOSTNAME_MISMATCH)/, 'tls'],
+  [/^(EHOSTUNREACH|ENETUNREACH|EHOSTDOWN|ENETDOWN)$/, 'unreachable'],
+  [/^(HPE_|UND_ERR_INVALID_ARG|UND_ERR_RES_CONTENT_LENGTH_MISMATCH|UND_ERR_NOT_SUPPORTED)/, 'invalid_response'],
+];
+
+/** Classifies an error thrown by fetch or by reading its body. Follows `cause` chains (undici nests them). */
+export function classifyProbeError(error: unknown): ClassifiedProbeError {
+  const chain: unknown[] = [];
+  for (let current: unknown = error, depth = 0; current !== undefined && current !== null && depth < 5; depth += 1) {
+    chain.push(current);
+    current = typeof current === 'object' && 'cause' in current ? (current as { cause?: unknown }).cause : undefined;
+  }
+  for (const link of chain) {
+    const name = nameOf(link);
+    if (name === 'TimeoutError' || name === 'AbortError') return { kind: 'timeout', detail: 'no complete answer in time' };
+  }
+  for (const link of chain) {
+    const code = codeOf(link);
+    if (code === undefined) continue;
+    for (const [pattern, kind] of CODE_KINDS) {
+      if (pattern.test(code)) return { kind, detail: `${code}: ${messageOf(link)}`.slice(0, 200) };
+    }
+  }
+  const deepest = chain[chain.length - 1];
+  const message = messageOf(deepest);
+  if (/other side closed|socket hang up|terminated/i.test(message)) return { kind: 'reset', detail: message.slice(0, 200) };
+  return { kind: 'network', detail: `${nameOf(deepest) ?? 'Error'}: ${message}`.slice(0, 200) };
+}
+
+function nameOf(value: unknown): string | undefined {
+  return typeof value === 'object' && value !== null && 'name' in value && typeof value.name === 'string'
+    ? value.name
+    : undefined;
+}
+
+function codeOf(value: unknown): string | undefined {
+  return typeof value === 'object' && value !== null && 'code' in value && typeof value.code === 'string'
+    ? value.code
+    : undefined;
+}
+
+function messageOf(value: unknown): string {
+  if (value instanceof Error) return value.message;
+  return String(value);
+}

@@ -1,0 +1,83 @@
+// Redaction: nothing that looks like a credential reaches evidence, logs or alerts. URLs lose their userinfo and
+// secret-looking query values; free text (command output, body excerpts, error messages) loses bearer tokens,
+// key=value secrets and any literal secret value the run resolved.
+
+export const REDACTED = '***';
+
+const SECRET_NAME = /(token|key|secret|passw(or)?d|pwd|signature|sig|auth|credential|session|api[-_]?key|code)/i;
+const URL_IN_TEXT = /\bhttps?:\/\/[^\s"'<>]+/gi;
+const BEARER = /\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+/gi;
+const KEY_VALUE =
+  /\b([A-Za-z0-9_.-]*(?:token|secret|passw(?:or)?d|pwd|signature|api[-_]?key|access[-_]?key|authorization)[A-Za-z0-9_.-]*)(["']?\s*[:=]\s*["']?)([^\s"'&,;}]+)/gi;
+const AWS_ACCESS_KEY_ID = /\b(AKIA|ASIA)[A-Z0-9]{16}\b/g;
+
+/** Redacts userinfo and secret-looking query values of a URL. Unparseable input is redacted as text. */
+export function redactUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return redactSecretsInText(raw);
+  }
+  if (url.username) url.username = REDACTED;
+  if (url.password) url.password = REDACTED;
+  const names = [...new Set([...url.searchParams.keys()])];
+  for (const name of names) {
+    if (SECRET_NAME.test(name)) url.searchParams.set(name, REDACTED);
+  }
+  // URLSearchParams re-encodes '*' as '%2A'; keep the marker readable.
+  return url.toString().replaceAll('%2A%2A%2A', REDACTED);
+}
+
+/** Redacts bearer tokens, secret key=value pairs, AWS key ids and URLs with credentials in free text. */
+export function redactSecretsInText(text: string): string {
+  return text
+    .replace(URL_IN_TEXT, (match) => (match.includes('@') || match.includes('?') ? redactUrlQuietly(match) : match))
+    .replace(BEARER, (_m, scheme: string) => `${scheme} ${REDACTED}`)
+    .replace(KEY_VALUE, (_m, name: string, separator: string) => `${name}${separator}${REDACTED}`)
+    .replace(AWS_ACCESS_KEY_ID, REDACTED);
+}
+
+function redactUrlQuietly(candidate: string): string {
+  try {
+    return redactUrl(new URL(candidate).toString());
+  } catch {
+    return candidate;
+  }
+}
+
+/**
+ * A redactor that also removes every literal secret value the run resolved (header values from the environment or
+ * SSM), so that a service echoing a token back in its body cannot leak it into evidence.
+ */
+export interface Redactor {
+  url(raw: string): string;
+  text(raw: string): string;
+}
+
+export function createRedactor(secretValues: Iterable<string> = []): Redactor {
+  // Short values would redact ordinary words; a real secret is longer than this.
+  const literals = [...new Set([...secretValues].filter((value) => value.length >= 6))].sort(
+    (a, b) => b.length - a.length,
+  );
+  const scrub = (text: string): string => {
+    let result = text;
+    for (const literal of literals) result = result.split(literal).join(REDACTED);
+    return result;
+  };
+  return {
+    url: (raw) => scrub(redactUrl(raw)),
+    text: (raw) => scrub(redactSecretsInText(raw)),
+  };
+}
+
+/** Keeps the last `maxBytes` bytes of UTF-8 text (the end of a command's output is where the error is). */
+export function tailOf(text: string, maxBytes: number): string {
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes <= maxBytes) return text;
+  const buffer = Buffer.from(text, 'utf8');
+  // Drop a partial multi-byte character at the cut.
+  let start = buffer.length - maxBytes;
+  while (start < buffer.length && (buffer[start]! & 0xc0) === 0x80) start += 1;
+  return buffer.subarray(start).toString('utf8');
+}

@@ -1,0 +1,48 @@
+// What a rollback did, as reported by whichever executor ran it (a local shell, SSM Run Command). A failed or
+// timed-out rollback is an outcome, not an exception.
+
+export type RollbackOutcomeKind =
+  /** The gate did not fail: nothing to roll back. */
+  | 'not_needed'
+  /** The gate failed but no rollback is configured: an operator must act. */
+  | 'not_configured'
+  /** Recorded in the verdict evidence while the rollback runs; the rollback record replaces it. */
+  | 'pending'
+  | 'succeeded'
+  /** The command ran and reported failure (non-zero exit, a failed instance). */
+  | 'failed'
+  /** The command itself ran out of time. */
+  | 'timed_out'
+  /** The rollback could not be started or sent at all. */
+  | 'send_failed'
+  /** It was sent, but waiting for its outcome ran out before it finished. */
+  | 'wait_timed_out';
+
+export interface RollbackHostResult {
+  readonly instance_id: string;
+  readonly status: string;
+  readonly exit_code: number | null;
+  readonly output_tail: string;
+}
+
+export interface RollbackResult {
+  readonly attempted: boolean;
+  readonly ok: boolean | null;
+  readonly outcome: RollbackOutcomeKind;
+  readonly exit_code: number | null;
+  readonly duration_ms: number | null;
+  /** The last 4 KiB of output, redacted. */
+  readonly output_tail: string | null;
+  /** What ran, in words an operator recognises (`/bin/sh -c …`, `SSM document RollgateRollback`). Redacted. */
+  readonly executor?: string;
+  /** Why it did not succeed, in one line. */
+  readonly detail?: string;
+  readonly command_id?: string;
+  readonly hosts?: readonly RollbackHostResult[];
+}
+
+export const ROLLBACK_OUTPUT_TAIL_BYTES = 4096;
+
+export function rollbackNotAttempted(outcome: 'not_needed' | 'not_configured' | 'pending'): RollbackResult {
+  return { attempted: false, ok: null, outcome, exit_code: null, duration_ms: null, output_tail: null };
+}
