@@ -1,0 +1,105 @@
+// `rollgate gate`: wires the engine to local adapters (files, /bin/sh, stderr, the environment) and maps the outcome
+// to the CI contract's exit codes. No health logic lives here.
+
+import { ConsoleNotifier } from '../../lambda/adapters/console-notifier.ts';
+import { EnvSecretSource } from '../../lambda/adapters/env-secret-source.ts';
+import { FsEvidenceStore } from '../../lambda/adapters/fs-evidence-store.ts';
+import { ShellRollbackExecutor } from '../../lambda/adapters/shell-rollback.ts';
+import { ciContextFromEnv } from '../../lambda/core/ci-context.ts';
+import { ConfigError, ConfigErrors } from '../../lambda/core/errors.ts';
+import type { EvidenceContext } from '../../lambda/core/evidence.ts';
+import { recordInvalidConfig, runGate, type GateOutcome } from '../../lambda/core/gate.ts';
+import { redactUrl } from '../../lambda/core/redact.ts';
+import { EXIT_PASSED, EXIT_USAGE, exitCodeFor } from '../../lambda/core/verdict.ts';
+import type { CliIo } from './cli-io.ts';
+import { evidenceDirFromArgv, readGateOptions, type GateOptions } from './gate-options.ts';
+import { GATE_HELP } from './help-text.ts';
+import { renderSummary } from './render-summary.ts';
+import { resolve } from 'node:path';
+
+export async function runGateCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  const context: EvidenceContext = { kind: 'gate', ci: ciContextFromEnv(io.env) };
+  const notifier = new ConsoleNotifier(io.stderr);
+  let options: GateOptions;
+  try {
+    options = readGateOptions(argv, io.env, io.cwd);
+  } catch (error) {
+    if (!(error instanceof ConfigError || error instanceof ConfigErrors)) throw error;
+    io.stderr.write(`rollgate: ${error.message}\n`);
+    if (argv.includes('--dry-run')) return EXIT_USAGE;
+    const store = new FsEvidenceStore(resolve(io.cwd, evidenceDirFromArgv(argv)));
+    const outcome = await recordInvalidConfig(error, context, { evidenceStore: store, notifier });
+    report(outcome, argv.includes('--json'), io);
+    return EXIT_USAGE;
+  }
+  if (options.help) {
+    io.stdout.write(GATE_HELP);
+    return EXIT_PASSED;
+  }
+
+  const command = options.config.rollback?.command;
+  const rollbackExecutor =
+    command === undefined
+      ? undefined
+      : new ShellRollbackExecutor({
+          command,
+          timeoutMs: options.config.rollback?.timeoutMs ?? 300_000,
+          cwd: io.cwd,
+          env: io.env as NodeJS.ProcessEnv,
+        });
+
+  if (options.dryRun) return dryRun(options, rollbackExecutor, io);
+
+  const store = new FsEvidenceStore(resolve(io.cwd, options.evidenceDir));
+  const outcome = await runGate(options.config, context, {
+    evidenceStore: store,
+    notifier,
+    secrets: new EnvSecretSource(io.env),
+    ...(rollbackExecutor ? { rollbackExecutor } : {}),
+  });
+  report(outcome, options.json, io);
+  return exitCodeFor(outcome.verdict, { failOnSkipped: options.config.failOnSkipped, evidenceWritten: outcome.evidenceWritten });
+}
+
+function report(outcome: GateOutcome, json: boolean, io: CliIo): void {
+  if (json) io.stdout.write(`${JSON.stringify(outcome.evidence, null, 2)}\n`);
+  else io.stdout.write(renderSummary(outcome));
+  if (!outcome.evidenceWritten) {
+    io.stderr.write('rollgate: evidence could not be written; this gate left no record (see the problem above)\n');
+  }
+}
+
+/** Says what a run would do and checks the rollback program exists; probes nothing and runs nothing. */
+function dryRun(options: GateOptions, rollback: ShellRollbackExecutor | undefined, io: CliIo): number {
+  const { config } = options;
+  const lines = ['Dry run: nothing probed, nothing run.'];
+  if (config.targets.length === 0) {
+    lines.push(`Targets: none -> the gate would be skipped/no_urls_configured${config.failOnSkipped ? ' (exit 3, --fail-on-skipped)' : ''}`);
+  } else {
+    lines.push(`Targets (${config.targets.length}), ${config.retries + 1} attempt(s) each, ${config.timeoutMs} ms per attempt, ${config.concurrency} at once:`);
+    for (const target of config.targets) {
+      const headerNames = Object.keys(target.headers ?? {});
+      lines.push(`  ${redactUrl(target.url)}${headerNames.length ? ` (headers: ${headerNames.join(', ')})` : ''}`);
+    }
+  }
+  lines.push(`Expected version: ${config.expectedVersion ?? 'any'}`);
+  lines.push(`Evidence: ${resolve(io.cwd, options.evidenceDir)}/health-gate.{json,env}`);
+  let code = EXIT_PASSED;
+  if (rollback === undefined) {
+    lines.push('Rollback: not configured');
+  } else {
+    const check = rollback.checkProgram();
+    lines.push(`Rollback on failure: ${rollback.describe()}`);
+    lines.push(
+      check.found
+        ? `  program ${JSON.stringify(check.program)} found (${check.resolved})`
+        : `  program ${JSON.stringify(check.program)} NOT FOUND`,
+    );
+    if (!check.found) {
+      io.stderr.write(`rollgate: rollback command: program ${JSON.stringify(check.program)} was not found\n`);
+      code = EXIT_USAGE;
+    }
+  }
+  io.stdout.write(`${lines.join('\n')}\n`);
+  return code;
+}

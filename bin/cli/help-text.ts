@@ -1,0 +1,50 @@
+// `rollgate --help` and `rollgate gate --help`.
+
+export const TOP_HELP = `rollgate: post-deploy health gate and synthetic monitor
+
+Usage:
+  rollgate gate [options]   probe the runtime URLs, decide passed|failed|skipped, roll back on failure,
+                            write evidence (run 'rollgate gate --help' for every option)
+  rollgate demo             run a gate against two local services to see what it does
+  rollgate --version
+
+Exit codes: 0 passed or skipped, 1 failed, 2 usage or configuration error,
+            3 skipped with --fail-on-skipped, 4 evidence could not be written.
+`;
+
+export const GATE_HELP = `Usage: rollgate gate [options]
+
+Probes every URL, decides the verdict and, when it fails, runs the rollback command once.
+Evidence is written for every outcome, before the process exits.
+
+Targets and rollback (flags override --config, which overrides the environment):
+  --url URL                 a URL to probe; repeatable; each value may be a comma list
+                            (else RUNTIME_HEALTH_URLS, comma-separated)
+  --rollback-command CMD    run with /bin/sh -c when the gate fails (else RUNTIME_ROLLBACK_COMMAND).
+                            It gets ROLLGATE_STATUS, ROLLGATE_STATUS_REASON, ROLLGATE_FAILED_URLS and
+                            ROLLGATE_EXPECTED_VERSION as environment variables, never in the command string.
+  --rollback-timeout-ms N   stop the rollback after N ms (default 300000)
+  --expect-version V        the version every target must report (else RUNTIME_EXPECTED_VERSION);
+                            a leading v is ignored on both sides
+  --config FILE             JSON settings: {"targets":[{"url","name","headers","expect"}],"expectedVersion",
+                            "timeoutMs","retries","backoffMs","concurrency","failOnSkipped","rollback":{...}}
+                            Header values may be "\${ENV_NAME}" references; they are never written anywhere.
+
+Probing:
+  --timeout-ms N            per attempt, covering connect, headers and body (default 5000)
+  --retries N               extra attempts after a failed one (default 2)
+  --backoff-ms N            pause between attempts (default 250)
+  --concurrency N           targets probed at once (default 64)
+
+Policy and output:
+  --fail-on-skipped         exit 3 when no URLs are configured (also ROLLGATE_FAIL_ON_SKIPPED=true)
+  --evidence-dir DIR        where health-gate.json and health-gate.env go (default artifacts/rollout)
+  --dry-run                 validate the settings and the rollback program; probe nothing, run nothing
+  --json                    print the evidence JSON on stdout instead of the summary
+  -h, --help                this text
+
+Verdicts: passed/all_probes_healthy, failed/probe_failures, skipped/no_urls_configured,
+          failed/invalid_config (a gate that cannot check never passes).
+Exit codes: 0 passed, 0 skipped, 3 skipped with --fail-on-skipped, 1 failed (whether or not the
+            rollback succeeded), 2 usage or configuration error, 4 evidence could not be written.
+`;

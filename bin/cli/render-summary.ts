@@ -1,0 +1,51 @@
+// The human summary of a gate run: one line per target (OK/FAIL, status, latency, attempts, why), the rollback, and
+// where the evidence went. Reads only the evidence document, so what a person sees is what was recorded.
+
+import type { EvidenceDocument } from '../../lambda/core/evidence.ts';
+import type { GateOutcome } from '../../lambda/core/gate.ts';
+
+const OUTPUT_LINES_SHOWN = 6;
+
+export function renderSummary(outcome: GateOutcome): string {
+  const document = outcome.evidence;
+  const lines: string[] = [];
+  lines.push(`Rollgate gate ${document.status.toUpperCase()} (${document.status_reason}): ${document.message}`);
+  if (document.expected_version !== null) lines.push(`  expected version: ${document.expected_version}`);
+  for (const target of document.targets) {
+    const last = target.attempts[target.attempts.length - 1];
+    const seen = last?.http_status !== undefined ? String(last.http_status) : (last?.error ?? '-');
+    const tries = `${target.attempts.length} ${target.attempts.length === 1 ? 'try' : 'tries'}`;
+    const version = target.version !== undefined ? `  version ${target.version}` : '';
+    lines.push(
+      `  ${(target.ok ? 'OK' : 'FAIL').padEnd(4)}  ${seen.padEnd(12)} ${`${last?.latency_ms ?? 0} ms`.padStart(8)}  ${tries.padEnd(7)}  ${target.name ? `${target.name} ` : ''}${target.url}${version}`,
+    );
+    if (!target.ok && target.reason !== undefined) lines.push(`        why: ${target.reason}`);
+  }
+  lines.push(...renderRollback(document));
+  const written = [outcome.locations.verdict, outcome.locations.rollback].filter((location) => location !== undefined);
+  const files = [...new Set(written.flatMap((location) => [location.uri, ...(location.extras ?? [])]))];
+  if (files.length > 0) lines.push(`Evidence: ${files.join('\n          ')}`);
+  for (const problem of outcome.problems) {
+    lines.push(`Problem (${problem.port}): ${problem.error_name}: ${problem.message}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function renderRollback(document: EvidenceDocument): string[] {
+  const rollback = document.rollback;
+  if (!rollback.attempted) {
+    return rollback.outcome === 'not_configured' ? ['Rollback: not configured (set RUNTIME_ROLLBACK_COMMAND)'] : [];
+  }
+  const exit = rollback.exit_code === null ? '' : `, exit ${rollback.exit_code}`;
+  const lines = [`Rollback: ${rollback.outcome}${exit} in ${rollback.duration_ms ?? 0} ms: ${rollback.executor ?? ''}`];
+  if (rollback.detail !== undefined && rollback.outcome !== 'succeeded') lines.push(`  why: ${rollback.detail}`);
+  const output = (rollback.output_tail ?? '').trimEnd();
+  if (output !== '') {
+    const outputLines = output.split('\n');
+    const shown = outputLines.slice(-OUTPUT_LINES_SHOWN);
+    if (outputLines.length > shown.length) lines.push(`  | ... (${outputLines.length - shown.length} earlier lines in the evidence)`);
+    for (const line of shown) lines.push(`  | ${line}`);
+  }
+  lines.push('  (the gate stays failed whatever the rollback did: the incident stays visible)');
+  return lines;
+}

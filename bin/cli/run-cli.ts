@@ -1,0 +1,31 @@
+// Dispatches `rollgate <command>`; unknown commands and flags are usage errors (exit 2) with a one-line message.
+
+import { EXIT_PASSED, EXIT_USAGE } from '../../lambda/core/verdict.ts';
+import type { CliIo } from './cli-io.ts';
+import { runDemoCommand } from './demo-command.ts';
+import { runGateCommand } from './gate-command.ts';
+import { GATE_HELP, TOP_HELP } from './help-text.ts';
+import { ROLLGATE_VERSION } from './version.ts';
+
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case undefined:
+    case '-h':
+    case '--help':
+    case 'help':
+      io.stdout.write(command === 'help' && rest[0] === 'gate' ? GATE_HELP : TOP_HELP);
+      return EXIT_PASSED;
+    case '-V':
+    case '--version':
+      io.stdout.write(`rollgate ${ROLLGATE_VERSION}\n`);
+      return EXIT_PASSED;
+    case 'gate':
+      return runGateCommand(rest, io);
+    case 'demo':
+      return runDemoCommand(rest, io);
+    default:
+      io.stderr.write(`rollgate: unknown command ${JSON.stringify(command)}; try 'rollgate --help'\n`);
+      return EXIT_USAGE;
+  }
+}
