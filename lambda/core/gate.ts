@@ -70,7 +70,7 @@ export async function runGate(config: GateConfig, context: EvidenceContext, port
     }
     throw error;
   }
-  const redactor = createRedactor(headers.secretValues);
+  const redactor = createRedactor([...headers.secretValues, ...urlPasswordsOf(config)]);
   const settings = {
     timeoutMs: config.timeoutMs,
     retries: config.retries,
@@ -244,6 +244,18 @@ async function runRollback(
       detail: `${problem.error_name}: ${problem.message}`,
     };
   }
+}
+
+/** Passwords embedded in target URLs are secrets too: scrub them wherever a server echoes them. */
+function urlPasswordsOf(config: GateConfig): string[] {
+  return config.targets.flatMap((target) => {
+    try {
+      const password = new URL(target.url).password;
+      return password === '' ? [] : [decodeURIComponent(password)];
+    } catch {
+      return [];
+    }
+  });
 }
 
 function problemOf(port: PortProblem['port'], error: unknown, redactor: Redactor): PortProblem {

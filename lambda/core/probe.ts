@@ -63,7 +63,12 @@ export async function probeTarget(
   for (let attempt = 1; attempt <= settings.retries + 1; attempt += 1) {
     if (attempt > 1 && settings.backoffMs > 0) await delay(settings.backoffMs);
     const { observation, redirects, bodyBytes } = await observeOnce(target.url, headers, settings);
-    const expectations = evaluateExpectations(observation, target.expect, settings.expectedVersion);
+    // Conditions quote what was seen (error details, body fields): redact them like everything else recorded.
+    const expectations = evaluateExpectations(observation, target.expect, settings.expectedVersion).map((result) => ({
+      ...result,
+      observed: redactor.text(result.observed),
+      condition: redactor.text(result.condition),
+    }));
     const ok = expectations.every((result) => result.ok);
     const version = readHealthBody(observation.body).version;
     attempts.push({
@@ -108,10 +113,11 @@ interface AttemptRecord {
 /** One attempt, redirects and body included, bounded by one timeout. Never throws. */
 async function observeOnce(
   url: string,
-  headers: Readonly<Record<string, string>>,
+  targetHeaders: Readonly<Record<string, string>>,
   settings: ProbeSettings,
 ): Promise<AttemptRecord> {
   const started = performance.now();
+  let headers = targetHeaders;
   const signal = AbortSignal.timeout(settings.timeoutMs);
   const redirects: string[] = [];
   const elapsed = (): number => Math.round(performance.now() - started);
@@ -121,6 +127,13 @@ async function observeOnce(
   });
 
   let current = new URL(url);
+  // fetch refuses URLs with userinfo; send it as Basic auth, as curl does, to the target's own origin only.
+  const userinfoAuth = basicAuthOf(current);
+  current.username = '';
+  current.password = '';
+  if (userinfoAuth !== undefined && !Object.keys(headers).some((name) => name.toLowerCase() === 'authorization')) {
+    headers = { ...headers, authorization: userinfoAuth };
+  }
   const origin = current.origin;
   const visited = new Set<string>([current.href]);
   try {
@@ -218,6 +231,12 @@ function concat(chunks: readonly Uint8Array[], length: number): Uint8Array {
     offset += chunk.byteLength;
   }
   return out;
+}
+
+function basicAuthOf(url: URL): string | undefined {
+  if (url.username === '' && url.password === '') return undefined;
+  const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+  return `Basic ${Buffer.from(credentials, 'utf8').toString('base64')}`;
 }
 
 function delay(ms: number): Promise<void> {
