@@ -1,6 +1,37 @@
 #!/usr/bin/env node
-// The `rollgate` executable: registers tsx so the TypeScript CLI runs straight from the checkout, no build step.
-import { register } from 'tsx/esm/api';
+// The `rollgate` executable. Runs the bundle built by `npm ci` (scripts/build-cli.mjs) when it is newer than every
+// source file, else the TypeScript itself through tsx, so the CLI never runs stale code and needs no build step.
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-register();
-await import('./rollgate.ts');
+const root = fileURLToPath(new URL('..', import.meta.url));
+const bundle = join(root, 'dist', 'rollgate.mjs');
+
+function newestSource(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
+    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+function bundleIsFresh() {
+  try {
+    const built = statSync(bundle).mtimeMs;
+    const sources = Math.max(newestSource(join(root, 'bin')), newestSource(join(root, 'lambda')), statSync(join(root, 'package.json')).mtimeMs);
+    return built >= sources;
+  } catch {
+    return false;
+  }
+}
+
+if (bundleIsFresh()) {
+  await import(bundle);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('./rollgate.ts');
+}

@@ -1,6 +1,4 @@
-// The CLI's version, read from package.json once.
-import { readFileSync } from 'node:fs';
+// The CLI's version, from package.json (inlined when the CLI is bundled).
+import packageJson from '../../package.json' with { type: 'json' };
 
-export const ROLLGATE_VERSION: string = (
-  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
+export const ROLLGATE_VERSION: string = packageJson.version;
