@@ -2,6 +2,7 @@
 // atomically (temporary file, then rename) so a reader never sees half a file, and rewritten when the rollback record
 // completes the run.
 
+import { randomUUID } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { renderEnvFile } from '../core/env-file.ts';
@@ -14,6 +15,8 @@ export const EVIDENCE_ENV = 'health-gate.env';
 
 export class FsEvidenceStore implements EvidenceStore {
   public readonly directory: string;
+  /** Writes run one after another, so the JSON and env files on disk always describe the same document. */
+  private queue: Promise<unknown> = Promise.resolve();
 
   public constructor(directory: string) {
     this.directory = resolve(directory);
@@ -27,7 +30,13 @@ export class FsEvidenceStore implements EvidenceStore {
     return join(this.directory, EVIDENCE_ENV);
   }
 
-  public async write(document: EvidenceDocument, _stage: EvidenceStage): Promise<EvidenceLocation> {
+  public write(document: EvidenceDocument, _stage: EvidenceStage): Promise<EvidenceLocation> {
+    const written = this.queue.then(() => this.writeBoth(document));
+    this.queue = written.catch(() => undefined);
+    return written;
+  }
+
+  private async writeBoth(document: EvidenceDocument): Promise<EvidenceLocation> {
     try {
       await mkdir(this.directory, { recursive: true });
       await writeAtomically(this.jsonPath, `${JSON.stringify(document, null, 2)}\n`);
@@ -40,7 +49,8 @@ export class FsEvidenceStore implements EvidenceStore {
 }
 
 async function writeAtomically(path: string, content: string): Promise<void> {
-  const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
+  // Unique per write: two writes in the same millisecond must not share (and interleave in) one temporary file.
+  const temporary = `${path}.${process.pid}.${randomUUID()}.tmp`;
   try {
     await writeFile(temporary, content, { encoding: 'utf8', mode: 0o644 });
     await rename(temporary, path);

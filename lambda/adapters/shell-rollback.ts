@@ -10,6 +10,8 @@ import { ROLLBACK_OUTPUT_TAIL_BYTES, type RollbackResult } from '../core/rollbac
 import { tailOf } from '../core/redact.ts';
 
 const KILL_GRACE_MS = 2_000;
+/** How long output may keep arriving after the shell exits, before the pipes are let go. */
+const OUTPUT_DRAIN_MS = 250;
 /** Shell words that are not programs on PATH but are always there. */
 const SHELL_BUILTINS = new Set([':', '.', 'true', 'false', 'echo', 'printf', 'exit', 'test', '[', 'cd', 'exec', 'set', 'export', 'command', 'eval']);
 
@@ -66,6 +68,7 @@ export class ShellRollbackExecutor implements RollbackExecutor {
         settled = true;
         clearTimeout(timer);
         clearTimeout(killTimer);
+        clearTimeout(drainTimer);
         resolvePromise({
           ...base,
           ...result,
@@ -94,17 +97,36 @@ export class ShellRollbackExecutor implements RollbackExecutor {
         detached: true,
       });
       let killTimer: NodeJS.Timeout | undefined;
+      let drainTimer: NodeJS.Timeout | undefined;
+      let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+      // 'close' waits for every holder of the output pipes. A process the command left running (a restarted service)
+      // or one that escaped the group may hold them for ever, so once the shell is gone the outcome is its own.
+      const settleSoon = (): void => {
+        if (drainTimer !== undefined || exited === undefined) return;
+        drainTimer = setTimeout(() => {
+          child.stdout.destroy();
+          child.stderr.destroy();
+          report(exited!.code, exited!.signal);
+        }, OUTPUT_DRAIN_MS);
+      };
+      let killed = false;
       const timer = setTimeout(() => {
+        // The shell finished in time; what it left running in the background is not ours to stop.
+        if (exited !== undefined) return;
         timedOut = true;
         killGroup(child.pid, 'SIGTERM');
-        killTimer = setTimeout(() => killGroup(child.pid, 'SIGKILL'), KILL_GRACE_MS);
+        killTimer = setTimeout(() => {
+          killed = true;
+          killGroup(child.pid, 'SIGKILL');
+          settleSoon();
+        }, KILL_GRACE_MS);
       }, this.options.timeoutMs);
       child.stdout.on('data', (chunk: Buffer) => output.push(chunk));
       child.stderr.on('data', (chunk: Buffer) => output.push(chunk));
       child.on('error', (error) => {
         finish({ ok: false, outcome: 'send_failed', exit_code: null, detail: `could not start /bin/sh: ${error.message}` });
       });
-      child.on('close', (code, signal) => {
+      const report = (code: number | null, signal: NodeJS.Signals | null): void => {
         if (timedOut) {
           finish({ ok: false, outcome: 'timed_out', exit_code: code, detail: `still running after ${this.options.timeoutMs}ms; stopped` });
         } else if (code === 0) {
@@ -117,7 +139,13 @@ export class ShellRollbackExecutor implements RollbackExecutor {
             detail: signal ? `ended by ${signal}` : `exited with ${code}`,
           });
         }
+      };
+      child.on('exit', (code, signal) => {
+        exited = { code, signal };
+        // After a timeout, let the SIGKILL escalation run first: the rest of the group is still being stopped.
+        if (!timedOut || killed) settleSoon();
       });
+      child.on('close', (code, signal) => report(code, signal));
     });
   }
 }

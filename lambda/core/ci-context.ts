@@ -85,7 +85,7 @@ export function ciContextFromEnv(env: Env): CiContext {
   const generic: CiContext = { run_id: env.CI_RUN_ID, commit_sha: env.CI_COMMIT_SHA ?? env.GIT_COMMIT, ref: env.CI_REF };
   const read: Record<string, string | undefined> = provider
     ? { provider: provider.name, ...provider.read(env) }
-    : nonEmpty(env.CI)
+    : isSet(env.CI)
       ? { provider: 'ci', ...generic }
       : {};
   const out: Record<string, string> = {};
@@ -97,4 +97,9 @@ export function ciContextFromEnv(env: Env): CiContext {
 
 function nonEmpty(value: string | undefined): value is string {
   return value !== undefined && value.trim() !== '';
+}
+
+/** `CI=true` or `CI=1` says "in CI"; `CI=false`, `CI=0` and `CI=no` are set precisely to say the opposite. */
+function isSet(value: string | undefined): boolean {
+  return nonEmpty(value) && !/^(false|0|no)$/i.test(value.trim());
 }

@@ -1,7 +1,7 @@
 // One schema for a gate run: targets with their expectations and headers, timeouts, retries, concurrency,
 // expected version and rollback settings. Validated once at the edge; the rest of the engine trusts GateConfig.
 
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError, ConfigErrors } from './errors.ts';
 import { httpUrlProblem } from './url-list.ts';
 
@@ -27,7 +27,8 @@ const envNameSchema = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an e
 
 /** A header value: literal, or a reference to a secret resolved at run time and never recorded. */
 export const headerValueSchema = z.union([
-  z.string().max(8192),
+  // A line break would split the header on the wire; fetch refuses it, so refuse it here, where the field is known.
+  z.string().max(8192).regex(/^[^\x00-\x08\x0a-\x1f\x7f]*$/, 'must not contain line breaks or control characters'),
   z.strictObject({ env: envNameSchema }),
   z.strictObject({
     ssm: z.string().regex(/^\/[A-Za-z0-9_.\/-]{1,1010}$/, 'must be an SSM parameter path starting with /'),
@@ -110,18 +111,28 @@ export function parseWithSchema<T extends z.ZodType>(
 ): z.infer<T> {
   const result = schema.safeParse(raw, { reportInput: true });
   if (result.success) return result.data;
-  const errors = result.error.issues.map((issue) => {
-    const path = formatPath(issue.path);
-    const field = fieldLabels[path] ?? (path === '' ? rootLabel : path);
+  const label = (path: readonly PropertyKey[]): string => {
+    const text = formatPath(path);
+    return fieldLabels[text] ?? (text === '' ? rootLabel : text);
+  };
+  const errors = result.error.issues.flatMap((issue) => {
+    // One error per unknown field, named by its own path and value, rather than the whole enclosing object.
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => {
+        const path = [...issue.path, key];
+        return new ConfigError(label(path), valueAt(raw, path), 'is not a known field', { cause: issue });
+      });
+    }
     const value = 'input' in issue ? issue.input : valueAt(raw, issue.path);
-    return new ConfigError(field, value, describeIssue(issue), { cause: issue });
+    return [new ConfigError(label(issue.path), value, describeIssue(issue), { cause: issue })];
   });
   throw errors.length === 1 ? errors[0]! : new ConfigErrors(errors);
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
   if (issue.code === 'invalid_union') return 'is not any of the accepted forms';
+  // A bad record key: say what a key must be (e.g. an HTTP header name), not just "Invalid key in record".
+  if (issue.code === 'invalid_key' && issue.issues[0] !== undefined) return describeIssue(issue.issues[0]);
   return issue.message.replace(/^Invalid input: /, '');
 }
 

@@ -55,8 +55,8 @@ export function readHealthBody(body: string | undefined): HealthBody {
     }
     return {};
   }
-  // A /version endpoint answering a bare `v1.4.2` line.
-  if (/^[A-Za-z0-9._+-]{1,128}$/.test(trimmed)) return { version: trimmed };
+  // A /version endpoint answering a bare `v1.4.2` line; a word without digits (`OK`) is a status, not a version.
+  if (/^[A-Za-z0-9._+-]{1,128}$/.test(trimmed) && /\d/.test(trimmed)) return { version: trimmed };
   return {};
 }
 

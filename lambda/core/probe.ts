@@ -80,7 +80,8 @@ export async function probeTarget(
         : {}),
       ...(redirects.length > 0 ? { redirects: redirects.map((hop) => redactor.url(hop)) } : {}),
       ...(bodyBytes !== undefined ? { body_bytes: bodyBytes } : {}),
-      ...(observation.body ? { body_excerpt: redactor.text(observation.body.slice(0, BODY_EXCERPT_CHARS)) } : {}),
+      // Redact before cutting: a secret straddling the cut would otherwise leave its first characters behind.
+      ...(observation.body ? { body_excerpt: redactor.text(observation.body).slice(0, BODY_EXCERPT_CHARS) } : {}),
       ...(version !== undefined ? { version: redactor.text(version) } : {}),
       ok,
       expectations,
@@ -235,8 +236,17 @@ function concat(chunks: readonly Uint8Array[], length: number): Uint8Array {
 
 function basicAuthOf(url: URL): string | undefined {
   if (url.username === '' && url.password === '') return undefined;
-  const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+  const credentials = `${decodeLenient(url.username)}:${decodeLenient(url.password)}`;
   return `Basic ${Buffer.from(credentials, 'utf8').toString('base64')}`;
+}
+
+/** Percent-decodes userinfo; a stray `%` (which URL accepts) is kept as written rather than thrown. */
+function decodeLenient(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 function delay(ms: number): Promise<void> {

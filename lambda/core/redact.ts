@@ -5,10 +5,13 @@
 export const REDACTED = '***';
 
 const SECRET_NAME = /(token|key|secret|passw(or)?d|pwd|signature|sig|auth|credential|session|api[-_]?key|code)/i;
-const URL_IN_TEXT = /\bhttps?:\/\/[^\s"'<>]+/gi;
+// Any scheme, not only http(s): a rejected `ftp://user:pw@…` or `redis://:pw@…` is quoted by the error naming it.
+const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>]+/gi;
 const BEARER = /\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+/gi;
+// A quoted value is redacted up to its closing quote (or the line's end, when an excerpt cut it off), so a password
+// with spaces does not leak its later words; an unquoted value ends at whitespace or a separator.
 const KEY_VALUE =
-  /\b([A-Za-z0-9_.-]*(?:token|secret|passw(?:or)?d|pwd|signature|api[-_]?key|access[-_]?key|authorization)[A-Za-z0-9_.-]*)(["']?\s*[:=]\s*["']?)([^\s"'&,;}]+)/gi;
+  /\b([A-Za-z0-9_.-]*(?:token|secret|passw(?:or)?d|pwd|signature|api[-_]?key|access[-_]?key|authorization)[A-Za-z0-9_.-]*)(["']?\s*[:=]\s*)("(?:[^"\\\n]|\\.)*"?|'[^'\n]*'?|[^\s"'&,;}]+)/gi;
 const AWS_ACCESS_KEY_ID = /\b(AKIA|ASIA)[A-Z0-9]{16}\b/g;
 
 /** Redacts userinfo and secret-looking query values of a URL. Unparseable input is redacted as text. */
@@ -25,6 +28,13 @@ export function redactUrl(raw: string): string {
   for (const name of names) {
     if (SECRET_NAME.test(name)) url.searchParams.set(name, REDACTED);
   }
+  // OAuth-style redirects carry tokens in the fragment (`#access_token=…`), which a redirect hop would record.
+  if (url.hash.includes('=')) {
+    const fragment = new URLSearchParams(url.hash.slice(1));
+    const secretNames = [...new Set([...fragment.keys()])].filter((name) => SECRET_NAME.test(name));
+    for (const name of secretNames) fragment.set(name, REDACTED);
+    if (secretNames.length > 0) url.hash = fragment.toString();
+  }
   // URLSearchParams re-encodes '*' as '%2A'; keep the marker readable.
   return url.toString().replaceAll('%2A%2A%2A', REDACTED);
 }
@@ -32,9 +42,12 @@ export function redactUrl(raw: string): string {
 /** Redacts bearer tokens, secret key=value pairs, AWS key ids and URLs with credentials in free text. */
 export function redactSecretsInText(text: string): string {
   return text
-    .replace(URL_IN_TEXT, (match) => (match.includes('@') || match.includes('?') ? redactUrlQuietly(match) : match))
+    .replace(URL_IN_TEXT, (match) => (/[@?#]/.test(match) ? redactUrlQuietly(match) : match))
     .replace(BEARER, (_m, scheme: string) => `${scheme} ${REDACTED}`)
-    .replace(KEY_VALUE, (_m, name: string, separator: string) => `${name}${separator}${REDACTED}`)
+    .replace(KEY_VALUE, (_m, name: string, separator: string, value: string) => {
+      const quote = value[0] === '"' || value[0] === "'" ? value[0] : '';
+      return `${name}${separator}${quote}${REDACTED}${quote}`;
+    })
     .replace(AWS_ACCESS_KEY_ID, REDACTED);
 }
 

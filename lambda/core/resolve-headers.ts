@@ -33,6 +33,9 @@ export async function resolveHeaders(
     }
     perTarget.push(resolved);
   }
+  // A template such as `Bearer ${TOKEN}` sends more than the secret; a service echoing the bare token must be
+  // scrubbed too, so every value a reference resolved to is a secret on its own.
+  for (const pending of cache.values()) secretValues.add(await pending);
   return { perTarget, secretValues: [...secretValues] };
 }
 

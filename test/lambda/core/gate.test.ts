@@ -1,0 +1,415 @@
+import { describe, expect, it } from 'vitest';
+import { EnvSecretSource } from '../../../lambda/adapters/env-secret-source.ts';
+import type { Alert } from '../../../lambda/core/alerts.ts';
+import { parseGateConfig, type GateConfigInput } from '../../../lambda/core/config-schema.ts';
+import { AlertPublishError, ConfigError, EvidenceWriteError, RollbackSendError } from '../../../lambda/core/errors.ts';
+import type { EvidenceContext, EvidenceDocument } from '../../../lambda/core/evidence.ts';
+import { recordInvalidConfig, runGate, type GatePorts } from '../../../lambda/core/gate.ts';
+import type {
+  EvidenceLocation,
+  EvidenceStage,
+  EvidenceStore,
+  Notifier,
+  RollbackExecutor,
+  RollbackRequest,
+} from '../../../lambda/core/ports.ts';
+import type { RollbackResult } from '../../../lambda/core/rollback-result.ts';
+import { fixedService, healthyService, sendJson } from '../../support/loopback-server.ts';
+import { useLoopbackServers } from './loopback-fixture.ts';
+
+// The core's own ports, recorded in one shared log so the tests can check the order of effects.
+
+class RecordingEvidenceStore implements EvidenceStore {
+  public readonly written: Array<{ stage: EvidenceStage; document: EvidenceDocument }> = [];
+  public constructor(
+    private readonly log: string[],
+    private readonly failure?: Error,
+  ) {}
+
+  public async write(document: EvidenceDocument, stage: EvidenceStage): Promise<EvidenceLocation> {
+    this.log.push(`evidence:${stage}`);
+    if (this.failure) throw this.failure;
+    this.written.push({ stage, document });
+    return { uri: `mem://evidence/${stage}.json` };
+  }
+}
+
+class RecordingNotifier implements Notifier {
+  public readonly sent: Alert[] = [];
+  public constructor(
+    private readonly log: string[],
+    private readonly failure?: Error,
+  ) {}
+
+  public async notify(alert: Alert): Promise<void> {
+    this.log.push(`alert:${alert.type}`);
+    if (this.failure) throw this.failure;
+    this.sent.push(alert);
+  }
+}
+
+class RecordingRollback implements RollbackExecutor {
+  public readonly requests: RollbackRequest[] = [];
+  public constructor(
+    private readonly log: string[],
+    private readonly answer: RollbackResult | Error,
+  ) {}
+
+  public describe(): string {
+    return '/bin/sh -c "./rollback.sh"';
+  }
+
+  public async run(request: RollbackRequest): Promise<RollbackResult> {
+    this.log.push('rollback:run');
+    this.requests.push(request);
+    if (this.answer instanceof Error) throw this.answer;
+    return this.answer;
+  }
+}
+
+const ROLLBACK_OK: RollbackResult = {
+  attempted: true,
+  ok: true,
+  outcome: 'succeeded',
+  exit_code: 0,
+  duration_ms: 40,
+  output_tail: 'rolled back to 1.4.1\n',
+};
+
+const ROLLBACK_FAILED: RollbackResult = { ...ROLLBACK_OK, ok: false, outcome: 'failed', exit_code: 3, detail: 'exited with 3' };
+
+const DEPLOY: EvidenceContext = {
+  kind: 'deploy',
+  deploy: { service: 'checkout', environment: 'prod', version: '1.4.2', previous_version: '1.4.1' },
+};
+const CLI: EvidenceContext = { kind: 'gate' };
+
+const serve = useLoopbackServers();
+
+/** A healthy answer never waits for the timeout, so a generous one costs nothing; the bound test sets its own. */
+function config(input: Partial<GateConfigInput> & Pick<GateConfigInput, 'targets'>) {
+  return parseGateConfig({ timeoutMs: 5_000, retries: 0, backoffMs: 0, ...input });
+}
+
+interface Harness {
+  readonly log: string[];
+  readonly store: RecordingEvidenceStore;
+  readonly notifier: RecordingNotifier;
+  readonly rollback?: RecordingRollback;
+  readonly ports: GatePorts;
+}
+
+function harness(options: { rollback?: RollbackResult | Error; storeFails?: Error; notifierFails?: Error; env?: Record<string, string> } = {}): Harness {
+  const log: string[] = [];
+  const store = new RecordingEvidenceStore(log, options.storeFails);
+  const notifier = new RecordingNotifier(log, options.notifierFails);
+  const rollback = options.rollback !== undefined ? new RecordingRollback(log, options.rollback) : undefined;
+  return {
+    log,
+    store,
+    notifier,
+    ...(rollback ? { rollback } : {}),
+    ports: {
+      evidenceStore: store,
+      notifier,
+      ...(rollback ? { rollbackExecutor: rollback } : {}),
+      secrets: new EnvSecretSource(options.env ?? {}),
+    },
+  };
+}
+
+describe('runGate: verdicts', () => {
+  it('skips with no targets, writing evidence and raising no alert', async () => {
+    const h = harness({ rollback: ROLLBACK_OK });
+    const outcome = await runGate(config({ targets: [] }), CLI, h.ports);
+    expect(outcome.verdict).toMatchObject({ status: 'skipped', status_reason: 'no_urls_configured', total: 0 });
+    expect(h.log).toEqual(['evidence:verdict']);
+    expect(outcome.evidenceWritten).toBe(true);
+    expect(outcome.evidence.rollback.outcome).toBe('not_needed');
+    expect(h.rollback?.requests).toEqual([]);
+  });
+
+  it('passes when every target is healthy, with one evidence write and no alert', async () => {
+    const server = await serve(healthyService('1.4.2'));
+    const h = harness({ rollback: ROLLBACK_OK });
+    const outcome = await runGate(
+      config({ targets: [{ url: server.url('/health') }, { url: server.url('/version') }], expectedVersion: '1.4.2' }),
+      DEPLOY,
+      h.ports,
+    );
+    expect(outcome.verdict).toEqual({ status: 'passed', status_reason: 'all_probes_healthy', total: 2, healthy: 2, failing: 0 });
+    expect(h.log).toEqual(['evidence:verdict']);
+    expect(h.store.written[0]?.document).toMatchObject({ status: 'passed', stage: 'verdict', message: 'all 2 target(s) healthy' });
+    expect(outcome.alerts).toEqual([]);
+    expect(outcome.problems).toEqual([]);
+    expect(outcome.evidenceWritten).toBe(true);
+    expect(outcome.locations.verdict?.uri).toBe('mem://evidence/verdict.json');
+  });
+
+  it.each([
+    { name: 'a 503', handler: fixedService(503, { status: 'ok', version: '1.4.2' }), alert: 'GateFailed' },
+    { name: 'the wrong version', handler: healthyService('1.4.1'), alert: 'VersionMismatch' },
+  ])('fails on $name: evidence before the $alert alert, one rollback, then its record and alert', async ({ handler, alert }) => {
+    const good = await serve(healthyService('1.4.2'));
+    const bad = await serve(handler);
+    const h = harness({ rollback: ROLLBACK_OK });
+    const outcome = await runGate(
+      config({ targets: [{ url: good.url('/health') }, { url: bad.url('/health') }], expectedVersion: '1.4.2' }),
+      DEPLOY,
+      h.ports,
+    );
+
+    expect(h.log).toEqual(['evidence:verdict', `alert:${alert}`, 'rollback:run', 'evidence:rollback', 'alert:RollbackSucceeded']);
+    expect(outcome.verdict).toMatchObject({ status: 'failed', status_reason: 'probe_failures', failing: 1 });
+    expect(h.rollback?.requests).toEqual([
+      {
+        status: 'failed',
+        status_reason: 'probe_failures',
+        failed_urls: [bad.url('/health')],
+        expected_version: '1.4.2',
+        deploy: DEPLOY.deploy,
+      },
+    ]);
+    const [verdictRecord, rollbackRecord] = h.store.written;
+    expect(verdictRecord?.document).toMatchObject({ stage: 'verdict', status: 'failed', rollback: { outcome: 'pending' } });
+    expect(rollbackRecord?.document).toMatchObject({
+      stage: 'rollback',
+      status: 'failed',
+      status_reason: 'probe_failures',
+      rollback: { attempted: true, ok: true, outcome: 'succeeded', executor: '/bin/sh -c "./rollback.sh"' },
+      links: { verdict: 'mem://evidence/verdict.json' },
+    });
+    expect(outcome.evidence).toBe(rollbackRecord?.document);
+    expect(outcome.evidenceWritten).toBe(true);
+    expect(outcome.locations).toEqual({
+      verdict: { uri: 'mem://evidence/verdict.json' },
+      rollback: { uri: 'mem://evidence/rollback.json' },
+    });
+    expect(h.notifier.sent[0]?.message.evidence_uri).toBe('mem://evidence/verdict.json');
+    expect(h.notifier.sent[1]?.message.evidence_uri).toBe('mem://evidence/rollback.json');
+  });
+
+  it('stays failed when the rollback succeeds', async () => {
+    const bad = await serve(fixedService(500, {}));
+    const h = harness({ rollback: ROLLBACK_OK });
+    const outcome = await runGate(config({ targets: [{ url: bad.url('/health') }] }), DEPLOY, h.ports);
+    expect(outcome.verdict.status).toBe('failed');
+    expect(outcome.evidence.status).toBe('failed');
+    expect(outcome.evidence.rollback.ok).toBe(true);
+  });
+
+  it('raises RollbackFailed when the rollback reports failure', async () => {
+    const bad = await serve(fixedService(500, {}));
+    const h = harness({ rollback: ROLLBACK_FAILED });
+    const outcome = await runGate(config({ targets: [{ url: bad.url('/health') }] }), DEPLOY, h.ports);
+    expect(h.log.at(-1)).toBe('alert:RollbackFailed');
+    expect(outcome.evidence.rollback).toMatchObject({ ok: false, outcome: 'failed', exit_code: 3, detail: 'exited with 3' });
+  });
+
+  it('records send_failed and stays failed when the rollback executor throws', async () => {
+    const bad = await serve(fixedService(500, {}));
+    const h = harness({ rollback: new RollbackSendError('no instances matched', { errorName: 'InvalidInstanceId' }) });
+    const outcome = await runGate(config({ targets: [{ url: bad.url('/health') }] }), DEPLOY, h.ports);
+    expect(outcome.verdict.status).toBe('failed');
+    expect(outcome.evidence.rollback).toMatchObject({
+      attempted: true,
+      ok: false,
+      outcome: 'send_failed',
+      detail: 'InvalidInstanceId: no instances matched',
+    });
+    expect(outcome.problems).toEqual([expect.objectContaining({ port: 'rollback', error_name: 'InvalidInstanceId' })]);
+    expect(h.log).toEqual(['evidence:verdict', 'alert:GateFailed', 'rollback:run', 'evidence:rollback', 'alert:RollbackFailed']);
+  });
+
+  it.each([
+    { context: DEPLOY, log: ['evidence:verdict', 'alert:GateFailed', 'alert:RollbackRequired'] },
+    { context: CLI, log: ['evidence:verdict', 'alert:GateFailed'] },
+  ])('alerts $log for a failed $context.kind with no rollback executor', async ({ context, log }) => {
+    const bad = await serve(fixedService(500, {}));
+    const h = harness();
+    const outcome = await runGate(config({ targets: [{ url: bad.url('/health') }] }), context, h.ports);
+    expect(h.log).toEqual(log);
+    expect(outcome.evidence.rollback.outcome).toBe('not_configured');
+    expect(h.notifier.sent[0]?.subject).toContain('no rollback configured');
+  });
+
+  it('caps and redacts the rollback output it records', async () => {
+    const bad = await serve(fixedService(500, {}));
+    const output = `${'x'.repeat(10_000)}\nexport DEPLOY_TOKEN=tok-abc-123456\nrolled back\n`;
+    const h = harness({ rollback: { ...ROLLBACK_OK, output_tail: output } });
+    const outcome = await runGate(config({ targets: [{ url: bad.url('/health') }] }), DEPLOY, h.ports);
+    const tail = outcome.evidence.rollback.output_tail ?? '';
+    expect(Buffer.byteLength(tail)).toBeLessThanOrEqual(4096);
+    expect(tail.endsWith('rolled back\n')).toBe(true);
+    expect(tail).not.toContain('tok-abc-123456');
+  });
+});
+
+describe('runGate: failing ports', () => {
+  it.each([
+    { name: 'a passing gate', handler: healthyService('1.4.2'), status: 'passed', log: ['evidence:verdict', 'alert:EvidenceWriteFailed'] },
+    {
+      name: 'a failing gate',
+      handler: fixedService(500, {}),
+      status: 'failed',
+      log: ['evidence:verdict', 'alert:EvidenceWriteFailed', 'alert:GateFailed', 'alert:RollbackRequired'],
+    },
+  ])('alerts EvidenceWriteFailed and still returns the verdict of $name when the store throws', async ({ handler, status, log }) => {
+    const server = await serve(handler);
+    const h = harness({ storeFails: new EvidenceWriteError('AccessDenied on evidence bucket', { errorName: 'AccessDenied' }) });
+    const outcome = await runGate(config({ targets: [{ url: server.url('/health') }] }), DEPLOY, h.ports);
+    expect(outcome.verdict.status).toBe(status);
+    expect(outcome.evidenceWritten).toBe(false);
+    expect(outcome.locations.verdict).toBeUndefined();
+    expect(h.log).toEqual(log);
+    expect(h.notifier.sent[0]?.message.evidence_error).toBe('AccessDenied on evidence bucket');
+    expect(outcome.problems[0]).toMatchObject({ port: 'evidence', error_name: 'AccessDenied' });
+  });
+
+  it('reports evidence not written when only the rollback record fails', async () => {
+    const bad = await serve(fixedService(500, {}));
+    const log: string[] = [];
+    let writes = 0;
+    const store: EvidenceStore = {
+      write: async (_document, stage) => {
+        log.push(`evidence:${stage}`);
+        writes += 1;
+        if (writes === 2) throw new EvidenceWriteError('disk full');
+        return { uri: `mem://${stage}` };
+      },
+    };
+    const notifier = new RecordingNotifier(log);
+    const outcome = await runGate(config({ targets: [{ url: bad.url('/health') }] }), DEPLOY, {
+      evidenceStore: store,
+      notifier,
+      rollbackExecutor: new RecordingRollback(log, ROLLBACK_OK),
+    });
+    expect(outcome.evidenceWritten).toBe(false);
+    expect(outcome.locations.verdict?.uri).toBe('mem://verdict');
+    expect(log).toEqual([
+      'evidence:verdict',
+      'alert:GateFailed',
+      'rollback:run',
+      'evidence:rollback',
+      'alert:EvidenceWriteFailed',
+      'alert:RollbackSucceeded',
+    ]);
+  });
+
+  it('records the problem and completes the run when the notifier throws', async () => {
+    const bad = await serve(fixedService(500, {}));
+    const h = harness({ rollback: ROLLBACK_OK, notifierFails: new AlertPublishError('topic not found', { errorName: 'NotFound' }) });
+    const outcome = await runGate(config({ targets: [{ url: bad.url('/health') }] }), DEPLOY, h.ports);
+    expect(outcome.verdict.status).toBe('failed');
+    expect(h.log).toEqual(['evidence:verdict', 'alert:GateFailed', 'rollback:run', 'evidence:rollback', 'alert:RollbackSucceeded']);
+    expect(outcome.alerts).toEqual([
+      expect.objectContaining({ type: 'GateFailed', delivered: false, error: 'topic not found' }),
+      expect.objectContaining({ type: 'RollbackSucceeded', delivered: false, error: 'topic not found' }),
+    ]);
+    expect(outcome.problems.map((problem) => [problem.port, problem.error_name])).toEqual([
+      ['alert', 'NotFound'],
+      ['alert', 'NotFound'],
+    ]);
+    expect(outcome.evidenceWritten).toBe(true);
+  });
+});
+
+describe('runGate: configuration and secrets', () => {
+  it('fails as invalid_config, naming the header field, when an env secret is missing', async () => {
+    const server = await serve(healthyService('1.4.2'));
+    const h = harness({ rollback: ROLLBACK_OK, env: {} });
+    const outcome = await runGate(
+      config({ targets: [{ url: server.url('/health'), headers: { authorization: { env: 'HEALTH_TOKEN' } } }] }),
+      DEPLOY,
+      h.ports,
+    );
+    expect(outcome.verdict).toMatchObject({ status: 'failed', status_reason: 'invalid_config' });
+    expect(outcome.evidence.message).toContain('targets[0].headers.authorization');
+    expect(outcome.evidence.message).toContain('HEALTH_TOKEN');
+    expect(server.hits.size).toBe(0);
+    expect(h.rollback?.requests).toEqual([]);
+    expect(h.log).toEqual(['evidence:verdict', 'alert:GateFailed']);
+    expect(h.notifier.sent[0]?.subject).toContain('configuration cannot be used');
+  });
+
+  it('sends resolved secrets and scrubs them from evidence wherever the service echoes them', async () => {
+    const token = 'tok-5e6f7a8b9c0d';
+    const server = await serve((request, response) =>
+      sendJson(response, 503, {
+        status: String(request.headers['x-api-key']),
+        seen: String(request.headers.authorization).replace('Bearer ', ''),
+      }),
+    );
+    const h = harness({ env: { HEALTH_TOKEN: token, API_KEY: 'key-1a2b3c4d5e' } });
+    const outcome = await runGate(
+      config({
+        targets: [
+          { url: server.url('/health'), headers: { authorization: 'Bearer ${HEALTH_TOKEN}', 'x-api-key': { env: 'API_KEY' } } },
+        ],
+      }),
+      DEPLOY,
+      h.ports,
+    );
+    expect(server.lastHeaders.get('/health')?.authorization).toBe(`Bearer ${token}`);
+    expect(server.lastHeaders.get('/health')?.['x-api-key']).toBe('key-1a2b3c4d5e');
+    expect(outcome.verdict.status).toBe('failed');
+    const recorded = JSON.stringify([h.store.written, h.notifier.sent, outcome]);
+    expect(recorded).not.toContain(token);
+    expect(recorded).not.toContain('key-1a2b3c4d5e');
+  });
+
+  it('records a configuration error as failed / invalid_config with its message', async () => {
+    const h = harness({ rollback: ROLLBACK_OK });
+    const error = new ConfigError('--timeout-ms', -1, 'must be at least 1');
+    const outcome = await recordInvalidConfig(error, CLI, h.ports);
+    expect(outcome.verdict).toMatchObject({ status: 'failed', status_reason: 'invalid_config' });
+    expect(h.store.written[0]?.document).toMatchObject({
+      status: 'failed',
+      status_reason: 'invalid_config',
+      message: 'configuration cannot be used: --timeout-ms: must be at least 1 (got -1)',
+      targets: [],
+    });
+    expect(h.rollback?.requests).toEqual([]);
+    expect(h.log).toEqual(['evidence:verdict', 'alert:GateFailed']);
+  });
+
+  it.each([
+    { value: 'https://ops:hunter22@files.example/?token=abc123' },
+    { value: 'ftp://ops:hunter22@files.example/?token=abc123' },
+    { value: 'redis://:hunter22@cache.example:6379/0?token=abc123' },
+  ])('redacts the credentials of a rejected $value from the evidence and the alert', async ({ value }) => {
+    const h = harness();
+    const error = new ConfigError('RUNTIME_HEALTH_URLS', value, 'must be an http: or https: URL');
+    const outcome = await recordInvalidConfig(error, CLI, h.ports);
+    expect(outcome.evidence.message).toContain('RUNTIME_HEALTH_URLS');
+    expect(JSON.stringify([h.store.written, h.notifier.sent])).not.toMatch(/hunter22|abc123/);
+  });
+});
+
+describe('runGate: scale and bounds', () => {
+  it('passes 100 healthy targets spread over four servers at concurrency 64', async () => {
+    const fleet = await Promise.all(Array.from({ length: 4 }, () => serve(healthyService('1.4.2'))));
+    const targets = Array.from({ length: 100 }, (_, index) => ({ url: fleet[index % 4]!.url(`/health/${index}`) }));
+    const h = harness();
+    const outcome = await runGate(config({ targets, concurrency: 64, expectedVersion: '1.4.2' }), CLI, h.ports);
+    const failures = outcome.evidence.targets.filter((target) => !target.ok).map((target) => [target.url, target.reason, target.attempts]);
+    expect(failures).toEqual([]);
+    expect(outcome.verdict).toEqual({ status: 'passed', status_reason: 'all_probes_healthy', total: 100, healthy: 100, failing: 0 });
+    expect(outcome.evidence.targets.map((target) => target.url)).toEqual(targets.map((target) => target.url));
+    const hits = fleet.reduce((sum, server) => sum + [...server.hits.values()].reduce((a, b) => a + b, 0), 0);
+    expect(hits).toBe(100);
+  });
+
+  it('finishes a gate whose server never answers', async () => {
+    const silent = await serve(() => undefined);
+    const settings = { timeoutMs: 300, retries: 1, backoffMs: 20 };
+    const h = harness({ rollback: ROLLBACK_OK });
+    const started = performance.now();
+    const outcome = await runGate(config({ targets: [{ url: silent.url('/health') }], ...settings }), DEPLOY, h.ports);
+    const elapsed = performance.now() - started;
+    expect(outcome.verdict).toMatchObject({ status: 'failed', status_reason: 'probe_failures' });
+    expect(outcome.evidence.targets[0]?.attempts.map((attempt) => attempt.error)).toEqual(['timeout', 'timeout']);
+    expect(h.rollback?.requests).toHaveLength(1);
+    expect(elapsed).toBeLessThan(settings.timeoutMs * (settings.retries + 1) + settings.backoffMs * settings.retries + 2_000);
+  });
+});
