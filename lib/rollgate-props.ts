@@ -1,12 +1,11 @@
-// The Rollgate construct's props, their defaults (applied here and nowhere else) and the synth-time checks that
-// turn an unusable value into a RollgateConfigError naming the field, instead of a failed deployment later.
-import { Duration, Token } from 'aws-cdk-lib';
-import * as events from 'aws-cdk-lib/aws-events';
+// The Rollgate construct's props, each with its documented default, and the patterns every name and version must
+// match. The defaults themselves are applied in one place: resolve-rollgate-props.ts.
+import { Duration } from 'aws-cdk-lib';
+import type * as events from 'aws-cdk-lib/aws-events';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
-import { RollgateConfigError } from './rollgate-config-error.ts';
 
 /** A service, environment or monitor name: it reaches S3 keys, tags and the rollback document. */
 export const NAME_PATTERN = '^[A-Za-z0-9._-]{1,64}$';
@@ -18,10 +17,16 @@ export const OPTIONAL_VERSION_PATTERN = '^[A-Za-z0-9._+-]{0,128}$';
 /** Lambda's hard limit, and the deploy gate's timeout: probes, then up to `rollbackWait`, then evidence. */
 export const DEPLOY_GATE_TIMEOUT = Duration.minutes(15);
 /** What the deploy gate must keep for probing and writing evidence around the rollback wait. */
-const DEPLOY_GATE_HEADROOM = Duration.minutes(2);
+export const DEPLOY_GATE_HEADROOM = Duration.minutes(2);
 
 /** Log levels the Powertools logger understands. */
 export type RollgateLogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+
+/**
+ * A header value: literal, or a SecureString parameter read at run time (never recorded). Only parameters under
+ * `/rollgate/` can be read by the functions.
+ */
+export type RollgateHeaderValue = string | { readonly ssm: string };
 
 /** One URL a monitor probes, with what it expects back. */
 export interface RollgateMonitorTarget {
@@ -38,10 +43,10 @@ export interface RollgateMonitorTarget {
    */
   readonly expect?: Record<string, unknown>;
   /**
-   * Request headers. Secrets belong in SSM SecureString parameters under `/rollgate/`, referenced by name.
+   * Request headers. Secrets belong in SSM SecureString parameters under `/rollgate/`: `{ "ssm": "/rollgate/..." }`.
    * @default - no extra headers
    */
-  readonly headers?: Record<string, string>;
+  readonly headers?: Record<string, RollgateHeaderValue>;
 }
 
 /** A synthetic monitor: an EventBridge schedule that invokes the scheduled-check function with this object. */
@@ -144,7 +149,9 @@ export interface RollgateProps {
    */
   readonly rollbackDocumentName?: string;
   /**
-   * Absolute path of the operator-owned rollback script the created document runs on the host.
+   * Absolute path of the operator-owned rollback script the created document runs on the host (not combinable with
+   * `rollbackDocumentName`). It receives service, environment, failed version and target version (possibly empty) as
+   * `$1`..`$4` and as ROLLGATE_SERVICE, ROLLGATE_ENVIRONMENT, ROLLGATE_FAILED_VERSION, ROLLGATE_TARGET_VERSION.
    * @default '/opt/rollgate/rollback.sh'
    */
   readonly rollbackScript?: string;
@@ -217,147 +224,4 @@ export interface ResolvedRollgateProps {
 export interface ResolvedRollgateMonitor extends RollgateMonitor {
   readonly schedule: events.Schedule;
   readonly rollbackOnFailure: boolean;
-}
-
-export const DEFAULT_DEPLOY_EVENT_PATTERN: events.EventPattern = {
-  source: ['rollgate.deploy'],
-  detailType: ['Deployment Completed'],
-};
-
-/** Applies every default and checks every value; throws RollgateConfigError naming the first bad field. */
-export function resolveRollgateProps(props: RollgateProps = {}): ResolvedRollgateProps {
-  const bucketOnlyProps = ['checksExpiration', 'deploysTransitionToGlacierAfter', 'deploysExpiration', 'objectLock',
-    'objectLockRetention'] as const;
-  if (props.evidenceBucket) {
-    const conflicting = bucketOnlyProps.find((field) => props[field] !== undefined);
-    if (conflicting) {
-      throw new RollgateConfigError(conflicting, props[conflicting],
-        'applies only to the bucket Rollgate creates; configure lifecycle and object lock on your evidenceBucket yourself');
-    }
-  }
-
-  const resolved: ResolvedRollgateProps = {
-    encryptionKey: props.encryptionKey,
-    evidenceBucket: props.evidenceBucket,
-    checksExpiration: props.checksExpiration ?? Duration.days(30),
-    deploysTransitionToGlacierAfter: props.deploysTransitionToGlacierAfter ?? Duration.days(90),
-    deploysExpiration: props.deploysExpiration ?? Duration.days(365),
-    objectLock: props.objectLock ?? false,
-    objectLockRetention: props.objectLockRetention ?? Duration.days(30),
-    alertTopic: props.alertTopic,
-    alertEmails: props.alertEmails ?? [],
-    rollbackDocumentName: props.rollbackDocumentName,
-    rollbackScript: props.rollbackScript ?? '/opt/rollgate/rollback.sh',
-    rollbackWait: props.rollbackWait ?? Duration.minutes(10),
-    eventBus: props.eventBus,
-    deployEventPattern: props.deployEventPattern ?? DEFAULT_DEPLOY_EVENT_PATTERN,
-    monitors: (props.monitors ?? []).map((monitor) => ({
-      ...monitor,
-      schedule: monitor.schedule ?? events.Schedule.rate(Duration.minutes(5)),
-      rollbackOnFailure: monitor.rollbackOnFailure ?? false,
-    })),
-    memorySize: props.memorySize ?? 256,
-    checkTimeout: props.checkTimeout ?? Duration.minutes(2),
-    logRetention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
-    logLevel: props.logLevel ?? 'INFO',
-  };
-  checkResolvedProps(resolved);
-  return resolved;
-}
-
-function checkResolvedProps(props: ResolvedRollgateProps): void {
-  const days = (field: string, value: Duration): number => {
-    const count = value.toDays({ integral: false });
-    if (!Number.isInteger(count) || count < 1) {
-      throw new RollgateConfigError(field, value.toHumanString(), 'must be a whole number of days, at least 1');
-    }
-    return count;
-  };
-  days('checksExpiration', props.checksExpiration);
-  const glacierDays = days('deploysTransitionToGlacierAfter', props.deploysTransitionToGlacierAfter);
-  const expirationDays = days('deploysExpiration', props.deploysExpiration);
-  if (expirationDays <= glacierDays) {
-    throw new RollgateConfigError('deploysExpiration', props.deploysExpiration.toHumanString(),
-      `must be later than deploysTransitionToGlacierAfter (${glacierDays} days)`);
-  }
-  if (props.objectLock) days('objectLockRetention', props.objectLockRetention);
-
-  props.alertEmails.forEach((email, index) => {
-    if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) {
-      throw new RollgateConfigError(`alertEmails[${index}]`, email, 'must be an e-mail address');
-    }
-  });
-  if (props.rollbackDocumentName !== undefined && !Token.isUnresolved(props.rollbackDocumentName)
-    && !/^(arn:[^\s]+|[A-Za-z0-9_.:/-]{3,128})$/.test(props.rollbackDocumentName)) {
-    throw new RollgateConfigError('rollbackDocumentName', props.rollbackDocumentName,
-      'must be an SSM document name ([A-Za-z0-9_.:/-], 3-128 characters) or ARN');
-  }
-  // The path is written into a shell script inside single quotes: keep it to characters that need no quoting.
-  if (!/^\/[A-Za-z0-9._/-]+$/.test(props.rollbackScript)) {
-    throw new RollgateConfigError('rollbackScript', props.rollbackScript,
-      'must be an absolute path made of letters, digits, ".", "_", "-" and "/"');
-  }
-  const waitSeconds = props.rollbackWait.toSeconds();
-  const maxWaitSeconds = DEPLOY_GATE_TIMEOUT.toSeconds() - DEPLOY_GATE_HEADROOM.toSeconds();
-  if (waitSeconds < 60 || waitSeconds > maxWaitSeconds) {
-    throw new RollgateConfigError('rollbackWait', props.rollbackWait.toHumanString(),
-      `must be between 1 minute and ${maxWaitSeconds / 60} minutes (the deploy gate times out after 15 minutes)`);
-  }
-  if (!Number.isInteger(props.memorySize) || props.memorySize < 128 || props.memorySize > 10240) {
-    throw new RollgateConfigError('memorySize', props.memorySize, 'must be a whole number of MB from 128 to 10240');
-  }
-  const checkSeconds = props.checkTimeout.toSeconds();
-  if (checkSeconds < 10 || checkSeconds > DEPLOY_GATE_TIMEOUT.toSeconds()) {
-    throw new RollgateConfigError('checkTimeout', props.checkTimeout.toHumanString(),
-      'must be between 10 seconds and 15 minutes');
-  }
-  checkMonitors(props.monitors);
-}
-
-function checkMonitors(monitors: readonly ResolvedRollgateMonitor[]): void {
-  const seen = new Set<string>();
-  monitors.forEach((monitor, index) => {
-    const label = `monitors[${index}]${typeof monitor.name === 'string' ? ` (${JSON.stringify(monitor.name)})` : ''}`;
-    const fail = (field: string, value: unknown, problem: string): never => {
-      throw new RollgateConfigError(`${label}.${field}`, value, problem);
-    };
-    if (typeof monitor.name !== 'string' || !new RegExp(NAME_PATTERN).test(monitor.name)) {
-      fail('name', monitor.name, `must match ${NAME_PATTERN}`);
-    }
-    if (seen.has(monitor.name)) fail('name', monitor.name, 'is used by another monitor; names must be unique');
-    seen.add(monitor.name);
-
-    const urls = monitor.urls ?? [];
-    const targets = monitor.targets ?? [];
-    if (urls.length === 0 && targets.length === 0) {
-      fail('urls', monitor.urls, 'a monitor needs at least one entry in urls or targets');
-    }
-    urls.forEach((url, i) => {
-      if (!isHttpUrl(url)) fail(`urls[${i}]`, url, 'must be an http:// or https:// URL');
-    });
-    targets.forEach((target, i) => {
-      if (!isHttpUrl(target?.url)) fail(`targets[${i}].url`, target?.url, 'must be an http:// or https:// URL');
-    });
-    for (const field of ['service', 'environment'] as const) {
-      const value = monitor[field];
-      if (value !== undefined && !new RegExp(NAME_PATTERN).test(value)) fail(field, value, `must match ${NAME_PATTERN}`);
-    }
-    if (monitor.expectedVersion !== undefined && !new RegExp(VERSION_PATTERN).test(monitor.expectedVersion)) {
-      fail('expectedVersion', monitor.expectedVersion, `must match ${VERSION_PATTERN}`);
-    }
-    if (monitor.rollbackOnFailure && (monitor.service === undefined || monitor.environment === undefined)) {
-      fail('rollbackOnFailure', true,
-        'needs service and environment: the rollback targets instances by their rollgate:service/rollgate:environment tags');
-    }
-  });
-}
-
-function isHttpUrl(value: unknown): boolean {
-  if (typeof value !== 'string') return false;
-  try {
-    const protocol = new URL(value).protocol;
-    return protocol === 'http:' || protocol === 'https:';
-  } catch {
-    return false;
-  }
 }

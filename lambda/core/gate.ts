@@ -229,6 +229,15 @@ async function runRollback(
       executor: redactor.text(result.executor ?? executor.describe()),
       output_tail: result.output_tail === null ? null : redactor.text(tailOf(result.output_tail, ROLLBACK_OUTPUT_TAIL_BYTES)),
       ...(result.detail !== undefined ? { detail: redactor.text(result.detail) } : {}),
+      // Per-host output (SSM) reaches evidence and alerts too, so it gets the same tail cap and redaction.
+      ...(result.hosts !== undefined
+        ? {
+            hosts: result.hosts.map((host) => ({
+              ...host,
+              output_tail: redactor.text(tailOf(host.output_tail, ROLLBACK_OUTPUT_TAIL_BYTES)),
+            })),
+          }
+        : {}),
     };
   } catch (error) {
     const problem = problemOf('rollback', error, redactor);

@@ -1,2 +1,33 @@
-// PLACEHOLDER: replaced by the deploy-event handler (issue 4). Exists so the CDK stack can bundle it.
-export const handler = async (event: unknown): Promise<unknown> => ({ received: event !== undefined });
+// The synthetic monitor's Lambda entry point: an EventBridge schedule invokes it with one monitor object; it probes,
+// writes the check's evidence under checks/ and alerts on failure. It rolls back only for a monitor that says
+// `"rollbackOnFailure": true`, to the instances tagged with the monitor's service and environment.
+
+import { randomUUID } from 'node:crypto';
+import type { Context } from 'aws-lambda';
+import { runGate } from '../core/gate.ts';
+import { parseMonitorInput } from '../core/monitor-schema.ts';
+import { gateResponseOf, type GateResponse } from './gate-response.ts';
+import { GateTelemetry } from './gate-telemetry.ts';
+import { createLambdaRuntime, wireGatePorts } from './wire-gate-ports.ts';
+
+// At cold start, so a missing or bad ROLLGATE_* variable fails the first invocation and names the variable.
+const runtime = createLambdaRuntime();
+const telemetry = new GateTelemetry();
+
+export async function handler(event: unknown, context?: Context): Promise<GateResponse> {
+  return telemetry.observe(context, async () => {
+    const check = parseMonitorInput(event);
+    // A schedule's input is fixed, so the invocation is what identifies this run.
+    const runId = context?.awsRequestId ?? randomUUID();
+    telemetry.identifyRun(runId, {
+      monitor: check.monitor,
+      rollgate_service: check.service,
+      rollgate_environment: check.environment,
+    });
+    const rollback = check.rollbackScope !== undefined ? { scope: check.rollbackScope } : undefined;
+    const ports = wireGatePorts(runtime, rollback);
+    const outcome = await runGate(check.gateConfig, { kind: 'check', monitor: check.monitor, run_id: runId }, ports);
+    telemetry.recordOutcome(outcome);
+    return gateResponseOf(outcome);
+  });
+}

@@ -1,0 +1,62 @@
+// Where a run's evidence lives in S3. Keys sort by time under one prefix per service and environment (deploys) or per
+// monitor (checks), so an operator lists a day with one prefix; the rollback record sits beside its verdict record.
+// Names come from events, so each is checked before it becomes a key part: no slashes, no `..`, nothing to escape.
+
+import { ConfigError } from '../core/errors.ts';
+import type { EvidenceDocument } from '../core/evidence.ts';
+import type { EvidenceStage } from '../core/ports.ts';
+
+const NAME_PART = /^[A-Za-z0-9._-]{1,64}$/;
+const EVENT_ID_PART = /^[A-Za-z0-9._-]{1,128}$/;
+// `.` and `..` pass the patterns but are path steps to every tool that syncs a bucket to disk.
+const ONLY_DOTS = /^\.+$/;
+
+/**
+ * `deploys/<service>/<environment>/<YYYY>/<MM>/<DD>/<stamp>-<event id>.json` for a deploy gate,
+ * `checks/<monitor>/<YYYY>/<MM>/<DD>/<stamp>.json` for a scheduled check; `.rollback.json` for the rollback record.
+ */
+export function evidenceKey(document: EvidenceDocument, stage: EvidenceStage): string {
+  const { day, stamp } = keyTime(document.started_at);
+  let stem: string;
+  switch (document.kind) {
+    case 'deploy': {
+      const deploy = document.context.deploy;
+      if (deploy === undefined) {
+        throw new ConfigError('context.deploy', undefined, 'a deploy run needs its deploy record for its evidence key');
+      }
+      const eventId = keyPart('event_id', deploy.event_id ?? document.context.run_id, EVENT_ID_PART, 128);
+      const service = keyPart('service', deploy.service);
+      const environment = keyPart('environment', deploy.environment);
+      stem = `deploys/${service}/${environment}/${day}/${stamp}-${eventId}`;
+      break;
+    }
+    case 'check':
+      stem = `checks/${keyPart('monitor', document.context.monitor)}/${day}/${stamp}`;
+      break;
+    case 'gate':
+      throw new ConfigError('kind', document.kind, 'S3 evidence is kept for deploy and check runs only');
+  }
+  return stage === 'rollback' ? `${stem}.rollback.json` : `${stem}.json`;
+}
+
+/** The day folders (`2026/11/23`) and a sortable, key-safe UTC stamp (`20261123T143349123Z`) of an ISO time. */
+export function keyTime(isoTime: string): { readonly day: string; readonly stamp: string } {
+  const time = new Date(isoTime);
+  if (Number.isNaN(time.getTime())) throw new ConfigError('started_at', isoTime, 'is not a date-time');
+  const iso = time.toISOString();
+  return {
+    day: `${iso.slice(0, 4)}/${iso.slice(5, 7)}/${iso.slice(8, 10)}`,
+    stamp: iso.replace(/[-:.]/g, ''),
+  };
+}
+
+function keyPart(field: string, value: string | undefined, pattern = NAME_PART, maxLength = 64): string {
+  if (value === undefined || !pattern.test(value) || ONLY_DOTS.test(value)) {
+    throw new ConfigError(
+      field,
+      value,
+      `must be 1-${maxLength} letters, digits, dots, dashes or underscores (not only dots) to be part of an evidence key`,
+    );
+  }
+  return value;
+}

@@ -1,0 +1,45 @@
+// Alerts to an SNS topic. The core has already written the subject, the JSON message and the attributes; this only
+// delivers them, with the attributes as String message attributes so subscribers can filter by type, status, service
+// and environment.
+
+import { PublishCommand, type MessageAttributeValue, type SNSClient } from '@aws-sdk/client-sns';
+import type { Alert } from '../core/alerts.ts';
+import { AlertPublishError, errorMessageOf, errorNameOf } from '../core/errors.ts';
+import type { Notifier } from '../core/ports.ts';
+
+export interface SnsNotifierOptions {
+  readonly client: SNSClient;
+  readonly topicArn: string;
+}
+
+export class SnsNotifier implements Notifier {
+  private readonly client: SNSClient;
+  private readonly topicArn: string;
+
+  public constructor(options: SnsNotifierOptions) {
+    this.client = options.client;
+    this.topicArn = options.topicArn;
+  }
+
+  public async notify(alert: Alert): Promise<void> {
+    const attributes: Record<string, MessageAttributeValue> = {};
+    for (const [name, value] of Object.entries(alert.attributes)) {
+      attributes[name] = { DataType: 'String', StringValue: value };
+    }
+    try {
+      await this.client.send(
+        new PublishCommand({
+          TopicArn: this.topicArn,
+          Subject: alert.subject,
+          Message: JSON.stringify(alert.message),
+          MessageAttributes: attributes,
+        }),
+      );
+    } catch (error) {
+      throw new AlertPublishError(
+        `cannot publish the ${alert.type} alert to ${this.topicArn}: ${errorNameOf(error)}: ${errorMessageOf(error)}`,
+        { cause: error },
+      );
+    }
+  }
+}

@@ -1,0 +1,60 @@
+// The Lambda's own settings, from the environment the stack sets. Read once per container, at module load, so a
+// function deployed with a missing or broken variable fails its first invocation with the variable's name rather
+// than half-running a gate.
+
+import * as z from 'zod';
+import { parseWithSchema } from '../core/config-schema.ts';
+import { DEFAULT_ROLLBACK_WAIT_SECONDS } from '../adapters/ssm-rollback.ts';
+
+/** A variable the stack always sets: absent means the function was deployed some other way. */
+const requiredVariable = () =>
+  z
+    .string({ error: (issue) => (issue.input === undefined ? 'is not set' : undefined) })
+    .min(1, { message: 'is empty', abort: true });
+
+const runtimeEnvironmentSchema = z.object({
+  ROLLGATE_EVIDENCE_BUCKET: requiredVariable()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name'),
+  ROLLGATE_ALERT_TOPIC_ARN: requiredVariable()
+    .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/, 'must be an SNS topic ARN'),
+  ROLLGATE_ROLLBACK_DOCUMENT: requiredVariable().regex(
+    /^(arn:aws[a-z-]*:ssm:[a-z0-9-]+:\d{12}:document\/)?[A-Za-z0-9_.-]{3,128}$/,
+    'must be an SSM document name or ARN',
+  ),
+  ROLLGATE_ROLLBACK_WAIT_SECONDS: z
+    .string()
+    .regex(/^[0-9]{1,6}$/, 'must be a whole number of seconds')
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .min(1, 'must be at least 1 second')
+        // Lambda stops at 15 minutes, so a longer wait could never finish.
+        .max(900, 'must be at most 900 seconds'),
+    )
+    .default(DEFAULT_ROLLBACK_WAIT_SECONDS),
+});
+
+export interface RuntimeSettings {
+  readonly evidenceBucket: string;
+  readonly alertTopicArn: string;
+  readonly rollbackDocument: string;
+  readonly rollbackWaitSeconds: number;
+}
+
+/** Reads the settings. Throws ConfigError (or ConfigErrors) naming each variable and its value. */
+export function parseRuntimeSettings(env: Readonly<Record<string, string | undefined>>): RuntimeSettings {
+  const parsed = parseWithSchema(runtimeEnvironmentSchema, {
+    ROLLGATE_EVIDENCE_BUCKET: env.ROLLGATE_EVIDENCE_BUCKET,
+    ROLLGATE_ALERT_TOPIC_ARN: env.ROLLGATE_ALERT_TOPIC_ARN,
+    ROLLGATE_ROLLBACK_DOCUMENT: env.ROLLGATE_ROLLBACK_DOCUMENT,
+    // An empty variable means "not set", not zero.
+    ROLLGATE_ROLLBACK_WAIT_SECONDS: env.ROLLGATE_ROLLBACK_WAIT_SECONDS || undefined,
+  });
+  return {
+    evidenceBucket: parsed.ROLLGATE_EVIDENCE_BUCKET,
+    alertTopicArn: parsed.ROLLGATE_ALERT_TOPIC_ARN,
+    rollbackDocument: parsed.ROLLGATE_ROLLBACK_DOCUMENT,
+    rollbackWaitSeconds: parsed.ROLLGATE_ROLLBACK_WAIT_SECONDS,
+  };
+}

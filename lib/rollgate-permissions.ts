@@ -1,0 +1,130 @@
+// The IAM statements of the Rollgate functions, written out one by one rather than taken from broad grant helpers,
+// together with the cdk-nag acknowledgements for the few wildcards AWS leaves no narrower choice for.
+import { Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import type { RollgateFunction } from './rollgate-function.ts';
+
+/** Where each function may write evidence: `deploys/` for the deploy gate, `checks/` for scheduled checks. */
+export type EvidencePrefix = 'deploys/' | 'checks/';
+
+export interface RollgateGrantProps {
+  readonly evidenceBucket: s3.IBucket;
+  readonly evidencePrefix: EvidencePrefix;
+  readonly alertTopic: sns.ITopic;
+  readonly key: kms.IKey;
+  /** Set when this function may send the rollback document; undefined for a function that never rolls back. */
+  readonly rollbackDocumentArn?: string;
+}
+
+/** Grants a Rollgate function exactly what its handler calls, and acknowledges the unavoidable wildcards. */
+export function grantRollgateAccess(target: RollgateFunction, props: RollgateGrantProps): void {
+  const stack = Stack.of(target);
+  const evidenceObjects = props.evidenceBucket.arnForObjects(`${props.evidencePrefix}*`);
+  const parameters = `arn:${stack.partition}:ssm:${stack.region}:${stack.account}:parameter/rollgate/*`;
+
+  target.addToRolePolicy(new iam.PolicyStatement({
+    sid: 'WriteEvidence',
+    actions: ['s3:PutObject'],
+    resources: [evidenceObjects],
+  }));
+  target.addToRolePolicy(new iam.PolicyStatement({
+    sid: 'PublishAlerts',
+    actions: ['sns:Publish'],
+    resources: [props.alertTopic.topicArn],
+  }));
+  target.addToRolePolicy(new iam.PolicyStatement({
+    sid: 'ReadHeaderSecrets',
+    actions: ['ssm:GetParameter'],
+    resources: [parameters],
+  }));
+  // The key is used only through the services that encrypt with it: S3 (evidence), SNS (alerts), SSM (SecureString).
+  target.addToRolePolicy(new iam.PolicyStatement({
+    sid: 'UseRollgateKeyThroughServices',
+    actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+    resources: [props.key.keyArn],
+    conditions: {
+      StringEquals: {
+        'kms:ViaService': ['s3', 'sns', 'ssm'].map((service) => `${service}.${stack.region}.amazonaws.com`),
+      },
+    },
+  }));
+
+  const findings: Array<{ resource: string; reason: string }> = [
+    {
+      resource: evidenceObjects,
+      reason: `Evidence keys are generated per event (${props.evidencePrefix}<name>/<date>/<timestamp>...), so writing `
+        + `needs a wildcard; it is limited to s3:PutObject under ${props.evidencePrefix} (no read, no delete).`,
+    },
+    {
+      resource: parameters,
+      reason: 'Monitor targets name their header secrets at run time; ssm:GetParameter is limited to the /rollgate/ '
+        + 'parameter path.',
+    },
+  ];
+
+  if (props.rollbackDocumentArn) {
+    const instances = `arn:${stack.partition}:ec2:${stack.region}:${stack.account}:instance/*`;
+    target.addToRolePolicy(new iam.PolicyStatement({
+      sid: 'SendRollbackDocument',
+      actions: ['ssm:SendCommand'],
+      resources: [props.rollbackDocumentArn],
+    }));
+    target.addToRolePolicy(new iam.PolicyStatement({
+      sid: 'SendRollbackToRollgateInstances',
+      actions: ['ssm:SendCommand'],
+      resources: [instances],
+      conditions: { StringLike: { 'ssm:resourceTag/rollgate:service': '*' } },
+    }));
+    // Tag targets are resolved to running instance ids before sending, so the evidence names every host.
+    target.addToRolePolicy(new iam.PolicyStatement({
+      sid: 'FindTaggedInstances',
+      actions: ['ec2:DescribeInstances'],
+      resources: ['*'],
+    }));
+    target.addToRolePolicy(new iam.PolicyStatement({
+      sid: 'FollowRollbackCommand',
+      actions: ['ssm:GetCommandInvocation', 'ssm:ListCommandInvocations'],
+      resources: ['*'],
+    }));
+    findings.push(
+      {
+        resource: instances,
+        reason: 'Instances to roll back are chosen per deploy event (by id or rollgate:* tags); ssm:SendCommand on '
+          + 'instances is limited by the condition ssm:resourceTag/rollgate:service, so untagged hosts are refused.',
+      },
+      {
+        resource: '*',
+        reason: 'ec2:DescribeInstances, ssm:GetCommandInvocation and ssm:ListCommandInvocations do not support '
+          + 'resource-level permissions; those three read-only actions are the only ones granted on Resource *.',
+      },
+    );
+  }
+
+  const policy = target.role.node.findChild('DefaultPolicy');
+  for (const { resource, reason } of findings) {
+    const id = `AwsSolutions-IAM5[Resource::${nagResourceName(stack.resolve(resource))}]`;
+    Validations.of(policy).acknowledge({ id, reason });
+  }
+}
+
+/**
+ * Renders a resolved resource the way cdk-nag names it in an IAM5 finding (`<Logical.Arn>`, `<AWS::Region>`...), so
+ * each acknowledgement covers exactly one resource of one statement and nothing else.
+ */
+function nagResourceName(resolved: unknown): string {
+  if (typeof resolved === 'string') return resolved.replace(/\$\{/g, '<').replace(/\}/g, '>');
+  const node = resolved as Record<string, unknown>;
+  if (Array.isArray(node['Fn::Join'])) {
+    const [delimiter, parts] = node['Fn::Join'] as [string, unknown[]];
+    return parts.map(nagResourceName).join(delimiter);
+  }
+  if (Array.isArray(node['Fn::GetAtt'])) {
+    const [logicalId, attribute] = node['Fn::GetAtt'] as [unknown, unknown];
+    return `<${nagResourceName(logicalId)}.${nagResourceName(attribute)}>`;
+  }
+  if (node.Ref !== undefined) return `<${nagResourceName(node.Ref)}>`;
+  return JSON.stringify(resolved);
+}

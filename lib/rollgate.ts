@@ -1,0 +1,245 @@
+// Rollgate as one L3 construct: the deploy gate (EventBridge deploy event -> probe -> verdict -> SSM rollback), the
+// scheduled monitors, the evidence bucket, the alert topic and the alarms that watch all of it.
+import { CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { createAlertTopic, subscribeAlertEmails } from './alert-topic.ts';
+import { createAtLeastOnceAlarm, deadLetterQueueDepth, FIVE_MINUTE_SUM } from './at-least-once-alarm.ts';
+import { EvidenceBucket } from './evidence-bucket.ts';
+import { RollbackDocument, rollbackDocumentArn } from './rollback-document.ts';
+import { RollgateFunction } from './rollgate-function.ts';
+import { grantRollgateAccess } from './rollgate-permissions.ts';
+import { resolveRollgateProps } from './resolve-rollgate-props.ts';
+import { DEPLOY_GATE_TIMEOUT, type ResolvedRollgateMonitor, type RollgateProps } from './rollgate-props.ts';
+
+export type {
+  RollgateHeaderValue, RollgateLogLevel, RollgateMonitor, RollgateMonitorTarget, RollgateProps,
+} from './rollgate-props.ts';
+
+/** The EMF namespace and dimension the handlers publish under (Powertools settings below). */
+export const METRICS_NAMESPACE = 'Rollgate';
+export const METRICS_SERVICE = 'rollgate';
+
+/** A gate that could not start within the hour would judge (and maybe roll back) a later deploy: drop it to the DLQ. */
+const DEPLOY_EVENT_MAX_AGE = Duration.hours(1);
+/** Older than this, a check is superseded by the next scheduled one. */
+const CHECK_EVENT_MAX_AGE = Duration.minutes(10);
+
+export class Rollgate extends Construct {
+  /** Encrypts the evidence bucket, the alert topic and `/rollgate/` SecureString parameters. */
+  readonly key: kms.IKey;
+  readonly evidenceBucket: s3.IBucket;
+  /** The server-access-log bucket; undefined when you brought your own evidence bucket. */
+  readonly accessLogsBucket?: s3.IBucket;
+  readonly alertTopic: sns.ITopic;
+  /** Where undeliverable alert e-mails go; undefined without `alertEmails`. */
+  readonly alertDeliveryDeadLetterQueue?: sqs.IQueue;
+  /** Name (or ARN, if you gave one) of the SSM document a failed gate sends. */
+  readonly rollbackDocumentName: string;
+  readonly deployGateFunction: nodejs.NodejsFunction;
+  readonly deployGateDeadLetterQueue: sqs.IQueue;
+  readonly scheduledCheckFunction: nodejs.NodejsFunction;
+  readonly scheduledCheckDeadLetterQueue: sqs.IQueue;
+  readonly deployEventRule: events.Rule;
+  /** One schedule rule per monitor, by monitor name. */
+  readonly monitorRules: ReadonlyMap<string, events.Rule>;
+  readonly deployEventPattern: events.EventPattern;
+  /** Alarms on GateFailed (from the handlers' EMF metrics). */
+  readonly failedGatesAlarm: cloudwatch.Alarm;
+  /** Every alarm Rollgate created; all of them notify the alert topic. */
+  readonly alarms: readonly cloudwatch.Alarm[];
+
+  constructor(scope: Construct, id: string, props: RollgateProps = {}) {
+    super(scope, id);
+    const config = resolveRollgateProps(props);
+
+    this.key = config.encryptionKey ?? new kms.Key(this, 'Key', {
+      description: 'Rollgate: evidence bucket, alert topic and /rollgate/ parameters',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    if (config.evidenceBucket) {
+      this.evidenceBucket = config.evidenceBucket;
+    } else {
+      const storage = new EvidenceBucket(this, 'Evidence', {
+        encryptionKey: this.key,
+        checksExpiration: config.checksExpiration,
+        deploysTransitionToGlacierAfter: config.deploysTransitionToGlacierAfter,
+        deploysExpiration: config.deploysExpiration,
+        objectLockRetention: config.objectLock ? config.objectLockRetention : undefined,
+      });
+      this.evidenceBucket = storage.bucket;
+      this.accessLogsBucket = storage.accessLogsBucket;
+    }
+
+    this.alertTopic = config.alertTopic ?? createAlertTopic(this, 'AlertTopic', this.key);
+    this.alertDeliveryDeadLetterQueue = subscribeAlertEmails(this, this.alertTopic, config.alertEmails);
+    const alarmAction = new actions.SnsAction(this.alertTopic);
+
+    this.rollbackDocumentName = config.rollbackDocumentName
+      ?? new RollbackDocument(this, 'RollbackDocument', {
+        scriptPath: config.rollbackScript,
+        timeout: config.rollbackWait,
+      }).documentName;
+    const documentArn = rollbackDocumentArn(this, this.rollbackDocumentName);
+
+    const environment = {
+      ROLLGATE_EVIDENCE_BUCKET: this.evidenceBucket.bucketName,
+      ROLLGATE_ALERT_TOPIC_ARN: this.alertTopic.topicArn,
+      ROLLGATE_ROLLBACK_DOCUMENT: this.rollbackDocumentName,
+      ROLLGATE_ROLLBACK_WAIT_SECONDS: String(config.rollbackWait.toSeconds()),
+      POWERTOOLS_SERVICE_NAME: METRICS_SERVICE,
+      POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+      POWERTOOLS_LOG_LEVEL: config.logLevel,
+      NODE_OPTIONS: '--enable-source-maps',
+    };
+    const shared = { environment, alarmAction, memorySize: config.memorySize, logRetention: config.logRetention };
+    const grants = { evidenceBucket: this.evidenceBucket, alertTopic: this.alertTopic, key: this.key };
+
+    const deployGate = new RollgateFunction(this, 'DeployGate', {
+      ...shared,
+      entry: 'lambda/handlers/deploy-event.ts',
+      description: 'Rollgate deploy gate: probes a fresh deploy, records evidence, rolls back when the gate fails',
+      timeout: DEPLOY_GATE_TIMEOUT,
+      // A retried gate would probe and roll back a second time.
+      retryAttempts: 0,
+      maxEventAge: DEPLOY_EVENT_MAX_AGE,
+    });
+    grantRollgateAccess(deployGate, { ...grants, evidencePrefix: 'deploys/', rollbackDocumentArn: documentArn });
+
+    const monitorsRollBack = config.monitors.some((monitor) => monitor.rollbackOnFailure);
+    const scheduledCheck = new RollgateFunction(this, 'ScheduledCheck', {
+      ...shared,
+      entry: 'lambda/handlers/scheduled-check.ts',
+      description: 'Rollgate scheduled check: probes one monitor, records evidence, alerts on failure',
+      timeout: config.checkTimeout,
+      // One retry gives a check hit by a transient AWS error a second chance, unless a retry could send a second
+      // rollback; the next scheduled run is the retry then.
+      retryAttempts: monitorsRollBack ? 0 : 1,
+      maxEventAge: CHECK_EVENT_MAX_AGE,
+    });
+    grantRollgateAccess(scheduledCheck, {
+      ...grants,
+      evidencePrefix: 'checks/',
+      rollbackDocumentArn: monitorsRollBack ? documentArn : undefined,
+    });
+
+    this.deployGateFunction = deployGate.function;
+    this.deployGateDeadLetterQueue = deployGate.deadLetterQueue;
+    this.scheduledCheckFunction = scheduledCheck.function;
+    this.scheduledCheckDeadLetterQueue = scheduledCheck.deadLetterQueue;
+
+    this.deployEventPattern = config.deployEventPattern;
+    this.deployEventRule = new events.Rule(this, 'DeployEventRule', {
+      description: 'Rollgate: runs the deploy gate for every deploy event',
+      eventBus: config.eventBus,
+      eventPattern: config.deployEventPattern,
+      // EventBridge retries only failed deliveries (the function never ran), so these retries cannot double a gate.
+      targets: [new targets.LambdaFunction(this.deployGateFunction, {
+        deadLetterQueue: deployGate.deadLetterQueue,
+        retryAttempts: 3,
+        maxEventAge: DEPLOY_EVENT_MAX_AGE,
+      })],
+    });
+
+    this.monitorRules = new Map(config.monitors.map((monitor) => {
+      const rule = new events.Rule(this, `Monitor-${monitor.name}`, {
+        description: `Rollgate monitor ${monitor.name}`,
+        schedule: monitor.schedule,
+        targets: [new targets.LambdaFunction(this.scheduledCheckFunction, {
+          event: events.RuleTargetInput.fromObject(monitorEvent(monitor)),
+          deadLetterQueue: scheduledCheck.deadLetterQueue,
+          retryAttempts: 2,
+          maxEventAge: CHECK_EVENT_MAX_AGE,
+        })],
+      });
+      return [monitor.name, rule] as const;
+    }));
+
+    this.failedGatesAlarm = createAtLeastOnceAlarm(this, 'FailedGatesAlarm', {
+      description: 'Rollgate: at least one deploy gate or check failed in the last 5 minutes (GateFailed metric).',
+      metric: new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: 'GateFailed',
+        dimensionsMap: { service: METRICS_SERVICE },
+        ...FIVE_MINUTE_SUM,
+      }),
+      action: alarmAction,
+    });
+    const alertDeliveryAlarms = this.alertDeliveryDeadLetterQueue
+      ? [createAtLeastOnceAlarm(this, 'AlertDeliveryDeadLetterQueueAlarm', {
+        description: 'Rollgate: SNS could not deliver alert e-mails; they are waiting in the dead-letter queue.',
+        metric: deadLetterQueueDepth(this.alertDeliveryDeadLetterQueue),
+        action: alarmAction,
+      })]
+      : [];
+    this.alarms = [...deployGate.alarms, ...scheduledCheck.alarms, this.failedGatesAlarm, ...alertDeliveryAlarms];
+    this.addOutputs(config.eventBus);
+  }
+
+  private addOutputs(eventBus: events.IEventBus | undefined): void {
+    const stack = Stack.of(this);
+    const output = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });
+    output('EvidenceBucketName', this.evidenceBucket.bucketName, 'Bucket holding deploys/ and checks/ evidence');
+    output('AlertTopicArn', this.alertTopic.topicArn, 'SNS topic for alerts and alarm notifications');
+    output('DeployGateFunctionName', this.deployGateFunction.functionName, 'Lambda running the deploy gate');
+    output('ScheduledCheckFunctionName', this.scheduledCheckFunction.functionName, 'Lambda running monitors');
+    output('RollbackDocumentName', this.rollbackDocumentName, 'SSM document sent to roll a service back');
+    output('DeployEventPattern', stack.toJsonString(eventPatternAsJson(this.deployEventPattern)),
+      'EventBridge pattern a deploy event must match to run the gate');
+    const busName = eventBus?.eventBusName ?? 'default';
+    output('ExamplePutEventsCommand', examplePutEventsCommand(this.deployEventPattern, busName),
+      'Sends a deploy event that runs the gate (edit the detail first)');
+  }
+}
+
+/** The event a monitor's schedule sends: the monitor object itself, without unset fields. */
+function monitorEvent(monitor: ResolvedRollgateMonitor): Record<string, unknown> {
+  const event: Record<string, unknown> = {
+    monitor: monitor.name,
+    urls: monitor.urls,
+    targets: monitor.targets,
+    rollbackOnFailure: monitor.rollbackOnFailure ? true : undefined,
+    service: monitor.service,
+    environment: monitor.environment,
+    expectedVersion: monitor.expectedVersion,
+  };
+  return Object.fromEntries(Object.entries(event).filter(([, value]) => value !== undefined));
+}
+
+/** CDK spells `detail-type` as `detailType`; the pattern EventBridge (and a human) reads uses the dash. */
+function eventPatternAsJson(pattern: events.EventPattern): Record<string, unknown> {
+  const { detailType, ...rest } = pattern;
+  return { ...rest, ...(detailType ? { 'detail-type': detailType } : {}) };
+}
+
+function examplePutEventsCommand(pattern: events.EventPattern, eventBusName: string): string {
+  const firstString = (values: unknown, fallback: string): string =>
+    (Array.isArray(values) && typeof values[0] === 'string' ? values[0] : fallback);
+  const detail = {
+    service: 'checkout',
+    environment: 'prod',
+    version: '1.4.2',
+    previousVersion: '1.4.1',
+    digest: 'sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+    commit: '9fceb02',
+    urls: ['https://checkout.example.com/health'],
+    rollback: { instanceIds: ['i-0123456789abcdef0'] },
+  };
+  const entries = [{
+    EventBusName: eventBusName,
+    Source: firstString(pattern.source, 'rollgate.deploy'),
+    DetailType: firstString(pattern.detailType, 'Deployment Completed'),
+    Detail: JSON.stringify(detail),
+  }];
+  return `aws events put-events --entries '${JSON.stringify(entries)}'`;
+}

@@ -1,0 +1,204 @@
+// The SSM rollback executor's outcomes that moto cannot produce (it reports every invocation as Success at once), with
+// aws-sdk-client-mock in place of SSM and EC2: a failed host, a timed-out host, a wait that runs out, refused calls,
+// too many hosts, and output that must be capped and redacted. What is sent where is tested against moto in
+// ssm-rollback.test.ts.
+import { EC2Client } from '@aws-sdk/client-ec2';
+import {
+  GetCommandInvocationCommand,
+  SendCommandCommand,
+  SSMClient,
+  SSMServiceException,
+  type CommandInvocationStatus,
+} from '@aws-sdk/client-ssm';
+import { mockClient } from 'aws-sdk-client-mock';
+import { describe, expect, it } from 'vitest';
+import { SsmRollbackExecutor, type SsmRollbackOptions } from '../../../lambda/adapters/ssm-rollback.ts';
+import type { DeployRecord, RollbackRequest } from '../../../lambda/core/ports.ts';
+
+const CHECKOUT: DeployRecord = { service: 'checkout', environment: 'prod', version: '1.4.2', previous_version: '1.4.1' };
+
+function requestFor(deploy: DeployRecord): RollbackRequest {
+  return {
+    status: 'failed',
+    status_reason: 'probe_failures',
+    failed_urls: ['https://checkout.example.com/health'],
+    expected_version: deploy.version,
+    deploy,
+  };
+}
+
+/** An executor over mocked clients, for the outcomes moto cannot produce. */
+function mockedExecutor(options: Partial<SsmRollbackOptions> = {}) {
+  // Region and credentials only so the clients build; every call is answered by the mock.
+  const config = { region: 'us-east-1', credentials: { accessKeyId: 'mock', secretAccessKey: 'mock' } };
+  const ssmClient = new SSMClient(config);
+  const ec2Client = new EC2Client(config);
+  const ssm = mockClient(ssmClient);
+  const ec2 = mockClient(ec2Client);
+  const executor = new SsmRollbackExecutor({
+    ssm: ssmClient,
+    ec2: ec2Client,
+    documentName: 'RollgateRollback',
+    target: { instanceIds: ['i-0aaaaaaaaaaaaaaaa', 'i-0bbbbbbbbbbbbbbbb'] },
+    // A fast waiter: these tests answer at once or never.
+    pollDelaySeconds: { min: 0.02, max: 0.05 },
+    ...options,
+  });
+  return { executor, ssm, ec2, restore: () => (ssm.restore(), ec2.restore()) };
+}
+
+function awsError(name: string, message: string): SSMServiceException {
+  return new SSMServiceException({ name, message, $fault: 'client', $metadata: { httpStatusCode: 400 } });
+}
+
+describe('SsmRollbackExecutor with outcomes moto cannot produce', () => {
+  it('reports failed, with the exit code and stderr tail of the instance that failed', async () => {
+    const { executor, ssm, restore } = mockedExecutor();
+    ssm.on(SendCommandCommand).resolves({ Command: { CommandId: 'cmd-1' } });
+    ssm.on(GetCommandInvocationCommand, { InstanceId: 'i-0aaaaaaaaaaaaaaaa' }).resolves({
+      Status: 'Success',
+      StatusDetails: 'Success',
+      ResponseCode: 0,
+      StandardOutputContent: 'rolled back to 1.4.1\n',
+    });
+    ssm.on(GetCommandInvocationCommand, { InstanceId: 'i-0bbbbbbbbbbbbbbbb' }).resolves({
+      Status: 'Failed',
+      StatusDetails: 'Failed',
+      ResponseCode: 1,
+      StandardOutputContent: 'stopping checkout\n',
+      StandardErrorContent: 'rollback.sh: cannot pull checkout:1.4.1: registry unreachable\n',
+    });
+
+    const result = await executor.run(requestFor(CHECKOUT));
+
+    expect(result).toMatchObject({
+      ok: false,
+      outcome: 'failed',
+      exit_code: 1,
+      command_id: 'cmd-1',
+      detail: '1 of 2 instance(s) did not succeed: i-0bbbbbbbbbbbbbbbb Failed (exit 1)',
+    });
+    expect(result.hosts?.[1]).toEqual({
+      instance_id: 'i-0bbbbbbbbbbbbbbbb',
+      status: 'Failed',
+      exit_code: 1,
+      output_tail: 'stopping checkout\nrollback.sh: cannot pull checkout:1.4.1: registry unreachable\n',
+    });
+    expect(result.output_tail).toMatch(/--- i-0bbbbbbbbbbbbbbbb Failed \(exit 1\) ---\n.*registry unreachable\n$/s);
+    restore();
+  });
+
+  it.each<[CommandInvocationStatus, string]>([
+    ['TimedOut', 'ExecutionTimedOut'],
+    ['TimedOut', 'DeliveryTimedOut'],
+  ])('reports timed_out when an instance ends %s (%s)', async (status, details) => {
+    const { executor, ssm, restore } = mockedExecutor({ target: { instanceIds: ['i-0aaaaaaaaaaaaaaaa'] } });
+    ssm.on(SendCommandCommand).resolves({ Command: { CommandId: 'cmd-2' } });
+    ssm.on(GetCommandInvocationCommand).resolves({ Status: status, StatusDetails: details, ResponseCode: -1 });
+
+    const result = await executor.run(requestFor(CHECKOUT));
+
+    expect(result).toMatchObject({
+      ok: false,
+      outcome: 'timed_out',
+      exit_code: null,
+      detail: `1 of 1 instance(s) did not succeed: i-0aaaaaaaaaaaaaaaa ${details}`,
+    });
+    restore();
+  });
+
+  it('reports wait_timed_out when an instance is still running as the wait runs out', async () => {
+    const { executor, ssm, restore } = mockedExecutor({ waitSeconds: 0.3 });
+    ssm.on(SendCommandCommand).resolves({ Command: { CommandId: 'cmd-3' } });
+    ssm.on(GetCommandInvocationCommand).resolves({ Status: 'InProgress', StatusDetails: 'InProgress', ResponseCode: -1 });
+    const started = performance.now();
+
+    const result = await executor.run(requestFor(CHECKOUT));
+
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(result).toMatchObject({
+      ok: false,
+      outcome: 'wait_timed_out',
+      command_id: 'cmd-3',
+      detail: 'still running after the 0.3s wait: i-0aaaaaaaaaaaaaaaa InProgress, i-0bbbbbbbbbbbbbbbb InProgress',
+    });
+    // The waiter polled more than once per instance before giving up, then each outcome was read once more.
+    expect(ssm.commandCalls(GetCommandInvocationCommand).length).toBeGreaterThan(4);
+    restore();
+  });
+
+  it.each([
+    ['ThrottlingException', 'Rate exceeded'],
+    ['AccessDeniedException', 'User is not authorized to perform: ssm:SendCommand'],
+    ['InvalidDocument', 'Document RollgateRollback does not exist'],
+  ])('reports send_failed naming %s when SendCommand is refused, and waits for nothing', async (name, message) => {
+    const { executor, ssm, restore } = mockedExecutor();
+    ssm.on(SendCommandCommand).rejects(awsError(name, message));
+
+    const result = await executor.run(requestFor(CHECKOUT));
+
+    expect(result).toMatchObject({
+      attempted: true,
+      ok: false,
+      outcome: 'send_failed',
+      detail: `nothing sent: SendCommand failed: ${name}: ${message}`,
+    });
+    expect(ssm.commandCalls(GetCommandInvocationCommand)).toEqual([]);
+    restore();
+  });
+
+  it('reports send_failed naming the EC2 error when the instances cannot be looked up', async () => {
+    const { executor, ssm, ec2, restore } = mockedExecutor({ target: { tags: { 'rollgate:service': 'checkout' } } });
+    ec2.onAnyCommand().rejects(
+      Object.assign(new Error('You are not authorized to perform this operation.'), { name: 'UnauthorizedOperation' }),
+    );
+
+    const result = await executor.run(requestFor(CHECKOUT));
+
+    expect(result).toMatchObject({
+      outcome: 'send_failed',
+      detail: 'nothing sent: DescribeInstances failed: UnauthorizedOperation: You are not authorized to perform this operation.',
+    });
+    expect(ssm.commandCalls(SendCommandCommand)).toEqual([]);
+    restore();
+  });
+
+  it('sends nothing when more than 50 running instances carry the tags', async () => {
+    const { executor, ssm, ec2, restore } = mockedExecutor({ target: { tags: { 'rollgate:service': 'checkout' } } });
+    const page = (from: number, nextToken?: string) => ({
+      Reservations: [{ Instances: Array.from({ length: 30 }, (_, i) => ({ InstanceId: `i-${String(from + i).padStart(17, '0')}` })) }],
+      ...(nextToken !== undefined ? { NextToken: nextToken } : {}),
+    });
+    ec2.onAnyCommand({ NextToken: undefined }).resolves(page(0, 'p2'));
+    ec2.onAnyCommand({ NextToken: 'p2' }).resolves(page(30));
+
+    const result = await executor.run(requestFor(CHECKOUT));
+
+    expect(result).toMatchObject({
+      outcome: 'send_failed',
+      detail:
+        'nothing sent: more than 50 running instances carry tags rollgate:service=checkout; one rollback command reaches at most 50',
+    });
+    expect(ssm.commandCalls(SendCommandCommand)).toEqual([]);
+    restore();
+  });
+
+  it("keeps the last 4 KiB of an instance's output, with secrets redacted", async () => {
+    const { executor, ssm, restore } = mockedExecutor({ target: { instanceIds: ['i-0aaaaaaaaaaaaaaaa'] } });
+    ssm.on(SendCommandCommand).resolves({ Command: { CommandId: 'cmd-4' } });
+    ssm.on(GetCommandInvocationCommand).resolves({
+      Status: 'Failed',
+      StatusDetails: 'Failed',
+      ResponseCode: 2,
+      StandardOutputContent: `${'x'.repeat(10_000)}\nlogin with password=hunter2-registry\n`,
+    });
+
+    const result = await executor.run(requestFor(CHECKOUT));
+
+    const tail = result.hosts?.[0]?.output_tail ?? '';
+    expect(Buffer.byteLength(tail)).toBe(4096);
+    expect(tail).toMatch(/password=\*\*\*\n$/);
+    expect(tail).not.toContain('hunter2');
+    restore();
+  });
+});

@@ -1,0 +1,178 @@
+// What the handler tests share: a fresh set of AWS resources per test on moto, the handler module imported anew with
+// its environment (its settings are read at module load), a Lambda context, and recorders for what the handler
+// sends to AWS and prints (Powertools' JSON logs and EMF metrics).
+import { randomUUID } from 'node:crypto';
+import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { SendCommandCommand, SSMClient, type SendCommandCommandInput } from '@aws-sdk/client-ssm';
+import type { Context } from 'aws-lambda';
+import { vi } from 'vitest';
+import type { EvidenceDocument } from '../../../lambda/core/evidence.ts';
+import type { GateResponse } from '../../../lambda/handlers/gate-response.ts';
+import {
+  createBucket,
+  createCommandDocument,
+  createTopicWithQueue,
+  motoClients,
+  uniqueName,
+} from '../../support/aws-fixtures.ts';
+import { startLoopbackServer, type LoopbackServer, type RouteHandler } from '../../support/loopback-server.ts';
+
+export type Handler = (event: unknown, context?: Context) => Promise<GateResponse>;
+
+export interface HandlerWorld {
+  readonly bucket: string;
+  readonly topicArn: string;
+  readonly queueUrl: string;
+  readonly documentName: string;
+  /** The ROLLGATE_* and POWERTOOLS_* variables the stack would set. */
+  readonly env: Record<string, string>;
+}
+
+/** A bucket, a topic with a subscribed queue and a rollback document of the test's own. */
+export async function createHandlerWorld(options: { readonly bucketExists?: boolean } = {}): Promise<HandlerWorld> {
+  const bucket = options.bucketExists === false ? uniqueName('rollgate-missing') : await createBucket();
+  const { topicArn, queueUrl } = await createTopicWithQueue();
+  const documentName = await createCommandDocument();
+  return {
+    bucket,
+    topicArn,
+    queueUrl,
+    documentName,
+    env: {
+      ROLLGATE_EVIDENCE_BUCKET: bucket,
+      ROLLGATE_ALERT_TOPIC_ARN: topicArn,
+      ROLLGATE_ROLLBACK_DOCUMENT: documentName,
+      ROLLGATE_ROLLBACK_WAIT_SECONDS: '30',
+      POWERTOOLS_SERVICE_NAME: 'rollgate',
+      POWERTOOLS_METRICS_NAMESPACE: 'Rollgate',
+    },
+  };
+}
+
+/** Imports the handler module as a cold start would, with `env` set (stubbed; vi.unstubAllEnvs undoes it). */
+export async function loadHandler(modulePath: string, env: Readonly<Record<string, string | undefined>>): Promise<Handler> {
+  vi.resetModules();
+  for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
+  const module = (await import(modulePath)) as { handler: Handler };
+  return module.handler;
+}
+
+const servers: LoopbackServer[] = [];
+
+/** A loopback service for one test; `resetHandlerTest` closes it. */
+export async function serve(route: RouteHandler): Promise<LoopbackServer> {
+  const server = await startLoopbackServer(route);
+  servers.push(server);
+  return server;
+}
+
+/** After each test: spies and stubbed variables undone, loopback services closed. */
+export async function resetHandlerTest(): Promise<void> {
+  vi.restoreAllMocks();
+  vi.unstubAllEnvs();
+  await Promise.all(servers.splice(0).map((server) => server.close()));
+}
+
+/** An evidence record as the handler stored it in moto's S3. */
+export async function readEvidence(bucket: string, key: string): Promise<EvidenceDocument> {
+  const object = await motoClients().s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  return JSON.parse(await object.Body!.transformToString()) as EvidenceDocument;
+}
+
+export function lambdaContext(awsRequestId: string = randomUUID()): Context {
+  return {
+    awsRequestId,
+    functionName: 'rollgate-test',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:rollgate-test',
+    memoryLimitInMB: '256',
+    logGroupName: '/aws/lambda/rollgate-test',
+    logStreamName: '2026/11/23/[$LATEST]0123456789abcdef',
+    callbackWaitsForEmptyEventLoop: true,
+    getRemainingTimeInMillis: () => 600_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+/** An alert as the handler published it, and whether its evidence object was already in S3 at that moment. */
+export interface PublishedAlert {
+  readonly type: string;
+  readonly evidenceUri: string | null;
+  readonly evidenceExistedWhenPublished: boolean | null;
+}
+
+export interface AwsCallRecorder {
+  readonly published: PublishedAlert[];
+  readonly sentCommands: SendCommandCommandInput[];
+}
+
+/**
+ * Watches every SNSClient and SSMClient (the handler's included) while passing each call through to moto: records
+ * each SendCommand request, and for each Publish, checks in S3 whether the evidence it points at exists yet.
+ */
+export function recordAwsCalls(): AwsCallRecorder {
+  const recorder: AwsCallRecorder = { published: [], sentCommands: [] };
+  const publish = SNSClient.prototype.send;
+  vi.spyOn(SNSClient.prototype, 'send').mockImplementation(async function (this: SNSClient, ...args: unknown[]) {
+    const [command] = args;
+    if (command instanceof PublishCommand) {
+      const message = JSON.parse(command.input.Message ?? '{}') as { alert_type: string; evidence_uri: string | null };
+      recorder.published.push({
+        type: message.alert_type,
+        evidenceUri: message.evidence_uri,
+        evidenceExistedWhenPublished: message.evidence_uri === null ? null : await s3ObjectExists(message.evidence_uri),
+      });
+    }
+    return (publish as (...sendArgs: unknown[]) => Promise<unknown>).apply(this, args);
+  } as never);
+  const ssmSend = SSMClient.prototype.send;
+  vi.spyOn(SSMClient.prototype, 'send').mockImplementation(function (this: SSMClient, ...args: unknown[]) {
+    const [command] = args;
+    if (command instanceof SendCommandCommand) recorder.sentCommands.push(command.input);
+    return (ssmSend as (...sendArgs: unknown[]) => Promise<unknown>).apply(this, args);
+  } as never);
+  return recorder;
+}
+
+function s3LocationOf(uri: string): { bucket: string; key: string } {
+  const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri);
+  if (match === null) throw new Error(`not an s3:// URI: ${uri}`);
+  return { bucket: match[1]!, key: match[2]! };
+}
+
+async function s3ObjectExists(uri: string): Promise<boolean> {
+  const { bucket, key } = s3LocationOf(uri);
+  try {
+    await motoClients().s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface OutputRecorder {
+  /** Every JSON line written to stdout or stderr: Powertools logs (errors go to stderr) and EMF metric blobs. */
+  records(): Array<Record<string, unknown>>;
+}
+
+/** Captures stdout and stderr, where Powertools writes, for the rest of the test; vi.restoreAllMocks ends it. */
+export function captureOutput(): OutputRecorder {
+  const chunks: string[] = [];
+  const record = (chunk: string | Uint8Array): boolean => {
+    chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+    return true;
+  };
+  vi.spyOn(process.stdout, 'write').mockImplementation(record);
+  vi.spyOn(process.stderr, 'write').mockImplementation(record);
+  return {
+    records: () =>
+      chunks
+        .join('')
+        .split('\n')
+        .filter((line) => line.trim().startsWith('{'))
+        .map((line) => JSON.parse(line) as Record<string, unknown>),
+  };
+}

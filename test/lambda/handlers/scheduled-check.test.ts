@@ -1,0 +1,120 @@
+// The scheduled-check handler end to end, in-process: a monitor object as its schedule delivers it, real loopback
+// services, and moto behind the handler's own SDK clients.
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { motoClients, receiveSnsMessages, runInstances, uniqueName } from '../../support/aws-fixtures.ts';
+import { fixedService, healthyService } from '../../support/loopback-server.ts';
+import {
+  captureOutput,
+  createHandlerWorld,
+  lambdaContext,
+  loadHandler,
+  readEvidence,
+  recordAwsCalls,
+  resetHandlerTest,
+  serve,
+} from './handler-harness.ts';
+
+const HANDLER = '../../../lambda/handlers/scheduled-check.ts';
+
+afterEach(resetHandlerTest);
+
+describe('scheduled-check handler', () => {
+  it('records a failing check under checks/, alerts, and sends no rollback', async () => {
+    const world = await createHandlerWorld();
+    const handler = await loadHandler(HANDLER, world.env);
+    const monitor = uniqueName('mon');
+    // Tagged hosts of the watched service exist, and still nothing may be sent to them.
+    await runInstances(1, { 'rollgate:service': 'web', 'rollgate:environment': 'prod' });
+    const server = await serve(fixedService(500, { status: 'error' }));
+    const calls = recordAwsCalls();
+    const output = captureOutput();
+    const requestId = 'f2b8f9d4-5a53-4f7e-9d7e-1b1c0c7a9e21';
+
+    const response = await handler(
+      { monitor, urls: [server.url('/health')], service: 'web', environment: 'prod', retries: 0 },
+      lambdaContext(requestId),
+    );
+
+    expect(response).toEqual({
+      status: 'failed',
+      status_reason: 'probe_failures',
+      evidence: {
+        bucket: world.bucket,
+        key: expect.stringMatching(new RegExp(`^checks/${monitor}/\\d{4}/\\d{2}/\\d{2}/\\d{8}T\\d{9}Z\\.json$`)),
+      },
+      rollback: { attempted: false, command_id: null, outcome: 'not_configured' },
+    });
+    expect(await readEvidence(world.bucket, response.evidence!.key)).toMatchObject({
+      kind: 'check',
+      status: 'failed',
+      context: { monitor, run_id: requestId },
+    });
+    const alerts = await receiveSnsMessages(world.queueUrl, { expected: 1 });
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({
+      subject: `[Rollgate] FAILED check ${monitor}: 1/1 probes failing, no rollback configured`,
+      attributes: { alert_type: 'GateFailed', status: 'failed' },
+    });
+    expect(calls.sentCommands).toEqual([]);
+    expect(output.records().find((record) => record.message === 'gate finished')).toMatchObject({
+      correlation_id: requestId,
+      monitor,
+      rollgate_service: 'web',
+    });
+    expect(output.records().find((record) => '_aws' in record)).toMatchObject({ GateFailed: 1 });
+  });
+
+  it('records a passing check and raises no alert', async () => {
+    const world = await createHandlerWorld();
+    const handler = await loadHandler(HANDLER, world.env);
+    const server = await serve(healthyService('2026.01.07'));
+
+    const response = await handler(
+      { monitor: uniqueName('mon'), targets: [{ url: server.url('/health'), name: 'home' }], expectedVersion: '2026.01.07' },
+      lambdaContext(),
+    );
+
+    expect(response).toMatchObject({ status: 'passed', evidence: { bucket: world.bucket } });
+    expect(await receiveSnsMessages(world.queueUrl, { expected: 0, maxWaitMs: 300 })).toEqual([]);
+  });
+
+  it('rolls back the tagged hosts of the watched service when the monitor asks for it', async () => {
+    const world = await createHandlerWorld();
+    const handler = await loadHandler(HANDLER, world.env);
+    const service = uniqueName('web');
+    const instanceIds = await runInstances(2, { 'rollgate:service': service, 'rollgate:environment': 'prod' });
+    const server = await serve(fixedService(503, { status: 'down' }));
+    const calls = recordAwsCalls();
+
+    const response = await handler(
+      { monitor: uniqueName('mon'), urls: [server.url('/')], rollbackOnFailure: true, service, environment: 'prod', retries: 0 },
+      lambdaContext(),
+    );
+
+    expect(response).toMatchObject({ status: 'failed', rollback: { attempted: true, outcome: 'succeeded' } });
+    expect(calls.sentCommands).toHaveLength(1);
+    expect(calls.sentCommands[0]).toMatchObject({
+      DocumentName: world.documentName,
+      Parameters: { Service: [service], Environment: ['prod'], FailedVersion: ['unknown'], TargetVersion: [''] },
+    });
+    expect(calls.sentCommands[0]?.InstanceIds?.sort()).toEqual([...instanceIds].sort());
+    expect(response.evidence?.rollback_key).toBe(response.evidence?.key.replace(/\.json$/, '.rollback.json'));
+    expect(calls.published.map((alert) => alert.type)).toEqual(['GateFailed', 'RollbackSucceeded']);
+  });
+
+  it('refuses a bad monitor input naming the field and value, and probes nothing', async () => {
+    const world = await createHandlerWorld();
+    const handler = await loadHandler(HANDLER, world.env);
+    const server = await serve(healthyService('1.0.0'));
+    captureOutput();
+
+    await expect(
+      handler({ monitor: uniqueName('mon'), urls: [server.url('/')], rollbackOnFailure: true, service: 'web' }, lambdaContext()),
+    ).rejects.toThrow('rollbackOnFailure: needs service and environment, which pick the instances to roll back (got true)');
+
+    expect(server.hits.size).toBe(0);
+    const { Contents: objects = [] } = await motoClients().s3.send(new ListObjectsV2Command({ Bucket: world.bucket }));
+    expect(objects).toEqual([]);
+  });
+});

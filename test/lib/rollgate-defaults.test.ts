@@ -1,0 +1,345 @@
+// The Rollgate construct with no props at all: every resource it creates and every default it applies.
+import { Match } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  actionsOf, removeOutdir, resourcesOf, roleStatements, synthRollgateConstruct, type SynthesizedConstruct,
+} from '../support/synth-stack.ts';
+
+let synth: SynthesizedConstruct;
+beforeAll(() => {
+  synth = synthRollgateConstruct();
+});
+afterAll(() => removeOutdir(synth));
+
+const id = (construct: { node: { defaultChild?: unknown } }) =>
+  synth.stack.getLogicalId(construct.node.defaultChild as never);
+const getAtt = (logicalId: string, attribute = 'Arn') => ({ 'Fn::GetAtt': [logicalId, attribute] });
+
+function bucketIds() {
+  const buckets = synth.template.findResources('AWS::S3::Bucket');
+  const evidence = Object.keys(buckets).find((key) => key.includes('EvidenceBucket'))!;
+  const logs = Object.keys(buckets).find((key) => key.includes('AccessLogs'))!;
+  return { evidence, logs };
+}
+
+describe('evidence bucket', () => {
+  it('is encrypted with the construct key (aws:kms, bucket key on)', () => {
+    synth.template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{
+          ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: getAtt(id(synth.rollgate.key)) },
+          BucketKeyEnabled: true,
+        }],
+      },
+    });
+  });
+
+  it('blocks all public access, is versioned and logs access to the separate logs bucket', () => {
+    const { logs } = bucketIds();
+    synth.template.hasResourceProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true,
+      },
+      VersioningConfiguration: { Status: 'Enabled' },
+      LoggingConfiguration: { DestinationBucketName: { Ref: logs }, LogFilePrefix: 'evidence/' },
+    });
+  });
+
+  it('denies every request that does not use TLS', () => {
+    const { evidence } = bucketIds();
+    synth.template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: evidence },
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Effect: 'Deny',
+          Principal: { AWS: '*' },
+          Action: 's3:*',
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        })]),
+      },
+    });
+  });
+
+  it('expires checks/ after 30 days and moves deploys/ to Glacier after 90, expiring after 365', () => {
+    const { evidence } = bucketIds();
+    const bucket = synth.template.toJSON().Resources[evidence];
+    expect(bucket.Properties.LifecycleConfiguration.TransitionDefaultMinimumObjectSize).toBe('varies_by_storage_class');
+    const rules = bucket.Properties.LifecycleConfiguration.Rules as Array<Record<string, unknown>>;
+    expect(rules).toEqual(expect.arrayContaining([
+      expect.objectContaining({ Prefix: 'checks/', Status: 'Enabled', ExpirationInDays: 30 }),
+      expect.objectContaining({
+        Prefix: 'deploys/',
+        Status: 'Enabled',
+        ExpirationInDays: 365,
+        Transitions: [{ StorageClass: 'GLACIER', TransitionInDays: 90 }],
+      }),
+    ]));
+    expect(rules.map((rule) => rule.Prefix).sort()).toEqual(['checks/', 'deploys/']);
+  });
+
+  it('has no Object Lock unless asked', () => {
+    const { evidence } = bucketIds();
+    expect(synth.template.toJSON().Resources[evidence].Properties.ObjectLockEnabled).toBeUndefined();
+  });
+
+  it('keeps both buckets when the stack is deleted', () => {
+    const { evidence, logs } = bucketIds();
+    const resources = synth.template.toJSON().Resources;
+    expect(resources[evidence].DeletionPolicy).toBe('Retain');
+    expect(resources[logs].DeletionPolicy).toBe('Retain');
+  });
+
+  it('sends access logs to an S3-managed, TLS-only, non-public bucket', () => {
+    const { logs } = bucketIds();
+    const logsBucket = synth.template.toJSON().Resources[logs];
+    expect(logsBucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault)
+      .toEqual({ SSEAlgorithm: 'AES256' });
+    expect(logsBucket.Properties.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true,
+    });
+    synth.template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: logs },
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+});
+
+describe('key', () => {
+  it('rotates and lets CloudWatch alarms use it for the encrypted topic', () => {
+    synth.template.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      KeyPolicy: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Effect: 'Allow',
+          Principal: { Service: 'cloudwatch.amazonaws.com' },
+          Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        })]),
+      },
+    });
+  });
+});
+
+describe('alert topic', () => {
+  it('is encrypted with the construct key and TLS-only', () => {
+    const topicId = id(synth.rollgate.alertTopic);
+    synth.template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: getAtt(id(synth.rollgate.key)) });
+    synth.template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [{ Ref: topicId }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          Match.objectLike({ Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish' }),
+        ]),
+      },
+    });
+  });
+
+  it('has no subscriptions without alertEmails', () => {
+    synth.template.resourceCountIs('AWS::SNS::Subscription', 0);
+  });
+});
+
+describe('rollback document', () => {
+  it('is a schema 2.2 Command document running the default script', () => {
+    const document = Object.values(synth.template.findResources('AWS::SSM::Document'))[0]!;
+    expect(document.Properties.DocumentType).toBe('Command');
+    expect(document.Properties.Content.schemaVersion).toBe('2.2');
+    const [step] = document.Properties.Content.mainSteps;
+    expect(step.action).toBe('aws:runShellScript');
+    expect(step.inputs.runCommand).toContain("script='/opt/rollgate/rollback.sh'");
+    expect(step.inputs.timeoutSeconds).toBe('600');
+  });
+});
+
+describe('functions', () => {
+  it.each([
+    ['deploy gate', () => synth.rollgate.deployGateFunction, 900],
+    ['scheduled check', () => synth.rollgate.scheduledCheckFunction, 120],
+  ])('runs the %s on nodejs22.x, arm64, 256 MB, with its timeout, DLQ and the handler environment', (_name, fn, timeout) => {
+    const resource = synth.template.toJSON().Resources[id(fn())];
+    expect(resource.Properties).toMatchObject({
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      MemorySize: 256,
+      Timeout: timeout,
+      Handler: 'index.handler',
+      DeadLetterConfig: { TargetArn: expect.anything() },
+      LoggingConfig: { LogGroup: { Ref: expect.stringContaining('Logs') } },
+    });
+    expect(resource.Properties.Environment.Variables).toEqual({
+      ROLLGATE_EVIDENCE_BUCKET: { Ref: bucketIds().evidence },
+      ROLLGATE_ALERT_TOPIC_ARN: { Ref: id(synth.rollgate.alertTopic) },
+      ROLLGATE_ROLLBACK_DOCUMENT: { Ref: expect.stringContaining('RollbackDocument') },
+      ROLLGATE_ROLLBACK_WAIT_SECONDS: '600',
+      POWERTOOLS_SERVICE_NAME: 'rollgate',
+      POWERTOOLS_METRICS_NAMESPACE: 'Rollgate',
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+      NODE_OPTIONS: '--enable-source-maps',
+    });
+  });
+
+  it('never retries the deploy gate, and retries a check once when no monitor can roll back', () => {
+    synth.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: id(synth.rollgate.deployGateFunction) },
+      MaximumRetryAttempts: 0,
+      MaximumEventAgeInSeconds: 3600,
+    });
+    synth.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: id(synth.rollgate.scheduledCheckFunction) },
+      MaximumRetryAttempts: 1,
+    });
+  });
+
+  it('writes to explicit log groups kept for three months', () => {
+    const groups = Object.values(synth.template.findResources('AWS::Logs::LogGroup'));
+    expect(groups).toHaveLength(2);
+    for (const group of groups) expect(group.Properties.RetentionInDays).toBe(90);
+  });
+
+  it('gives every dead-letter queue SSE and a TLS-only policy', () => {
+    const queues = synth.template.findResources('AWS::SQS::Queue');
+    expect(Object.keys(queues)).toHaveLength(2);
+    for (const [queueId, queue] of Object.entries(queues)) {
+      expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
+      synth.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: queueId }],
+        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      });
+    }
+  });
+});
+
+describe('IAM', () => {
+  const statementsOf = (fn: () => Parameters<typeof roleStatements>[1]) => roleStatements(synth, fn());
+
+  it('grants the deploy gate exactly what its handler calls', () => {
+    const actions = statementsOf(() => synth.rollgate.deployGateFunction).flatMap(actionsOf).sort();
+    expect(actions).toEqual([
+      'ec2:DescribeInstances', 'kms:Decrypt', 'kms:GenerateDataKey', 'logs:CreateLogStream', 'logs:PutLogEvents',
+      's3:PutObject', 'sns:Publish', 'sqs:SendMessage', 'ssm:GetCommandInvocation', 'ssm:GetParameter',
+      'ssm:ListCommandInvocations', 'ssm:SendCommand', 'ssm:SendCommand',
+    ]);
+  });
+
+  it('gives the scheduled check no ssm:SendCommand when no monitor rolls back', () => {
+    const actions = statementsOf(() => synth.rollgate.scheduledCheckFunction).flatMap(actionsOf);
+    expect(actions).not.toContain('ssm:SendCommand');
+    expect(actions).not.toContain('ssm:GetCommandInvocation');
+    expect(actions).not.toContain('ec2:DescribeInstances');
+  });
+
+  it('sends commands only for the rollback document and for instances tagged rollgate:service', () => {
+    const sendCommand = statementsOf(() => synth.rollgate.deployGateFunction)
+      .filter((statement) => actionsOf(statement).includes('ssm:SendCommand'));
+    expect(sendCommand).toHaveLength(2);
+    for (const statement of sendCommand) {
+      expect(actionsOf(statement)).toEqual(['ssm:SendCommand']);
+      expect(resourcesOf(statement)).not.toContain('*');
+    }
+    const [document, instances] = [sendCommand.find((s) => s.Sid === 'SendRollbackDocument')!,
+      sendCommand.find((s) => s.Sid === 'SendRollbackToRollgateInstances')!];
+    expect(JSON.stringify(document.Resource)).toContain(':document/');
+    expect(JSON.stringify(instances.Resource)).toContain(':instance/*');
+    expect(instances.Condition).toEqual({ StringLike: { 'ssm:resourceTag/rollgate:service': '*' } });
+  });
+
+  it('keeps Resource "*" to the read-only actions that have no resource-level permissions', () => {
+    for (const fn of [synth.rollgate.deployGateFunction, synth.rollgate.scheduledCheckFunction]) {
+      const wildcards = roleStatements(synth, fn).filter((statement) => resourcesOf(statement).includes('*'));
+      for (const action of wildcards.flatMap(actionsOf)) {
+        expect(['ec2:DescribeInstances', 'ssm:GetCommandInvocation', 'ssm:ListCommandInvocations']).toContain(action);
+      }
+    }
+  });
+
+  it.each([
+    ['deploy gate', () => synth.rollgate.deployGateFunction, '/deploys/*'],
+    ['scheduled check', () => synth.rollgate.scheduledCheckFunction, '/checks/*'],
+  ])('lets the %s put evidence only under its prefix, and never delete or read it', (_name, fn, suffix) => {
+    const statements = roleStatements(synth, fn());
+    const s3Actions = statements.flatMap(actionsOf).filter((action) => action.startsWith('s3:'));
+    expect(s3Actions).toEqual(['s3:PutObject']);
+    const put = statements.find((statement) => actionsOf(statement).includes('s3:PutObject'))!;
+    expect(put.Resource).toEqual({ 'Fn::Join': ['', [getAtt(bucketIds().evidence), suffix]] });
+  });
+
+  it('reads parameters only under /rollgate/ and uses only the construct key, through S3, SNS and SSM', () => {
+    const statements = roleStatements(synth, synth.rollgate.deployGateFunction);
+    const parameters = statements.find((statement) => actionsOf(statement).includes('ssm:GetParameter'))!;
+    expect(JSON.stringify(parameters.Resource)).toMatch(/:parameter\/rollgate\/\*"\]\]\}$/);
+    const key = statements.find((statement) => actionsOf(statement).includes('kms:Decrypt'))!;
+    expect(key.Resource).toEqual(getAtt(id(synth.rollgate.key)));
+    expect(JSON.stringify(key.Condition)).toMatch(/s3\..*sns\..*ssm\./);
+  });
+
+  it('attaches no managed policy (no AWSLambdaBasicExecutionRole)', () => {
+    for (const role of Object.values(synth.template.findResources('AWS::IAM::Role'))) {
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    }
+  });
+});
+
+describe('triggers', () => {
+  it('runs the deploy gate for rollgate.deploy "Deployment Completed" events on the default bus', () => {
+    const rules = synth.template.findResources('AWS::Events::Rule');
+    expect(Object.keys(rules)).toHaveLength(1);
+    const rule = Object.values(rules)[0]!;
+    expect(rule.Properties.EventBusName).toBeUndefined();
+    expect(rule.Properties.EventPattern).toEqual({ 'source': ['rollgate.deploy'], 'detail-type': ['Deployment Completed'] });
+    expect(rule.Properties.Targets).toEqual([expect.objectContaining({
+      Arn: getAtt(id(synth.rollgate.deployGateFunction)),
+      DeadLetterConfig: { Arn: getAtt(id(synth.rollgate.deployGateDeadLetterQueue)) },
+      RetryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 3 },
+    })]);
+  });
+});
+
+describe('alarms', () => {
+  it('watches errors, throttles and DLQ depth of both functions, and failed gates', () => {
+    const alarms = Object.values(synth.template.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms.map((alarm) => alarm.Properties.MetricName).sort()).toEqual([
+      'ApproximateNumberOfMessagesVisible', 'ApproximateNumberOfMessagesVisible', 'Errors', 'Errors', 'GateFailed',
+      'Throttles', 'Throttles',
+    ]);
+    for (const alarm of alarms) {
+      expect(alarm.Properties).toMatchObject({
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        EvaluationPeriods: 1,
+        AlarmActions: [{ Ref: id(synth.rollgate.alertTopic) }],
+      });
+    }
+  });
+
+  it('alarms on GateFailed >= 1 summed over 5 minutes for service=rollgate', () => {
+    synth.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'Rollgate',
+      MetricName: 'GateFailed',
+      Dimensions: [{ Name: 'service', Value: 'rollgate' }],
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 1,
+      TreatMissingData: 'notBreaching',
+    });
+  });
+});
+
+describe('outputs', () => {
+  it('names the bucket, topic, functions and document, and shows the deploy pattern and a put-events example', () => {
+    const outputs = synth.template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    const byName = (name: string) => Object.entries(outputs).find(([key]) => key.includes(name))?.[1].Value;
+    expect(byName('EvidenceBucketName')).toEqual({ Ref: bucketIds().evidence });
+    expect(byName('AlertTopicArn')).toEqual({ Ref: id(synth.rollgate.alertTopic) });
+    expect(byName('DeployGateFunctionName')).toEqual({ Ref: id(synth.rollgate.deployGateFunction) });
+    expect(byName('ScheduledCheckFunctionName')).toEqual({ Ref: id(synth.rollgate.scheduledCheckFunction) });
+    expect(byName('RollbackDocumentName')).toEqual({ Ref: expect.stringContaining('RollbackDocument') });
+    expect(JSON.parse(byName('DeployEventPattern') as string))
+      .toEqual({ 'source': ['rollgate.deploy'], 'detail-type': ['Deployment Completed'] });
+    const command = byName('ExamplePutEventsCommand') as string;
+    const entries = JSON.parse(command.match(/^aws events put-events --entries '(.*)'$/)![1]!);
+    expect(entries).toEqual([expect.objectContaining({
+      EventBusName: 'default', Source: 'rollgate.deploy', DetailType: 'Deployment Completed',
+    })]);
+    expect(JSON.parse(entries[0].Detail)).toMatchObject({ service: 'checkout', previousVersion: '1.4.1' });
+  });
+});
