@@ -97,8 +97,8 @@ export function evidenceWriteFailedAlert(document: EvidenceDocument, problem: st
 
 function makeAlert(type: AlertType, document: EvidenceDocument, evidenceUri: string | null, headline: string): Alert {
   const deploy = document.context.deploy;
-  const service = deploy?.service ?? document.context.monitor ?? 'unknown';
-  const environment = deploy?.environment ?? 'unknown';
+  const service = deploy?.service ?? document.context.service ?? document.context.monitor ?? 'unknown';
+  const environment = deploy?.environment ?? document.context.environment ?? 'unknown';
   const failing = document.targets
     .filter((target) => !target.ok)
     .map((target) => ({
@@ -116,8 +116,8 @@ function makeAlert(type: AlertType, document: EvidenceDocument, evidenceUri: str
       status_reason: document.status_reason,
       summary: document.message,
       kind: document.kind,
-      service: deploy?.service ?? null,
-      environment: deploy?.environment ?? null,
+      service: deploy?.service ?? document.context.service ?? null,
+      environment: deploy?.environment ?? document.context.environment ?? null,
       monitor: document.context.monitor ?? null,
       version: deploy?.version ?? document.expected_version,
       previous_version: deploy?.previous_version ?? null,

@@ -24,6 +24,9 @@ export interface EvidenceContext {
   readonly ci?: CiContext;
   readonly deploy?: DeployRecord;
   readonly monitor?: string;
+  /** The service and environment a monitor watches, when it names them (a deploy names them in `deploy`). */
+  readonly service?: string;
+  readonly environment?: string;
   /** The id of the event or invocation that started this run. */
   readonly run_id?: string;
 }

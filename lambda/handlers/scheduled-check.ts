@@ -26,7 +26,14 @@ export async function handler(event: unknown, context?: Context): Promise<GateRe
     });
     const rollback = check.rollbackScope !== undefined ? { scope: check.rollbackScope } : undefined;
     const ports = wireGatePorts(runtime, rollback);
-    const outcome = await runGate(check.gateConfig, { kind: 'check', monitor: check.monitor, run_id: runId }, ports);
+    const evidenceContext = {
+      kind: 'check' as const,
+      monitor: check.monitor,
+      run_id: runId,
+      ...(check.service !== undefined ? { service: check.service } : {}),
+      ...(check.environment !== undefined ? { environment: check.environment } : {}),
+    };
+    const outcome = await runGate(check.gateConfig, evidenceContext, ports);
     telemetry.recordOutcome(outcome);
     return gateResponseOf(outcome);
   });

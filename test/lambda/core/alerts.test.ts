@@ -120,6 +120,12 @@ describe('verdictAlert', () => {
       attributes: { service: 'checkout-api', environment: 'unknown' },
     },
     {
+      name: 'a scheduled check that names its service and environment',
+      context: { kind: 'check', monitor: 'checkout-prod', service: 'checkout', environment: 'prod' },
+      subject: '[Rollgate] FAILED check checkout-prod: 1/1 probes failing, no rollback configured',
+      attributes: { service: 'checkout', environment: 'prod' },
+    },
+    {
       name: 'a CLI gate with an expected version',
       context: { kind: 'gate' },
       expectedVersion: '2026.01.07-rc1',

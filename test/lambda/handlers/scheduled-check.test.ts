@@ -54,7 +54,7 @@ describe('scheduled-check handler', () => {
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toMatchObject({
       subject: `[Rollgate] FAILED check ${monitor}: 1/1 probes failing, no rollback configured`,
-      attributes: { alert_type: 'GateFailed', status: 'failed' },
+      attributes: { alert_type: 'GateFailed', status: 'failed', service: 'web', environment: 'prod' },
     });
     expect(calls.sentCommands).toEqual([]);
     expect(output.records().find((record) => record.message === 'gate finished')).toMatchObject({
