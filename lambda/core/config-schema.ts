@@ -1,8 +1,10 @@
 // One schema for a gate run: targets with their expectations and headers, timeouts, retries, concurrency,
 // expected version and rollback settings. Validated once at the edge; the rest of the engine trusts GateConfig.
+// Schemas under lambda/ use zod/mini, whose functions tree-shake, so the Lambda bundles carry only what they use.
 
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ConfigError, ConfigErrors } from './errors.ts';
+import { schemaIssueMessage } from './schema-issue-message.ts';
 import { httpUrlProblem } from './url-list.ts';
 
 export const DEFAULT_TIMEOUT_MS = 5_000;
@@ -13,79 +15,94 @@ export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 export const DEFAULT_ROLLBACK_TIMEOUT_MS = 300_000;
 export const MAX_REDIRECTS = 5;
 
-const httpUrl = z.string().superRefine((value, ctx) => {
-  const problem = httpUrlProblem(value);
-  if (problem) ctx.addIssue({ code: 'custom', message: problem, input: value });
-});
+const httpUrl = z.string().check(
+  z.superRefine((value, ctx) => {
+    const problem = httpUrlProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem, input: value });
+  }),
+);
+
+/** A whole number from `min` to `max`, both included. */
+const wholeNumber = (min: number, max: number) => z.int().check(z.minimum(min), z.maximum(max));
+
+/** A string matching `pattern`; `rule` says in words what that means, and is the error message. */
+export const stringMatching = (pattern: RegExp, rule: string) => z.string().check(z.regex(pattern, rule));
+
+/** A string of `min` to `max` characters. */
+const boundedText = (min: number, max: number) => z.string().check(z.minLength(min), z.maxLength(max));
 
 /** A version string as services report it: `1.4.2`, `v1.4.2`, `2026.01.07-rc1`, `abc123+build.5`. */
-export const versionSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9._+-]{1,128}$/, 'must be 1-128 letters, digits, dots, dashes, underscores or plus signs');
+export const versionSchema = stringMatching(
+  /^[A-Za-z0-9._+-]{1,128}$/,
+  'must be 1-128 letters, digits, dots, dashes, underscores or plus signs',
+);
 
-const envNameSchema = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
+const envNameSchema = stringMatching(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
 
 /** A header value: literal, or a reference to a secret resolved at run time and never recorded. */
 export const headerValueSchema = z.union([
   // A line break would split the header on the wire; fetch refuses it, so refuse it here, where the field is known.
-  z.string().max(8192).regex(/^[^\x00-\x08\x0a-\x1f\x7f]*$/, 'must not contain line breaks or control characters'),
+  z.string().check(
+    z.maxLength(8192),
+    z.regex(/^[^\x00-\x08\x0a-\x1f\x7f]*$/, 'must not contain line breaks or control characters'),
+  ),
   z.strictObject({ env: envNameSchema }),
   z.strictObject({
-    ssm: z.string().regex(/^\/[A-Za-z0-9_.\/-]{1,1010}$/, 'must be an SSM parameter path starting with /'),
+    ssm: stringMatching(/^\/[A-Za-z0-9_.\/-]{1,1010}$/, 'must be an SSM parameter path starting with /'),
   }),
 ]);
 
-const headerNameSchema = z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,256}$/, 'must be an HTTP header name');
+const headerNameSchema = stringMatching(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,256}$/, 'must be an HTTP header name');
 
 /** 200, or an inclusive range as "200-299". */
 const statusSpecSchema = z.union([
-  z.number().int().min(100).max(599),
-  z
-    .string()
-    .regex(/^[1-5]\d\d(-[1-5]\d\d)?$/, 'must be a status code or a range like "200-299"')
-    .refine((value) => {
+  wholeNumber(100, 599),
+  z.string().check(
+    z.regex(/^[1-5]\d\d(-[1-5]\d\d)?$/, 'must be a status code or a range like "200-299"'),
+    z.refine((value) => {
       const [low, high] = value.split('-').map(Number);
       return high === undefined || high >= low!;
     }, 'range must not end before it starts'),
+  ),
 ]);
 
 export const expectationsSchema = z.strictObject({
   /** Accepted HTTP statuses. @default ["200-299"] */
-  status: z.array(statusSpecSchema).min(1).optional(),
+  status: z.optional(z.array(statusSpecSchema).check(z.minLength(1))),
   /** Version the body must report; overrides the gate's expectedVersion for this target. */
-  version: versionSchema.optional(),
+  version: z.optional(versionSchema),
   /** Fail when an attempt takes longer than this. */
-  maxLatencyMs: z.number().int().positive().max(600_000).optional(),
+  maxLatencyMs: z.optional(z.int().check(z.positive(), z.maximum(600_000))),
   /** The body must contain this text. */
-  bodyContains: z.string().min(1).max(1024).optional(),
+  bodyContains: z.optional(boundedText(1, 1024)),
   /** Check a JSON body's `status` field (ok, healthy, pass, up) when present. @default true */
-  healthStatus: z.boolean().optional(),
+  healthStatus: z.optional(z.boolean()),
 });
 
 export const targetSchema = z.strictObject({
   url: httpUrl,
-  name: z.string().min(1).max(128).optional(),
-  headers: z.record(headerNameSchema, headerValueSchema).optional(),
-  expect: expectationsSchema.optional(),
+  name: z.optional(boundedText(1, 128)),
+  headers: z.optional(z.record(headerNameSchema, headerValueSchema)),
+  expect: z.optional(expectationsSchema),
 });
 
 export const rollbackSettingsSchema = z.strictObject({
   /** Local shell command run on failure (CLI). Lambdas use an SSM document instead. */
-  command: z.string().min(1).max(4096).optional(),
+  command: z.optional(boundedText(1, 4096)),
   /** How long the rollback may run. @default 300000 */
-  timeoutMs: z.number().int().min(1).max(3_600_000).default(DEFAULT_ROLLBACK_TIMEOUT_MS),
+  timeoutMs: z._default(wholeNumber(1, 3_600_000), DEFAULT_ROLLBACK_TIMEOUT_MS),
 });
 
 export const gateConfigSchema = z.strictObject({
-  targets: z.array(targetSchema).max(10_000),
-  expectedVersion: versionSchema.optional(),
-  timeoutMs: z.number().int().min(1).max(120_000).default(DEFAULT_TIMEOUT_MS),
-  retries: z.number().int().min(0).max(10).default(DEFAULT_RETRIES),
-  backoffMs: z.number().int().min(0).max(30_000).default(DEFAULT_BACKOFF_MS),
-  concurrency: z.number().int().min(1).max(4096).default(DEFAULT_CONCURRENCY),
-  maxBodyBytes: z.number().int().min(1024).max(1024 * 1024).default(DEFAULT_MAX_BODY_BYTES),
-  failOnSkipped: z.boolean().default(false),
-  rollback: rollbackSettingsSchema.optional(),
+  targets: z.array(targetSchema).check(z.maxLength(10_000)),
+  expectedVersion: z.optional(versionSchema),
+  timeoutMs: z._default(wholeNumber(1, 120_000), DEFAULT_TIMEOUT_MS),
+  retries: z._default(wholeNumber(0, 10), DEFAULT_RETRIES),
+  backoffMs: z._default(wholeNumber(0, 30_000), DEFAULT_BACKOFF_MS),
+  concurrency: z._default(wholeNumber(1, 4096), DEFAULT_CONCURRENCY),
+  maxBodyBytes: z._default(wholeNumber(1024, 1024 * 1024), DEFAULT_MAX_BODY_BYTES),
+  failOnSkipped: z._default(z.boolean(), false),
+  rollback: z.optional(rollbackSettingsSchema),
 });
 
 export type HeaderValue = z.infer<typeof headerValueSchema>;
@@ -103,13 +120,13 @@ export function parseGateConfig(raw: unknown, fieldLabels: Readonly<Record<strin
 }
 
 /** Runs any schema with the same error reporting: ConfigError for one problem, ConfigErrors for several. */
-export function parseWithSchema<T extends z.ZodType>(
+export function parseWithSchema<T extends z.ZodMiniType>(
   schema: T,
   raw: unknown,
   fieldLabels: Readonly<Record<string, string>> = {},
   rootLabel = 'config',
 ): z.infer<T> {
-  const result = schema.safeParse(raw, { reportInput: true });
+  const result = schema.safeParse(raw, { reportInput: true, error: schemaIssueMessage });
   if (result.success) return result.data;
   const label = (path: readonly PropertyKey[]): string => {
     const text = formatPath(path);
@@ -120,20 +137,13 @@ export function parseWithSchema<T extends z.ZodType>(
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => {
         const path = [...issue.path, key];
-        return new ConfigError(label(path), valueAt(raw, path), 'is not a known field', { cause: issue });
+        return new ConfigError(label(path), valueAt(raw, path), issue.message, { cause: issue });
       });
     }
     const value = 'input' in issue ? issue.input : valueAt(raw, issue.path);
-    return [new ConfigError(label(issue.path), value, describeIssue(issue), { cause: issue })];
+    return [new ConfigError(label(issue.path), value, issue.message, { cause: issue })];
   });
   throw errors.length === 1 ? errors[0]! : new ConfigErrors(errors);
-}
-
-function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'invalid_union') return 'is not any of the accepted forms';
-  // A bad record key: say what a key must be (e.g. an HTTP header name), not just "Invalid key in record".
-  if (issue.code === 'invalid_key' && issue.issues[0] !== undefined) return describeIssue(issue.issues[0]);
-  return issue.message.replace(/^Invalid input: /, '');
 }
 
 export function formatPath(path: readonly PropertyKey[]): string {

@@ -2,8 +2,8 @@
 // the detail alone from a direct invoke. Everything in it is untrusted, and names and versions go on to S3 keys, EC2
 // tags and rollback document parameters, so a bad event is refused whole before anything is probed or sent.
 
-import * as z from 'zod';
-import { parseWithSchema, versionSchema, type GateConfig } from './config-schema.ts';
+import * as z from 'zod/mini';
+import { parseWithSchema, stringMatching, versionSchema, type GateConfig } from './config-schema.ts';
 import { ConfigError } from './errors.ts';
 import type { DeployRecord } from './ports.ts';
 import { nameSchema, probeSettingsShape, probeTargetsShape, toGateConfig } from './probe-request-schema.ts';
@@ -19,58 +19,61 @@ export type RollbackTarget =
   | { readonly instanceIds: readonly string[] }
   | { readonly tags: Readonly<Record<string, string>> };
 
-const instanceIdSchema = z.string().regex(/^i-[0-9a-f]{8,17}$/, 'must be an EC2 instance id like i-0123456789abcdef0');
+const instanceIdSchema = stringMatching(/^i-[0-9a-f]{8,17}$/, 'must be an EC2 instance id like i-0123456789abcdef0');
 // EC2's tag alphabet; a value is matched exactly by a DescribeInstances filter, so it may not be empty.
-const tagKeySchema = z.string().regex(/^[A-Za-z0-9 _.:/=+@-]{1,128}$/, 'must be an EC2 tag key (1-128 characters)');
-const tagValueSchema = z.string().regex(/^[A-Za-z0-9 _.:/=+@-]{1,256}$/, 'must be an EC2 tag value (1-256 characters)');
+const tagKeySchema = stringMatching(/^[A-Za-z0-9 _.:/=+@-]{1,128}$/, 'must be an EC2 tag key (1-128 characters)');
+const tagValueSchema = stringMatching(/^[A-Za-z0-9 _.:/=+@-]{1,256}$/, 'must be an EC2 tag value (1-256 characters)');
 
 const rollbackTargetSchema = z
   .strictObject({
-    instanceIds: z.array(instanceIdSchema).min(1).max(MAX_ROLLBACK_INSTANCES).optional(),
-    tags: z.record(tagKeySchema, tagValueSchema).optional(),
+    instanceIds: z.optional(z.array(instanceIdSchema).check(z.minLength(1), z.maxLength(MAX_ROLLBACK_INSTANCES))),
+    tags: z.optional(z.record(tagKeySchema, tagValueSchema)),
   })
-  .superRefine((value, ctx) => {
-    if ((value.instanceIds === undefined) === (value.tags === undefined)) {
-      ctx.addIssue({ code: 'custom', message: 'give either instanceIds or tags', input: value });
-      return;
-    }
-    const tagCount = Object.keys(value.tags ?? {}).length;
-    if (value.tags !== undefined && (tagCount === 0 || tagCount > MAX_ROLLBACK_TAGS)) {
-      const message = `must hold 1-${MAX_ROLLBACK_TAGS} tags`;
-      ctx.addIssue({ code: 'custom', path: ['tags'], message, input: value.tags });
-    }
-  });
+  .check(
+    z.superRefine((value, ctx) => {
+      if ((value.instanceIds === undefined) === (value.tags === undefined)) {
+        ctx.addIssue({ code: 'custom', message: 'give either instanceIds or tags', input: value });
+        return;
+      }
+      const tagCount = Object.keys(value.tags ?? {}).length;
+      if (value.tags !== undefined && (tagCount === 0 || tagCount > MAX_ROLLBACK_TAGS)) {
+        const message = `must hold 1-${MAX_ROLLBACK_TAGS} tags`;
+        ctx.addIssue({ code: 'custom', path: ['tags'], message, input: value.tags });
+      }
+    }),
+  );
 
 export const deployDetailSchema = z
   .strictObject({
     service: nameSchema,
     environment: nameSchema,
     version: versionSchema,
-    previousVersion: versionSchema.optional(),
-    digest: z
-      .string()
-      .regex(/^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[A-Fa-f0-9]{32,128}$/, 'must be a digest like sha256:<hex>')
-      .optional(),
-    commit: z.string().regex(/^[0-9A-Fa-f]{7,64}$/, 'must be a commit hash (7-64 hex digits)').optional(),
+    previousVersion: z.optional(versionSchema),
+    digest: z.optional(
+      stringMatching(/^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[A-Fa-f0-9]{32,128}$/, 'must be a digest like sha256:<hex>'),
+    ),
+    commit: z.optional(stringMatching(/^[0-9A-Fa-f]{7,64}$/, 'must be a commit hash (7-64 hex digits)')),
     ...probeTargetsShape,
-    rollback: rollbackTargetSchema.optional(),
+    rollback: z.optional(rollbackTargetSchema),
     ...probeSettingsShape,
   })
-  .superRefine((value, ctx) => {
-    // One list, so an event never probes a mix the pipeline did not mean.
-    if (value.urls !== undefined && value.targets !== undefined) {
-      const message = 'give either urls or targets, not both';
-      ctx.addIssue({ code: 'custom', path: ['urls'], message, input: value.urls });
-    } else if (value.urls === undefined && value.targets === undefined) {
-      const message = 'give urls or targets with at least one entry';
-      ctx.addIssue({ code: 'custom', path: ['urls'], message, input: value.urls });
-    }
-  });
+  .check(
+    z.superRefine((value, ctx) => {
+      // One list, so an event never probes a mix the pipeline did not mean.
+      if (value.urls !== undefined && value.targets !== undefined) {
+        const message = 'give either urls or targets, not both';
+        ctx.addIssue({ code: 'custom', path: ['urls'], message, input: value.urls });
+      } else if (value.urls === undefined && value.targets === undefined) {
+        const message = 'give urls or targets with at least one entry';
+        ctx.addIssue({ code: 'custom', path: ['urls'], message, input: value.urls });
+      }
+    }),
+  );
 
 const deployEnvelopeSchema = z.looseObject({
-  'detail-type': z.string().min(1),
-  source: z.string().min(1),
-  id: z.string().regex(EVENT_ID_PATTERN, 'must be 1-128 letters, digits, dots, dashes or underscores'),
+  'detail-type': z.string().check(z.minLength(1)),
+  source: z.string().check(z.minLength(1)),
+  id: stringMatching(EVENT_ID_PATTERN, 'must be 1-128 letters, digits, dots, dashes or underscores'),
   detail: deployDetailSchema,
 });
 

@@ -1,7 +1,7 @@
 // The input of a scheduled check: the monitor object the stack puts on its EventBridge schedule. The stack validates
 // monitors at synth time; this checks again at run time, since a rule's input can be edited outside the stack.
 
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { parseWithSchema, type GateConfig } from './config-schema.ts';
 import { nameSchema, probeSettingsShape, probeTargetsShape, toGateConfig } from './probe-request-schema.ts';
 
@@ -10,30 +10,32 @@ export const monitorInputSchema = z
     monitor: nameSchema,
     // The stack's monitor props accept urls, targets or both; both are probed, urls first.
     ...probeTargetsShape,
-    rollbackOnFailure: z.boolean().default(false),
-    service: nameSchema.optional(),
-    environment: nameSchema.optional(),
+    rollbackOnFailure: z._default(z.boolean(), false),
+    service: z.optional(nameSchema),
+    environment: z.optional(nameSchema),
     ...probeSettingsShape,
   })
-  .superRefine((value, ctx) => {
-    if (value.urls === undefined && value.targets === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['urls'],
-        message: 'give urls or targets with at least one entry',
-        input: value.urls,
-      });
-    }
-    // The rollback goes to the instances tagged with both, and the document needs both as parameters.
-    if (value.rollbackOnFailure && (value.service === undefined || value.environment === undefined)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['rollbackOnFailure'],
-        message: 'needs service and environment, which pick the instances to roll back',
-        input: value.rollbackOnFailure,
-      });
-    }
-  });
+  .check(
+    z.superRefine((value, ctx) => {
+      if (value.urls === undefined && value.targets === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['urls'],
+          message: 'give urls or targets with at least one entry',
+          input: value.urls,
+        });
+      }
+      // The rollback goes to the instances tagged with both, and the document needs both as parameters.
+      if (value.rollbackOnFailure && (value.service === undefined || value.environment === undefined)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['rollbackOnFailure'],
+          message: 'needs service and environment, which pick the instances to roll back',
+          input: value.rollbackOnFailure,
+        });
+      }
+    }),
+  );
 
 export interface MonitorCheck {
   readonly monitor: string;

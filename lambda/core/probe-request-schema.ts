@@ -2,24 +2,31 @@
 // document parameters, what to probe (urls or targets), the probe settings an event may tune, and the step from them
 // to a GateConfig. Limits and defaults come from gateConfigSchema, so an event can ask for nothing the CLI could not.
 
-import * as z from 'zod';
-import { gateConfigSchema, targetSchema, versionSchema, type GateConfig, type TargetConfig } from './config-schema.ts';
+import * as z from 'zod/mini';
+import {
+  gateConfigSchema,
+  stringMatching,
+  targetSchema,
+  versionSchema,
+  type GateConfig,
+  type TargetConfig,
+} from './config-schema.ts';
 
 /** A service, environment or monitor name; the same pattern the stack and the rollback document enforce. */
 export const NAME_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 export const NAME_RULE = 'must be 1-64 letters, digits, dots, dashes or underscores';
 
-export const nameSchema = z.string().regex(NAME_PATTERN, NAME_RULE);
+export const nameSchema = stringMatching(NAME_PATTERN, NAME_RULE);
 
 /** `urls` probe with the default expectations; `targets` carry their own expectations and headers. */
 export const probeTargetsShape = {
-  urls: z.array(targetSchema.shape.url).min(1).max(10_000).optional(),
-  targets: gateConfigSchema.shape.targets.min(1).optional(),
+  urls: z.optional(z.array(targetSchema.shape.url).check(z.minLength(1), z.maxLength(10_000))),
+  targets: z.optional(gateConfigSchema.shape.targets.check(z.minLength(1))),
 };
 
 /** The probe settings an event may set; absent ones take the gate's defaults. */
 export const probeSettingsShape = {
-  expectedVersion: versionSchema.optional(),
+  expectedVersion: z.optional(versionSchema),
   timeoutMs: gateConfigSchema.shape.timeoutMs,
   retries: gateConfigSchema.shape.retries,
   backoffMs: gateConfigSchema.shape.backoffMs,

@@ -2,37 +2,37 @@
 // function deployed with a missing or broken variable fails its first invocation with the variable's name rather
 // than half-running a gate.
 
-import * as z from 'zod';
-import { parseWithSchema } from '../core/config-schema.ts';
+import * as z from 'zod/mini';
+import { parseWithSchema, stringMatching } from '../core/config-schema.ts';
 import { DEFAULT_ROLLBACK_WAIT_SECONDS } from '../adapters/ssm-rollback.ts';
 
-/** A variable the stack always sets: absent means the function was deployed some other way. */
-const requiredVariable = () =>
+/** A variable the stack always sets (absent means the function was deployed some other way), matching `pattern`. */
+const requiredVariable = (pattern: RegExp, rule: string) =>
   z
     .string({ error: (issue) => (issue.input === undefined ? 'is not set' : undefined) })
-    .min(1, { message: 'is empty', abort: true });
+    .check(z.minLength(1, { error: 'is empty', abort: true }), z.regex(pattern, rule));
 
 const runtimeEnvironmentSchema = z.object({
-  ROLLGATE_EVIDENCE_BUCKET: requiredVariable()
-    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name'),
-  ROLLGATE_ALERT_TOPIC_ARN: requiredVariable()
-    .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/, 'must be an SNS topic ARN'),
-  ROLLGATE_ROLLBACK_DOCUMENT: requiredVariable().regex(
+  ROLLGATE_EVIDENCE_BUCKET: requiredVariable(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name'),
+  ROLLGATE_ALERT_TOPIC_ARN: requiredVariable(
+    /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/,
+    'must be an SNS topic ARN',
+  ),
+  ROLLGATE_ROLLBACK_DOCUMENT: requiredVariable(
     /^(arn:aws[a-z-]*:ssm:[a-z0-9-]+:\d{12}:document\/)?[A-Za-z0-9_.-]{3,128}$/,
     'must be an SSM document name or ARN',
   ),
-  ROLLGATE_ROLLBACK_WAIT_SECONDS: z
-    .string()
-    .regex(/^[0-9]{1,6}$/, 'must be a whole number of seconds')
-    .transform(Number)
-    .pipe(
-      z
-        .number()
-        .min(1, 'must be at least 1 second')
+  ROLLGATE_ROLLBACK_WAIT_SECONDS: z._default(
+    z.pipe(
+      z.pipe(stringMatching(/^[0-9]{1,6}$/, 'must be a whole number of seconds'), z.transform(Number)),
+      z.number().check(
+        z.minimum(1, 'must be at least 1 second'),
         // Lambda stops at 15 minutes, so a longer wait could never finish.
-        .max(900, 'must be at most 900 seconds'),
-    )
-    .default(DEFAULT_ROLLBACK_WAIT_SECONDS),
+        z.maximum(900, 'must be at most 900 seconds'),
+      ),
+    ),
+    DEFAULT_ROLLBACK_WAIT_SECONDS,
+  ),
 });
 
 export interface RuntimeSettings {
