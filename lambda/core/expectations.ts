@@ -26,6 +26,8 @@ export interface Observation {
   readonly latencyMs: number;
   /** Body text, at most the configured cap. */
   readonly body?: string;
+  /** The body's health fields, when the probe already read them (parsed once per attempt). */
+  readonly health?: HealthBody;
 }
 
 /** Fields read from a health body: `{"status":"ok","version":"v1.2.3"}`, or a bare version line from `/version`. */
@@ -110,7 +112,7 @@ export function evaluateExpectations(
     condition: `[STATUS] ${status} in ${acceptedText}`,
   });
 
-  const health = readHealthBody(observation.body);
+  const health = observation.health ?? readHealthBody(observation.body);
   if ((expect?.healthStatus ?? true) && health.status !== undefined) {
     const ok = (HEALTHY_STATUS_WORDS as readonly string[]).includes(health.status.toLowerCase());
     results.push({

@@ -9,6 +9,9 @@ import type { Redactor } from './redact.ts';
 
 const USER_AGENT = 'rollgate-health-gate/1';
 const BODY_EXCERPT_CHARS = 256;
+/** Redaction reads this much of the body: enough that a secret crossing the excerpt's end is still recognised. */
+const BODY_REDACTION_WINDOW = 4096;
+const utf8 = new TextDecoder();
 
 export interface ProbeSettings {
   readonly timeoutMs: number;
@@ -62,7 +65,10 @@ export async function probeTarget(
   const wantedVersion = target.expect?.version ?? settings.expectedVersion;
   for (let attempt = 1; attempt <= settings.retries + 1; attempt += 1) {
     if (attempt > 1 && settings.backoffMs > 0) await delay(settings.backoffMs);
-    const { observation, redirects, bodyBytes } = await observeOnce(target.url, headers, settings);
+    const seen = await observeOnce(target.url, headers, settings);
+    const { redirects, bodyBytes } = seen;
+    const health = readHealthBody(seen.observation.body);
+    const observation: Observation = { ...seen.observation, health };
     // Conditions quote what was seen (error details, body fields): redact them like everything else recorded.
     const expectations = evaluateExpectations(observation, target.expect, settings.expectedVersion).map((result) => ({
       ...result,
@@ -70,7 +76,7 @@ export async function probeTarget(
       condition: redactor.text(result.condition),
     }));
     const ok = expectations.every((result) => result.ok);
-    const version = readHealthBody(observation.body).version;
+    const version = health.version;
     attempts.push({
       attempt,
       latency_ms: observation.latencyMs,
@@ -81,7 +87,9 @@ export async function probeTarget(
       ...(redirects.length > 0 ? { redirects: redirects.map((hop) => redactor.url(hop)) } : {}),
       ...(bodyBytes !== undefined ? { body_bytes: bodyBytes } : {}),
       // Redact before cutting: a secret straddling the cut would otherwise leave its first characters behind.
-      ...(observation.body ? { body_excerpt: redactor.text(observation.body).slice(0, BODY_EXCERPT_CHARS) } : {}),
+      ...(observation.body
+        ? { body_excerpt: redactor.text(observation.body.slice(0, BODY_REDACTION_WINDOW)).slice(0, BODY_EXCERPT_CHARS) }
+        : {}),
       ...(version !== undefined ? { version: redactor.text(version) } : {}),
       ok,
       expectations,
@@ -207,6 +215,10 @@ async function readCapped(response: Response, cap: number): Promise<CappedBody> 
     return { text: '', bytes: declared, tooLarge: true };
   }
   if (response.body === null) return { text: '', bytes: 0, tooLarge: false };
+  // A declared length within the cap is enforced by fetch itself (a longer body is a protocol error): read it whole.
+  if (response.headers.has('content-length') && Number.isFinite(declared)) {
+    return { text: await response.text(), bytes: declared, tooLarge: false };
+  }
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let bytes = 0;
@@ -220,7 +232,7 @@ async function readCapped(response: Response, cap: number): Promise<CappedBody> 
     }
     chunks.push(value);
   }
-  return { text: new TextDecoder().decode(concat(chunks, bytes)), bytes, tooLarge: false };
+  return { text: utf8.decode(concat(chunks, bytes)), bytes, tooLarge: false };
 }
 
 function concat(chunks: readonly Uint8Array[], length: number): Uint8Array {
