@@ -1,6 +1,7 @@
 // The IAM statements of the Rollgate functions, written out one by one rather than taken from broad grant helpers,
 // together with the cdk-nag acknowledgements for the few wildcards AWS leaves no narrower choice for.
 import { Stack, Validations } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
@@ -17,6 +18,8 @@ export interface RollgateGrantProps {
   readonly key: kms.IKey;
   /** Set when this function may send the rollback document; undefined for a function that never rolls back. */
   readonly rollbackDocumentArn?: string;
+  /** The deploy gate's idempotency records (encrypted with `key`); undefined for a function without them. */
+  readonly idempotencyTable?: dynamodb.ITable;
 }
 
 /** Grants a Rollgate function exactly what its handler calls, and acknowledges the unavoidable wildcards. */
@@ -51,6 +54,22 @@ export function grantRollgateAccess(target: RollgateFunction, props: RollgateGra
       },
     },
   }));
+
+  if (props.idempotencyTable) {
+    // What Powertools' DynamoDBPersistenceLayer calls, on the one table: no Scan, Query or batch access.
+    target.addToRolePolicy(new iam.PolicyStatement({
+      sid: 'KeepIdempotencyRecords',
+      actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+      resources: [props.idempotencyTable.tableArn],
+    }));
+    // DynamoDB encrypts and decrypts the table's keys with the caller's permission on the key, and describes it.
+    target.addToRolePolicy(new iam.PolicyStatement({
+      sid: 'UseRollgateKeyThroughDynamoDB',
+      actions: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
+      resources: [props.key.keyArn],
+      conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${stack.region}.amazonaws.com` } },
+    }));
+  }
 
   const findings: Array<{ resource: string; reason: string }> = [
     {

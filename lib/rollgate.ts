@@ -3,6 +3,7 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -14,6 +15,7 @@ import { Construct } from 'constructs';
 import { createAlertTopic, subscribeAlertEmails } from './alert-topic.ts';
 import { createAtLeastOnceAlarm, deadLetterQueueDepth, FIVE_MINUTE_SUM } from './at-least-once-alarm.ts';
 import { EvidenceBucket } from './evidence-bucket.ts';
+import { createIdempotencyTable } from './idempotency-table.ts';
 import { RollbackDocument, rollbackDocumentArn } from './rollback-document.ts';
 import { RollgateFunction } from './rollgate-function.ts';
 import { grantRollgateAccess } from './rollgate-permissions.ts';
@@ -34,7 +36,7 @@ const DEPLOY_EVENT_MAX_AGE = Duration.hours(1);
 const CHECK_EVENT_MAX_AGE = Duration.minutes(10);
 
 export class Rollgate extends Construct {
-  /** Encrypts the evidence bucket, the alert topic and `/rollgate/` SecureString parameters. */
+  /** Encrypts the evidence bucket, the alert topic, the idempotency table and `/rollgate/` SecureString parameters. */
   readonly key: kms.IKey;
   readonly evidenceBucket: s3.IBucket;
   /** The server-access-log bucket; undefined when you brought your own evidence bucket. */
@@ -44,6 +46,8 @@ export class Rollgate extends Construct {
   readonly alertDeliveryDeadLetterQueue?: sqs.IQueue;
   /** Name (or ARN, if you gave one) of the SSM document a failed gate sends. */
   readonly rollbackDocumentName: string;
+  /** Which deploy events the gate has handled (Powertools Idempotency), so a duplicate delivery runs no second gate. */
+  readonly idempotencyTable: dynamodb.ITable;
   readonly deployGateFunction: nodejs.NodejsFunction;
   readonly deployGateDeadLetterQueue: sqs.IQueue;
   readonly scheduledCheckFunction: nodejs.NodejsFunction;
@@ -105,8 +109,11 @@ export class Rollgate extends Construct {
     const shared = { environment, alarmAction, memorySize: config.memorySize, logRetention: config.logRetention };
     const grants = { evidenceBucket: this.evidenceBucket, alertTopic: this.alertTopic, key: this.key };
 
+    this.idempotencyTable = createIdempotencyTable(this, 'IdempotencyTable', this.key);
     const deployGate = new RollgateFunction(this, 'DeployGate', {
       ...shared,
+      // The deploy gate only: a duplicate deploy event would roll back twice; a schedule's input is fixed.
+      environment: { ...environment, ROLLGATE_IDEMPOTENCY_TABLE: this.idempotencyTable.tableName },
       entry: 'lambda/handlers/deploy-event.ts',
       description: 'Rollgate deploy gate: probes a fresh deploy, records evidence, rolls back when the gate fails',
       timeout: DEPLOY_GATE_TIMEOUT,
@@ -114,7 +121,12 @@ export class Rollgate extends Construct {
       retryAttempts: 0,
       maxEventAge: DEPLOY_EVENT_MAX_AGE,
     });
-    grantRollgateAccess(deployGate, { ...grants, evidencePrefix: 'deploys/', rollbackDocumentArn: documentArn });
+    grantRollgateAccess(deployGate, {
+      ...grants,
+      evidencePrefix: 'deploys/',
+      rollbackDocumentArn: documentArn,
+      idempotencyTable: this.idempotencyTable,
+    });
 
     const monitorsRollBack = config.monitors.some((monitor) => monitor.rollbackOnFailure);
     const scheduledCheck = new RollgateFunction(this, 'ScheduledCheck', {

@@ -8,6 +8,10 @@ import {
   type RollbackOutcomeKind,
 } from '../core/rollback-result.ts';
 
+/** How long a rollback is followed when the caller gives no wait. Here, not in ssm-rollback.ts, so the handlers' settings
+ * can read it without loading the SSM and EC2 SDK clients at cold start. */
+export const DEFAULT_ROLLBACK_WAIT_SECONDS = 600;
+
 type HostState = 'succeeded' | 'failed' | 'timed_out' | 'running';
 
 /**

@@ -4,7 +4,7 @@
 // and a tag that matches nothing is caught before anything is sent; SSM resolves tags lazily and its invocation list
 // fills in late, so there is no reliable host list to wait on otherwise.
 
-import { DescribeInstancesCommand, type EC2Client, type Filter } from '@aws-sdk/client-ec2';
+import type { EC2Client } from '@aws-sdk/client-ec2';
 import {
   GetCommandInvocationCommand,
   SendCommandCommand,
@@ -16,9 +16,8 @@ import { RollbackSendError, errorMessageOf, errorNameOf } from '../core/errors.t
 import type { RollbackExecutor, RollbackRequest } from '../core/ports.ts';
 import { redactSecretsInText, tailOf } from '../core/redact.ts';
 import { ROLLBACK_OUTPUT_TAIL_BYTES, type RollbackHostResult, type RollbackResult } from '../core/rollback-result.ts';
-import { summarizeHosts } from './ssm-rollback-outcome.ts';
+import { DEFAULT_ROLLBACK_WAIT_SECONDS, summarizeHosts } from './ssm-rollback-outcome.ts';
 
-export const DEFAULT_ROLLBACK_WAIT_SECONDS = 600;
 /** The document's parameters reach a host shell: the same patterns as its allowedPatterns, checked before sending. */
 const NAME_VALUE = /^[A-Za-z0-9._-]{1,64}$/;
 const VERSION_VALUE = /^[A-Za-z0-9._+-]{1,128}$/;
@@ -38,7 +37,11 @@ export interface RollbackScope {
 
 export interface SsmRollbackOptions {
   readonly ssm: SSMClient;
-  readonly ec2: EC2Client;
+  /**
+   * The EC2 client, asked for only when a tag target has to be resolved: an instance-id rollback never needs it, and
+   * the handlers then never load the EC2 SDK (the largest client, about a quarter of a second to require).
+   */
+  readonly ec2: () => Promise<EC2Client>;
   /** The rollback document the stack deployed (ROLLGATE_ROLLBACK_DOCUMENT). */
   readonly documentName: string;
   /** @default the running instances tagged rollgate:service=<service> and rollgate:environment=<environment> */
@@ -133,26 +136,10 @@ export class SsmRollbackExecutor implements RollbackExecutor {
     };
   }
 
-  /** Ids of the running instances carrying every tag, paginated, stopping once there are more than can be sent to. */
+  /** Loads the EC2 lookup (and the EC2 SDK) only now: an instance-id rollback never gets here. */
   private async runningInstancesTagged(tags: Readonly<Record<string, string>>): Promise<string[]> {
-    const filters: Filter[] = [
-      ...Object.entries(tags).map(([key, value]) => ({ Name: `tag:${key}`, Values: [value] })),
-      { Name: 'instance-state-name', Values: ['running'] },
-    ];
-    const ids: string[] = [];
-    let nextToken: string | undefined;
-    do {
-      const page = await this.options.ec2.send(
-        new DescribeInstancesCommand({ Filters: filters, MaxResults: 100, NextToken: nextToken }),
-      );
-      for (const reservation of page.Reservations ?? []) {
-        for (const instance of reservation.Instances ?? []) {
-          if (instance.InstanceId !== undefined) ids.push(instance.InstanceId);
-        }
-      }
-      nextToken = page.NextToken;
-    } while (nextToken !== undefined && nextToken !== '' && ids.length <= MAX_ROLLBACK_INSTANCES);
-    return ids;
+    const [{ runningInstancesTagged }, ec2] = await Promise.all([import('./ec2-tagged-instances.ts'), this.options.ec2()]);
+    return runningInstancesTagged(ec2, tags, MAX_ROLLBACK_INSTANCES);
   }
 
   private async send(instanceIds: readonly string[], values: DocumentValues): Promise<string> {

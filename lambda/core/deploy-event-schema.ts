@@ -4,6 +4,7 @@
 
 import * as z from 'zod/mini';
 import { parseWithSchema, stringMatching, versionSchema, type GateConfig } from './config-schema.ts';
+import type { DeployEventOrigin } from './deploy-idempotency-key.ts';
 import { ConfigError } from './errors.ts';
 import type { DeployRecord } from './ports.ts';
 import { nameSchema, probeSettingsShape, probeTargetsShape, toGateConfig } from './probe-request-schema.ts';
@@ -86,6 +87,8 @@ export interface DeployEvent {
   readonly rollbackTarget: RollbackTarget | undefined;
   /** The EventBridge event id, or the invocation id of a direct invoke. */
   readonly eventId: string;
+  /** Envelope or direct invoke: what identifies a duplicate delivery of this event (see deployIdempotencyKey). */
+  readonly origin: DeployEventOrigin;
 }
 
 export interface ParseDeployEventOptions {
@@ -100,16 +103,19 @@ export interface ParseDeployEventOptions {
 export function parseDeployEvent(raw: unknown, options: ParseDeployEventOptions): DeployEvent {
   let detail: DeployDetail;
   let eventId: string;
+  let origin: DeployEventOrigin;
   if (isEnvelope(raw)) {
     const envelope = parseWithSchema(deployEnvelopeSchema, raw, {}, 'event');
     detail = envelope.detail;
     eventId = envelope.id;
+    origin = { kind: 'eventbridge', eventId };
   } else {
     detail = parseWithSchema(deployDetailSchema, raw, {}, 'event');
     if (!EVENT_ID_PATTERN.test(options.invocationId)) {
       throw new ConfigError('invocationId', options.invocationId, 'cannot identify this run in an evidence key');
     }
     eventId = options.invocationId;
+    origin = { kind: 'direct' };
   }
   const deploy: DeployRecord = {
     service: detail.service,
@@ -125,6 +131,7 @@ export function parseDeployEvent(raw: unknown, options: ParseDeployEventOptions)
     deploy,
     rollbackTarget: rollbackTargetOf(detail.rollback),
     eventId,
+    origin,
   };
 }
 

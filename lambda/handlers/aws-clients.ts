@@ -1,25 +1,30 @@
-// The AWS SDK clients of one Lambda container, made once at cold start and reused by every invocation (their
-// connections and credentials with them). Endpoint and region come from the environment as the SDK reads it.
+// The AWS SDK clients of one Lambda container, each made on its first use and then reused by every invocation (its
+// connections and credentials with it). Not at cold start: requiring an SDK package costs tens of milliseconds (EC2
+// about a quarter of a second), and a healthy gate needs S3 only; SNS waits for a failure, SSM for a secret or a
+// rollback, EC2 for a tag-targeted rollback. Each factory imports its package through a bundled module in sdk/, which
+// esbuild turns into a require() that runs on that first use. Endpoint and region come from the environment.
 
-import { EC2Client } from '@aws-sdk/client-ec2';
-import { S3Client } from '@aws-sdk/client-s3';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { SSMClient } from '@aws-sdk/client-ssm';
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import { lazily } from './lazily.ts';
 
+/** Each getter makes its client on the first call and returns that same client from then on. */
 export interface AwsClients {
-  readonly s3: S3Client;
-  readonly sns: SNSClient;
-  readonly ssm: SSMClient;
-  readonly ec2: EC2Client;
+  readonly s3: () => Promise<S3Client>;
+  readonly sns: () => Promise<SNSClient>;
+  readonly ssm: () => Promise<SSMClient>;
+  readonly ec2: () => Promise<EC2Client>;
 }
 
 export function createAwsClients(env: Readonly<Record<string, string | undefined>> = process.env): AwsClients {
   // A local endpoint (moto, LocalStack) cannot serve bucket-name subdomains; real S3 keeps virtual-hosted style.
   const localEndpoint = Boolean(env.AWS_ENDPOINT_URL || env.AWS_ENDPOINT_URL_S3);
   return {
-    s3: new S3Client({ forcePathStyle: localEndpoint }),
-    sns: new SNSClient({}),
-    ssm: new SSMClient({}),
-    ec2: new EC2Client({}),
+    s3: lazily(async () => new (await import('./sdk/s3.ts')).S3Client({ forcePathStyle: localEndpoint })),
+    sns: lazily(async () => new (await import('./sdk/sns.ts')).SNSClient({})),
+    ssm: lazily(async () => new (await import('./sdk/ssm.ts')).SSMClient({})),
+    ec2: lazily(async () => new (await import('./sdk/ec2.ts')).EC2Client({})),
   };
 }

@@ -4,7 +4,7 @@
 
 import * as z from 'zod/mini';
 import { parseWithSchema, stringMatching } from '../core/config-schema.ts';
-import { DEFAULT_ROLLBACK_WAIT_SECONDS } from '../adapters/ssm-rollback.ts';
+import { DEFAULT_ROLLBACK_WAIT_SECONDS } from '../adapters/ssm-rollback-outcome.ts';
 
 /** A variable the stack always sets (absent means the function was deployed some other way), matching `pattern`. */
 const requiredVariable = (pattern: RegExp, rule: string) =>
@@ -35,6 +35,11 @@ const runtimeEnvironmentSchema = z.object({
   ),
 });
 
+/** The deploy gate's own: where it records which deploy events it has already judged. Schedules need no such guard. */
+const deployGateEnvironmentSchema = z.extend(runtimeEnvironmentSchema, {
+  ROLLGATE_IDEMPOTENCY_TABLE: requiredVariable(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a DynamoDB table name'),
+});
+
 export interface RuntimeSettings {
   readonly evidenceBucket: string;
   readonly alertTopicArn: string;
@@ -42,15 +47,36 @@ export interface RuntimeSettings {
   readonly rollbackWaitSeconds: number;
 }
 
+export interface DeployGateSettings extends RuntimeSettings {
+  /** The DynamoDB table of Powertools idempotency records (ROLLGATE_IDEMPOTENCY_TABLE). */
+  readonly idempotencyTable: string;
+}
+
 /** Reads the settings. Throws ConfigError (or ConfigErrors) naming each variable and its value. */
 export function parseRuntimeSettings(env: Readonly<Record<string, string | undefined>>): RuntimeSettings {
-  const parsed = parseWithSchema(runtimeEnvironmentSchema, {
+  return runtimeSettingsOf(parseWithSchema(runtimeEnvironmentSchema, runtimeVariablesOf(env)));
+}
+
+/** The deploy gate's settings: the shared ones and its idempotency table, every problem reported together. */
+export function parseDeployGateSettings(env: Readonly<Record<string, string | undefined>>): DeployGateSettings {
+  const parsed = parseWithSchema(deployGateEnvironmentSchema, {
+    ...runtimeVariablesOf(env),
+    ROLLGATE_IDEMPOTENCY_TABLE: env.ROLLGATE_IDEMPOTENCY_TABLE,
+  });
+  return { ...runtimeSettingsOf(parsed), idempotencyTable: parsed.ROLLGATE_IDEMPOTENCY_TABLE };
+}
+
+function runtimeVariablesOf(env: Readonly<Record<string, string | undefined>>): Record<string, string | undefined> {
+  return {
     ROLLGATE_EVIDENCE_BUCKET: env.ROLLGATE_EVIDENCE_BUCKET,
     ROLLGATE_ALERT_TOPIC_ARN: env.ROLLGATE_ALERT_TOPIC_ARN,
     ROLLGATE_ROLLBACK_DOCUMENT: env.ROLLGATE_ROLLBACK_DOCUMENT,
     // An empty variable means "not set", not zero.
     ROLLGATE_ROLLBACK_WAIT_SECONDS: env.ROLLGATE_ROLLBACK_WAIT_SECONDS || undefined,
-  });
+  };
+}
+
+function runtimeSettingsOf(parsed: z.infer<typeof runtimeEnvironmentSchema>): RuntimeSettings {
   return {
     evidenceBucket: parsed.ROLLGATE_EVIDENCE_BUCKET,
     alertTopicArn: parsed.ROLLGATE_ALERT_TOPIC_ARN,

@@ -8,10 +8,13 @@ import { runGate } from '../core/gate.ts';
 import { parseMonitorInput } from '../core/monitor-schema.ts';
 import { gateResponseOf, type GateResponse } from './gate-response.ts';
 import { GateTelemetry } from './gate-telemetry.ts';
+import { parseRuntimeSettings } from './runtime-settings.ts';
 import { createLambdaRuntime, wireGatePorts } from './wire-gate-ports.ts';
 
-// At cold start, so a missing or bad ROLLGATE_* variable fails the first invocation and names the variable.
-const runtime = createLambdaRuntime();
+// At cold start, so a missing or bad ROLLGATE_* variable fails the first invocation and names the variable. The SDK
+// clients wait for their first use (aws-clients.ts). No idempotency table: schedules are fixed, and each scheduled
+// invocation is a check of its own.
+const runtime = createLambdaRuntime(parseRuntimeSettings(process.env));
 const telemetry = new GateTelemetry();
 
 export async function handler(event: unknown, context?: Context): Promise<GateResponse> {

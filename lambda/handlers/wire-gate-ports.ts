@@ -1,22 +1,28 @@
-// The wiring both Lambda handlers share: what one container reads and builds once at cold start (settings, clients,
-// the evidence store, the notifier, the cached secret source), and the ports one run gets from it.
+// The wiring both Lambda handlers share: what one container keeps (settings, SDK clients, the evidence store, the
+// notifier, the cached secret source), and the ports one run gets from it. Settings are read at cold start; each
+// adapter is loaded, with its SDK package, on the first run that calls it (see aws-clients.ts for why), so a healthy
+// gate loads the S3 adapter only.
 
 import type { RollbackTarget } from '../core/deploy-event-schema.ts';
 import type { GatePorts } from '../core/gate.ts';
-import { S3EvidenceStore } from '../adapters/s3-evidence-store.ts';
-import { SnsNotifier } from '../adapters/sns-notifier.ts';
-import { SsmRollbackExecutor, type RollbackScope } from '../adapters/ssm-rollback.ts';
-import { SsmSecretSource } from '../adapters/ssm-secret-source.ts';
+import type { RollbackExecutor, RollbackRequest } from '../core/ports.ts';
+import type { RollbackResult } from '../core/rollback-result.ts';
+import type { S3EvidenceStore } from '../adapters/s3-evidence-store.ts';
+import type { SnsNotifier } from '../adapters/sns-notifier.ts';
+import type { RollbackScope } from '../adapters/ssm-rollback.ts';
+import type { SsmSecretSource } from '../adapters/ssm-secret-source.ts';
 import { createAwsClients, type AwsClients } from './aws-clients.ts';
-import { parseRuntimeSettings, type RuntimeSettings } from './runtime-settings.ts';
+import { lazily } from './lazily.ts';
+import type { RuntimeSettings } from './runtime-settings.ts';
 
 export interface LambdaRuntime {
   readonly settings: RuntimeSettings;
   readonly clients: AwsClients;
-  readonly evidenceStore: S3EvidenceStore;
-  readonly notifier: SnsNotifier;
+  /** Each adapter is made on its first use and kept for the container's life. */
+  readonly evidenceStore: () => Promise<S3EvidenceStore>;
+  readonly notifier: () => Promise<SnsNotifier>;
   /** One per container, so its cache outlives a single invocation. */
-  readonly secrets: SsmSecretSource;
+  readonly secrets: () => Promise<SsmSecretSource>;
 }
 
 /** Where a run's rollback goes; absent fields take the executor's defaults (the deploy's rollgate:* tags). */
@@ -25,36 +31,68 @@ export interface RollbackPlan {
   readonly scope?: RollbackScope;
 }
 
-/** Builds the container's runtime. Throws ConfigError naming the environment variable that cannot be used. */
-export function createLambdaRuntime(env: Readonly<Record<string, string | undefined>> = process.env): LambdaRuntime {
-  const settings = parseRuntimeSettings(env);
+/** The container's runtime over settings already validated (at cold start, by the handler). Makes no client yet. */
+export function createLambdaRuntime(
+  settings: RuntimeSettings,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): LambdaRuntime {
   const clients = createAwsClients(env);
   return {
     settings,
     clients,
-    evidenceStore: new S3EvidenceStore({ client: clients.s3, bucket: settings.evidenceBucket }),
-    notifier: new SnsNotifier({ client: clients.sns, topicArn: settings.alertTopicArn }),
-    secrets: new SsmSecretSource({ client: clients.ssm }),
+    evidenceStore: lazily(async () => {
+      const [{ S3EvidenceStore }, client] = await Promise.all([import('../adapters/s3-evidence-store.ts'), clients.s3()]);
+      return new S3EvidenceStore({ client, bucket: settings.evidenceBucket });
+    }),
+    notifier: lazily(async () => {
+      const [{ SnsNotifier }, client] = await Promise.all([import('../adapters/sns-notifier.ts'), clients.sns()]);
+      return new SnsNotifier({ client, topicArn: settings.alertTopicArn });
+    }),
+    secrets: lazily(async () => {
+      const [{ SsmSecretSource }, client] = await Promise.all([import('../adapters/ssm-secret-source.ts'), clients.ssm()]);
+      return new SsmSecretSource({ client });
+    }),
   };
 }
 
 /** The ports of one run; no rollback executor unless the run has a rollback plan. */
 export function wireGatePorts(runtime: LambdaRuntime, rollback: RollbackPlan | undefined): GatePorts {
   return {
-    evidenceStore: runtime.evidenceStore,
-    notifier: runtime.notifier,
-    secrets: runtime.secrets,
-    ...(rollback !== undefined
-      ? {
-          rollbackExecutor: new SsmRollbackExecutor({
-            ssm: runtime.clients.ssm,
-            ec2: runtime.clients.ec2,
-            documentName: runtime.settings.rollbackDocument,
-            waitSeconds: runtime.settings.rollbackWaitSeconds,
-            ...(rollback.target !== undefined ? { target: rollback.target } : {}),
-            ...(rollback.scope !== undefined ? { scope: rollback.scope } : {}),
-          }),
-        }
-      : {}),
+    evidenceStore: { write: async (document, stage) => (await runtime.evidenceStore()).write(document, stage) },
+    notifier: { notify: async (alert) => (await runtime.notifier()).notify(alert) },
+    secrets: { resolve: async (reference) => (await runtime.secrets()).resolve(reference) },
+    ...(rollback !== undefined ? { rollbackExecutor: new DeferredSsmRollback(runtime, rollback) } : {}),
   };
+}
+
+/**
+ * The SSM rollback executor, loaded (with the SSM SDK) only when a failed gate runs it. EC2 stays unloaded unless the
+ * rollback has tags to resolve. The gate asks describe() only after run(), so it is the real executor's answer unless
+ * loading it failed; then the document name is all there is to say.
+ */
+class DeferredSsmRollback implements RollbackExecutor {
+  private executor: RollbackExecutor | undefined;
+
+  public constructor(
+    private readonly runtime: LambdaRuntime,
+    private readonly plan: RollbackPlan,
+  ) {}
+
+  public describe(): string {
+    return this.executor?.describe() ?? `SSM document ${this.runtime.settings.rollbackDocument}`;
+  }
+
+  public async run(request: RollbackRequest): Promise<RollbackResult> {
+    const { clients, settings } = this.runtime;
+    const [{ SsmRollbackExecutor }, ssm] = await Promise.all([import('../adapters/ssm-rollback.ts'), clients.ssm()]);
+    this.executor = new SsmRollbackExecutor({
+      ssm,
+      ec2: clients.ec2,
+      documentName: settings.rollbackDocument,
+      waitSeconds: settings.rollbackWaitSeconds,
+      ...(this.plan.target !== undefined ? { target: this.plan.target } : {}),
+      ...(this.plan.scope !== undefined ? { scope: this.plan.scope } : {}),
+    });
+    return this.executor.run(request);
+  }
 }

@@ -117,7 +117,7 @@ describe('the deploy gate bundle', () => {
 
     expect(nonLiteralCalls).toBe(0);
     expect(literal).toEqual(expect.arrayContaining([
-      '@aws-sdk/client-ec2', '@aws-sdk/client-s3', '@aws-sdk/client-sns', '@aws-sdk/client-ssm',
+      '@aws-sdk/client-dynamodb', '@aws-sdk/client-ec2', '@aws-sdk/client-s3', '@aws-sdk/client-sns', '@aws-sdk/client-ssm',
     ]));
     expect(literal.filter((specifier) => !isRuntimeProvided(specifier))).toEqual([]);
   });
@@ -277,17 +277,29 @@ describe('the deploy gate bundle', () => {
       status: 'passed',
       alerts: [],
     });
+    // A healthy gate needs S3 (evidence) and DynamoDB (its idempotency record): SNS, SSM and EC2 are never loaded.
+    const sdk = [...new Set(invocation.required.filter((specifier) => specifier.startsWith('@aws-sdk/client-')))].sort();
+    expect(sdk).toEqual(['@aws-sdk/client-dynamodb', '@aws-sdk/client-s3']);
+
+    // The same event again, on another cold start: the stored response, and no second probe.
+    const duplicate = await invokeGate(world, event);
+    expect(responseOf(duplicate)).toEqual(response);
+    expect(healthy.hits.get('/health')).toBe(1);
   }, BUNDLE_TEST_TIMEOUT_MS);
 
-  it('fails its cold start naming the variable when the evidence bucket is not set', async () => {
-    const world = await createHandlerWorld();
-    const healthy = await serve(healthyService('1.4.2'));
+  it.each([['evidence bucket', 'ROLLGATE_EVIDENCE_BUCKET'], ['idempotency table', 'ROLLGATE_IDEMPOTENCY_TABLE']])(
+    'fails its cold start naming the variable when the %s is not set',
+    async (_name, variable) => {
+      const world = await createHandlerWorld();
+      const healthy = await serve(healthyService('1.4.2'));
 
-    const invocation = await invokeGate(world, deployEvent(uniqueName('svc'), { urls: [healthy.url('/health')] }), {
-      ROLLGATE_EVIDENCE_BUCKET: undefined,
-    });
+      const invocation = await invokeGate(world, deployEvent(uniqueName('svc'), { urls: [healthy.url('/health')] }), {
+        [variable]: undefined,
+      });
 
-    expect(invocation.outcome).toMatchObject({ ok: false, error: { message: expect.stringContaining('ROLLGATE_EVIDENCE_BUCKET: is not set') } });
-    expect(healthy.hits.size).toBe(0);
-  }, BUNDLE_TEST_TIMEOUT_MS);
+      expect(invocation.outcome).toMatchObject({ ok: false, error: { message: expect.stringContaining(`${variable}: is not set`) } });
+      expect(healthy.hits.size).toBe(0);
+    },
+    BUNDLE_TEST_TIMEOUT_MS,
+  );
 });

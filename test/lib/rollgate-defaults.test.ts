@@ -151,11 +151,32 @@ describe('rollback document', () => {
   });
 });
 
+describe('idempotency table', () => {
+  it('holds Powertools records: key id, TTL on expiration, on demand, point-in-time recovery, the construct key', () => {
+    const table = synth.template.toJSON().Resources[id(synth.rollgate.idempotencyTable)];
+    expect(table).toMatchObject({
+      Type: 'AWS::DynamoDB::Table',
+      // A cache of handled events, not evidence: it goes with the stack.
+      DeletionPolicy: 'Delete',
+      Properties: {
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+        TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true },
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: getAtt(id(synth.rollgate.key)) },
+      },
+    });
+    synth.template.resourceCountIs('AWS::DynamoDB::Table', 1);
+  });
+});
+
 describe('functions', () => {
+  const idempotencyTableVariable = () => ({ ROLLGATE_IDEMPOTENCY_TABLE: { Ref: id(synth.rollgate.idempotencyTable) } });
   it.each([
-    ['deploy gate', () => synth.rollgate.deployGateFunction, 900],
-    ['scheduled check', () => synth.rollgate.scheduledCheckFunction, 120],
-  ])('runs the %s on nodejs22.x, arm64, 256 MB, with its timeout, DLQ and the handler environment', (_name, fn, timeout) => {
+    ['deploy gate', () => synth.rollgate.deployGateFunction, 900, idempotencyTableVariable],
+    ['scheduled check', () => synth.rollgate.scheduledCheckFunction, 120, () => ({})],
+  ])('runs the %s on nodejs22.x, arm64, 256 MB, with its timeout, DLQ and the handler environment', (_name, fn, timeout, own) => {
     const resource = synth.template.toJSON().Resources[id(fn())];
     expect(resource.Properties).toMatchObject({
       Runtime: 'nodejs22.x',
@@ -175,6 +196,7 @@ describe('functions', () => {
       POWERTOOLS_METRICS_NAMESPACE: 'Rollgate',
       POWERTOOLS_LOG_LEVEL: 'INFO',
       NODE_OPTIONS: '--enable-source-maps',
+      ...own(),
     });
   });
 
@@ -215,10 +237,30 @@ describe('IAM', () => {
   it('grants the deploy gate exactly what its handler calls', () => {
     const actions = statementsOf(() => synth.rollgate.deployGateFunction).flatMap(actionsOf).sort();
     expect(actions).toEqual([
-      'ec2:DescribeInstances', 'kms:Decrypt', 'kms:GenerateDataKey', 'logs:CreateLogStream', 'logs:PutLogEvents',
-      's3:PutObject', 'sns:Publish', 'sqs:SendMessage', 'ssm:GetCommandInvocation', 'ssm:GetParameter',
-      'ssm:ListCommandInvocations', 'ssm:SendCommand', 'ssm:SendCommand',
+      'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem',
+      'ec2:DescribeInstances', 'kms:Decrypt', 'kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey',
+      'kms:GenerateDataKey', 'logs:CreateLogStream', 'logs:PutLogEvents', 's3:PutObject', 'sns:Publish',
+      'sqs:SendMessage', 'ssm:GetCommandInvocation', 'ssm:GetParameter', 'ssm:ListCommandInvocations',
+      'ssm:SendCommand', 'ssm:SendCommand',
     ]);
+  });
+
+  it('keeps idempotency records in the one table, with item calls only, and the key only through DynamoDB', () => {
+    const statements = roleStatements(synth, synth.rollgate.deployGateFunction);
+    const records = statements.find((statement) => statement.Sid === 'KeepIdempotencyRecords')!;
+    expect(records).toMatchObject({
+      Effect: 'Allow',
+      Action: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      Resource: getAtt(id(synth.rollgate.idempotencyTable)),
+    });
+    expect(statements.find((statement) => statement.Sid === 'UseRollgateKeyThroughDynamoDB')).toMatchObject({
+      Effect: 'Allow',
+      Action: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
+      Resource: getAtt(id(synth.rollgate.key)),
+      Condition: { StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['dynamodb.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } } },
+    });
+    const scheduled = roleStatements(synth, synth.rollgate.scheduledCheckFunction).flatMap(actionsOf);
+    expect(scheduled.filter((action) => action.startsWith('dynamodb:'))).toEqual([]);
   });
 
   it('gives the scheduled check no ssm:SendCommand when no monitor rolls back', () => {
@@ -267,7 +309,7 @@ describe('IAM', () => {
     const statements = roleStatements(synth, synth.rollgate.deployGateFunction);
     const parameters = statements.find((statement) => actionsOf(statement).includes('ssm:GetParameter'))!;
     expect(JSON.stringify(parameters.Resource)).toMatch(/:parameter\/rollgate\/\*"\]\]\}$/);
-    const key = statements.find((statement) => actionsOf(statement).includes('kms:Decrypt'))!;
+    const key = statements.find((statement) => statement.Sid === 'UseRollgateKeyThroughServices')!;
     expect(key.Resource).toEqual(getAtt(id(synth.rollgate.key)));
     expect(JSON.stringify(key.Condition)).toMatch(/s3\..*sns\..*ssm\./);
   });

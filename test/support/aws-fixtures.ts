@@ -16,6 +16,7 @@
 //   page the SDK fails to parse as JSON). Read per-instance results with GetCommandInvocation instead.
 // - A failed, timed-out or cancelled command cannot be produced here; test those paths another way.
 import { randomUUID } from 'node:crypto';
+import { CreateTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import {
@@ -66,6 +67,7 @@ export interface MotoClients {
   readonly sqs: SQSClient;
   readonly ssm: SSMClient;
   readonly ec2: EC2Client;
+  readonly dynamodb: DynamoDBClient;
 }
 
 let sharedClients: MotoClients | undefined;
@@ -80,6 +82,7 @@ export function motoClients(): MotoClients {
       sqs: new SQSClient(config),
       ssm: new SSMClient(config),
       ec2: new EC2Client(config),
+      dynamodb: new DynamoDBClient(config),
     };
   }
   return sharedClients;
@@ -91,6 +94,28 @@ export function motoClients(): MotoClients {
  */
 export function uniqueName(prefix: string): string {
   return `${prefix}-${randomUUID().slice(0, 8)}`;
+}
+
+/**
+ * Creates a table laid out as Powertools Idempotency expects (partition key `id`, on demand) and returns its name.
+ * No TTL: moto does not expire items, and the handler's records are read back rather than waited out.
+ */
+export async function createIdempotencyTable(name: string = uniqueName('rollgate-idempotency')): Promise<string> {
+  await motoClients().dynamodb.send(
+    new CreateTableCommand({
+      TableName: name,
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
+  return name;
+}
+
+/** Every item in a table, as the raw attribute maps DynamoDB returns (the tables here hold a handful). */
+export async function scanTable(name: string): Promise<Array<Record<string, unknown>>> {
+  const { Items: items = [] } = await motoClients().dynamodb.send(new ScanCommand({ TableName: name }));
+  return items;
 }
 
 /** Creates an S3 bucket and returns its name. */

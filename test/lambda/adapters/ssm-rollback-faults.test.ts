@@ -37,7 +37,7 @@ function mockedExecutor(options: Partial<SsmRollbackOptions> = {}) {
   const ec2 = mockClient(ec2Client);
   const executor = new SsmRollbackExecutor({
     ssm: ssmClient,
-    ec2: ec2Client,
+    ec2: async () => ec2Client,
     documentName: 'RollgateRollback',
     target: { instanceIds: ['i-0aaaaaaaaaaaaaaaa', 'i-0bbbbbbbbbbbbbbbb'] },
     // A fast waiter: these tests answer at once or never.

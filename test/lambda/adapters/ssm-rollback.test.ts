@@ -32,6 +32,8 @@ interface MotoExecutor {
   readonly executor: SsmRollbackExecutor;
   /** The SendCommand requests as they went to moto. */
   readonly sent: SendCommandCommandInput[];
+  /** How many times the executor asked for its EC2 client. */
+  readonly ec2Requests: () => number;
 }
 
 function executorFor(documentName: string, options: Partial<SsmRollbackOptions> = {}): MotoExecutor {
@@ -45,8 +47,18 @@ function executorFor(documentName: string, options: Partial<SsmRollbackOptions> 
     },
     { step: 'initialize', name: 'recordSendCommand' },
   );
-  const executor = new SsmRollbackExecutor({ ssm, ec2: new EC2Client(config), documentName, ...options });
-  return { executor, sent };
+  const ec2 = new EC2Client(config);
+  let ec2Requests = 0;
+  const executor = new SsmRollbackExecutor({
+    ssm,
+    ec2: async () => {
+      ec2Requests += 1;
+      return ec2;
+    },
+    documentName,
+    ...options,
+  });
+  return { executor, sent, ec2Requests: () => ec2Requests };
 }
 
 /** moto's ListCommands ignores filters other than id, so the unique document name picks this test's commands. */
@@ -69,10 +81,12 @@ describe('SsmRollbackExecutor against moto', () => {
     const service = uniqueName('svc');
     const instanceIds = await runInstances(2, { 'rollgate:service': service });
     const documentName = await createCommandDocument();
-    const { executor, sent } = executorFor(documentName, { target: { instanceIds } });
+    const { executor, sent, ec2Requests } = executorFor(documentName, { target: { instanceIds } });
 
     const result = await executor.run(requestFor(deployOf(service)));
 
+    // Instance ids need no lookup, so the EC2 client (and its SDK package) is never asked for.
+    expect(ec2Requests()).toBe(0);
     expect(sent).toEqual([
       {
         DocumentName: documentName,

@@ -74,6 +74,7 @@ describe('parseDeployEvent accepts', () => {
         failOnSkipped: false,
       },
       rollbackTarget: undefined,
+      origin: { kind: 'eventbridge', eventId: 'c6a1f3f0-1d52-4a47-b4b1-0f3e5e0c2c11' },
     });
   });
 
@@ -82,6 +83,7 @@ describe('parseDeployEvent accepts', () => {
 
     expect(parsed.eventId).toBe(INVOCATION.invocationId);
     expect(parsed.deploy.event_id).toBe(INVOCATION.invocationId);
+    expect(parsed.origin).toEqual({ kind: 'direct' });
   });
 
   const TARGET = {

@@ -1,5 +1,5 @@
 // The deploy gate handler end to end, in-process: real loopback services to probe, and moto behind the real SDK
-// clients the handler builds at cold start (S3 evidence, SNS alerts to a subscribed queue, SSM Run Command, EC2).
+// clients the handler builds on first use (S3 evidence, SNS alerts to a subscribed queue, SSM Run Command, EC2).
 import { randomUUID } from 'node:crypto';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { ListCommandsCommand } from '@aws-sdk/client-ssm';

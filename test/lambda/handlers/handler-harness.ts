@@ -12,6 +12,7 @@ import type { GateResponse } from '../../../lambda/handlers/gate-response.ts';
 import {
   createBucket,
   createCommandDocument,
+  createIdempotencyTable,
   createTopicWithQueue,
   motoClients,
   uniqueName,
@@ -25,25 +26,30 @@ export interface HandlerWorld {
   readonly topicArn: string;
   readonly queueUrl: string;
   readonly documentName: string;
-  /** The ROLLGATE_* and POWERTOOLS_* variables the stack would set. */
+  /** The deploy gate's idempotency records. */
+  readonly idempotencyTable: string;
+  /** The ROLLGATE_* and POWERTOOLS_* variables the stack would set (the deploy gate's; the check ignores the table). */
   readonly env: Record<string, string>;
 }
 
-/** A bucket, a topic with a subscribed queue and a rollback document of the test's own. */
+/** A bucket, a topic with a subscribed queue, a rollback document and an idempotency table of the test's own. */
 export async function createHandlerWorld(options: { readonly bucketExists?: boolean } = {}): Promise<HandlerWorld> {
   const bucket = options.bucketExists === false ? uniqueName('rollgate-missing') : await createBucket();
   const { topicArn, queueUrl } = await createTopicWithQueue();
   const documentName = await createCommandDocument();
+  const idempotencyTable = await createIdempotencyTable();
   return {
     bucket,
     topicArn,
     queueUrl,
     documentName,
+    idempotencyTable,
     env: {
       ROLLGATE_EVIDENCE_BUCKET: bucket,
       ROLLGATE_ALERT_TOPIC_ARN: topicArn,
       ROLLGATE_ROLLBACK_DOCUMENT: documentName,
       ROLLGATE_ROLLBACK_WAIT_SECONDS: '30',
+      ROLLGATE_IDEMPOTENCY_TABLE: idempotencyTable,
       POWERTOOLS_SERVICE_NAME: 'rollgate',
       POWERTOOLS_METRICS_NAMESPACE: 'Rollgate',
     },

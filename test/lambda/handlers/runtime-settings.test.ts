@@ -1,7 +1,7 @@
 // The handlers' settings from the environment: defaults, and a clear error naming each variable that cannot be used.
 import { describe, expect, it } from 'vitest';
 import { ConfigError, ConfigErrors } from '../../../lambda/core/errors.ts';
-import { parseRuntimeSettings } from '../../../lambda/handlers/runtime-settings.ts';
+import { parseDeployGateSettings, parseRuntimeSettings } from '../../../lambda/handlers/runtime-settings.ts';
 
 const ENV = {
   ROLLGATE_EVIDENCE_BUCKET: 'rollgate-evidence-123456789012',
@@ -104,3 +104,38 @@ function captureError(action: () => unknown): unknown {
   }
   throw new Error('expected an error');
 }
+
+describe('parseDeployGateSettings', () => {
+  const DEPLOY_GATE_ENV = { ...ENV, ROLLGATE_IDEMPOTENCY_TABLE: 'Rollgate-IdempotencyTable-1A2B3C' };
+
+  it('reads the shared variables and the idempotency table', () => {
+    expect(parseDeployGateSettings(DEPLOY_GATE_ENV)).toEqual({
+      ...parseRuntimeSettings(ENV),
+      idempotencyTable: 'Rollgate-IdempotencyTable-1A2B3C',
+    });
+  });
+
+  it.each<[string, string | undefined, string]>([
+    ['missing', undefined, 'ROLLGATE_IDEMPOTENCY_TABLE: is not set (got nothing)'],
+    ['empty', '', 'ROLLGATE_IDEMPOTENCY_TABLE: is empty (got "")'],
+    ['not a table name', 'rollgate table', 'ROLLGATE_IDEMPOTENCY_TABLE: must be a DynamoDB table name (got "rollgate table")'],
+  ])('refuses a table that is %s', (_name, table, message) => {
+    expect(() => parseDeployGateSettings({ ...DEPLOY_GATE_ENV, ROLLGATE_IDEMPOTENCY_TABLE: table })).toThrow(message);
+  });
+
+  it('reports a bad table together with the shared variables', () => {
+    const error = (() => {
+      try {
+        parseDeployGateSettings({ ...DEPLOY_GATE_ENV, ROLLGATE_EVIDENCE_BUCKET: undefined, ROLLGATE_IDEMPOTENCY_TABLE: undefined });
+      } catch (caught) {
+        return caught;
+      }
+    })();
+    expect(error).toBeInstanceOf(ConfigErrors);
+    expect((error as ConfigErrors).errors.map((e) => e.field).sort()).toEqual(['ROLLGATE_EVIDENCE_BUCKET', 'ROLLGATE_IDEMPOTENCY_TABLE']);
+  });
+
+  it('is not needed by the scheduled check', () => {
+    expect(() => parseRuntimeSettings(ENV)).not.toThrow();
+  });
+});

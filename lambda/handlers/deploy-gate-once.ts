@@ -1,0 +1,79 @@
+// The deploy gate at most once per deploy event. EventBridge delivers at least once, and a second delivery must not
+// probe again, roll back again or alert again: Powertools Idempotency keeps one record per event in DynamoDB
+// (ROLLGATE_IDEMPOTENCY_TABLE). Only a validated event gets here, so garbage never writes a record; a run that
+// throws has its record deleted, so an error is never replayed as if it were the verdict.
+//
+// - A duplicate after the first run finished gets that run's stored response; nothing runs.
+// - A duplicate while the first still runs fails with DeployGateInProgressError: no second gate, and the event goes to
+//   the dead-letter queue with that message. A response would be a verdict the duplicate never reached, and on an
+//   async invoke nobody reads it; in the queue the event is safe to redrive (it then gets the stored response).
+// - The in-progress record lapses when the first invocation's time runs out, so a run that timed out or crashed does
+//   not block a retry for a day.
+
+import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import type { Context } from 'aws-lambda';
+import type { DeployEvent } from '../core/deploy-event-schema.ts';
+import { deployIdempotencyKey } from '../core/deploy-idempotency-key.ts';
+import { RollgateError } from '../core/errors.ts';
+import type { GateResponse } from './gate-response.ts';
+import { lazily } from './lazily.ts';
+
+/** How long a finished run's response answers duplicates: EventBridge stops retrying a delivery after 24 hours. */
+export const IDEMPOTENCY_RECORD_SECONDS = 24 * 60 * 60;
+/** Not the function's name (Powertools' default), so replacing or renaming the function keeps the records valid. */
+const KEY_PREFIX = 'rollgate-deploy-gate';
+
+/** A duplicate of a deploy event arrived while the first delivery's gate was still running. */
+export class DeployGateInProgressError extends RollgateError {
+  public constructor(event: DeployEvent, options: { cause?: unknown }) {
+    super(
+      `deploy event ${event.eventId} (${event.deploy.service}/${event.deploy.environment} v${event.deploy.version}) ` +
+        'is a duplicate of one whose gate is still running; no second gate was started. Redriving it after that gate ' +
+        'finishes returns its response.',
+      options,
+    );
+    this.name = 'DeployGateInProgressError';
+  }
+}
+
+export interface DeployGateOnceOptions {
+  readonly tableName: string;
+  /** Called when a duplicate is answered with the stored response of an earlier run. */
+  readonly onDuplicate: (response: GateResponse) => void;
+}
+
+export type DeployGateOnce = (event: DeployEvent, context: Context | undefined) => Promise<GateResponse>;
+
+/**
+ * Wraps `run` so each deploy event runs it once. The DynamoDB persistence layer (and its SDK client) is made on the
+ * first invocation, not at cold start; see aws-clients.ts for why.
+ */
+export function deployGateOnce(run: (event: DeployEvent) => Promise<GateResponse>, options: DeployGateOnceOptions): DeployGateOnce {
+  const config = new IdempotencyConfig({
+    expiresAfterSeconds: IDEMPOTENCY_RECORD_SECONDS,
+    responseHook: (response) => {
+      options.onDuplicate(response as unknown as GateResponse);
+      return response;
+    },
+  });
+  const idempotentRun = lazily(async () => {
+    const { DynamoDBPersistenceLayer } = await import('@aws-lambda-powertools/idempotency/dynamodb');
+    return makeIdempotent((_key: string, event: DeployEvent) => run(event), {
+      persistenceStore: new DynamoDBPersistenceLayer({ tableName: options.tableName }),
+      config,
+      keyPrefix: KEY_PREFIX,
+    });
+  });
+  return async (event, context) => {
+    if (context !== undefined) config.registerLambdaContext(context);
+    const once = await idempotentRun();
+    try {
+      return await once(deployIdempotencyKey(event.origin, event.deploy), event);
+    } catch (error) {
+      if (error instanceof Error && error.name === 'IdempotencyAlreadyInProgressError') {
+        throw new DeployGateInProgressError(event, { cause: error });
+      }
+      throw error;
+    }
+  };
+}
