@@ -4,7 +4,7 @@
 
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { DEFAULT_CONCURRENCY } from '../lambda/core/config-schema.ts';
+import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../lambda/core/config-schema.ts';
 import { fetchAllFloor, fetchSequential } from './floor-workload.ts';
 import { gateConfigFor, runGateWorkload } from './gate-workload.ts';
 import { rotate } from './rotate.ts';
@@ -84,7 +84,8 @@ async function measureSize(
 ): Promise<FanOutPoint> {
   let evidenceBytes = 0;
   const gateDefault = gateConfigFor(urls);
-  const gateAtN = gateConfigFor(urls, n);
+  // The engine caps concurrency (a Lambda has 1,024 file descriptors): the 'all at once' row uses that cap.
+  const gateAtN = gateConfigFor(urls, Math.min(n, MAX_CONCURRENCY));
   const rounds = plan.maxRounds[n] ?? plan.defaultMaxRounds;
   const contenders: Contender[] = [
     {

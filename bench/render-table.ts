@@ -1,6 +1,7 @@
 // Renders a run's results as one table (Markdown pipes, padded for the terminal) followed by the assumptions behind
 // the cost figures. The value column is always a ratio against a baseline of the same run, or a size or a price.
 
+import { MAX_CONCURRENCY } from '../lambda/core/config-schema.ts';
 import type { BenchResults } from './bench-results.ts';
 import type { TimedSummary } from './fan-out.ts';
 import type { SampleSummary } from './sample-stats.ts';
@@ -68,7 +69,7 @@ function fanOutRows(results: BenchResults): Row[] {
     });
     if (point.gate_concurrency_n && point.gate_concurrency_n_over_floor !== undefined) {
       rows.push({
-        figure: `N=${point.n}: gate (concurrency ${point.n}) ÷ floor`,
+        figure: `N=${point.n}: gate (concurrency ${Math.min(point.n, MAX_CONCURRENCY)}) ÷ floor`,
         value: times(point.gate_concurrency_n_over_floor),
         detail: `gate ${ms(point.gate_concurrency_n.wall_ms)} / floor ${ms(point.floor.wall_ms)}`,
       });
@@ -83,7 +84,7 @@ function fanOutRows(results: BenchResults): Row[] {
     }
     if (point.sequential && point.gate_concurrency_n && point.sequential_over_gate_concurrency_n !== undefined) {
       rows.push({
-        figure: `N=${point.n}: sequential ÷ gate (concurrency ${point.n})`,
+        figure: `N=${point.n}: sequential ÷ gate (concurrency ${Math.min(point.n, MAX_CONCURRENCY)})`,
         value: times(point.sequential_over_gate_concurrency_n),
         detail: `sequential ${ms(point.sequential.wall_ms)} / gate ${ms(point.gate_concurrency_n.wall_ms)}`,
       });
@@ -116,7 +117,7 @@ function memoryRows(results: BenchResults): Row[] {
       target: targetFinder(results)('rss_gate_over_floor'),
     },
     {
-      figure: `N=${memory.n}: peak RSS gate (concurrency ${memory.n}) ÷ floor`,
+      figure: `N=${memory.n}: peak RSS gate (concurrency ${Math.min(memory.n, MAX_CONCURRENCY)}) ÷ floor`,
       value: times(memory.gate_concurrency_n_over_floor),
       detail: `gate ${mib(rss.gate_concurrency_n)} / floor ${mib(rss.floor)}`,
     },

@@ -34,7 +34,7 @@ Probing:
   --timeout-ms N            per attempt, covering connect, headers and body (default 5000)
   --retries N               extra attempts after a failed one (default 2)
   --backoff-ms N            pause between attempts (default 250)
-  --concurrency N           targets probed at once (default 64)
+  --concurrency N           targets probed at once (default 256, at most 512)
 
 Policy and output:
   --fail-on-skipped         exit 3 when no URLs are configured (also ROLLGATE_FAIL_ON_SKIPPED=true)

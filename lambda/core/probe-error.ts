@@ -13,6 +13,8 @@ export type ProbeErrorKind =
   | 'redirect_loop'
   | 'bad_redirect'
   | 'invalid_response'
+  /** This machine ran out of sockets or file descriptors: the target was not really checked. */
+  | 'local_resources_exhausted'
   | 'network';
 
 export interface ClassifiedProbeError {
@@ -27,6 +29,7 @@ const CODE_KINDS: ReadonlyArray<[RegExp, ProbeErrorKind]> = [
   [/^(ETIMEDOUT|UND_ERR_CONNECT_TIMEOUT|UND_ERR_HEADERS_TIMEOUT|UND_ERR_BODY_TIMEOUT)$/, 'timeout'],
   [/^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|ERR_OSSL_|HOSTNAME_MISMATCH)/, 'tls'],
   [/^(EHOSTUNREACH|ENETUNREACH|EHOSTDOWN|ENETDOWN)$/, 'unreachable'],
+  [/^(EMFILE|ENFILE|ENOBUFS|EADDRNOTAVAIL)$/, 'local_resources_exhausted'],
   [/^(HPE_|UND_ERR_INVALID_ARG|UND_ERR_RES_CONTENT_LENGTH_MISMATCH|UND_ERR_NOT_SUPPORTED)/, 'invalid_response'],
 ];
 

@@ -127,7 +127,14 @@ async function observeOnce(
 ): Promise<AttemptRecord> {
   const started = performance.now();
   let headers = targetHeaders;
-  const signal = AbortSignal.timeout(settings.timeoutMs);
+  // One deadline for connect, headers, redirects and body. A plain timer cleared when the attempt ends, rather than
+  // AbortSignal.timeout, whose timer lingers (and later builds an exception) for every probe of a large gate.
+  const controller = new AbortController();
+  const deadline = setTimeout(
+    () => controller.abort(new DOMException(`no complete answer within ${settings.timeoutMs} ms`, 'TimeoutError')),
+    settings.timeoutMs,
+  );
+  const signal = controller.signal;
   const redirects: string[] = [];
   const elapsed = (): number => Math.round(performance.now() - started);
   const failed = (error: ProbeErrorKind, errorDetail: string, extra: Partial<Observation> = {}): AttemptRecord => ({
@@ -198,6 +205,8 @@ async function observeOnce(
   } catch (error) {
     const classified = classifyProbeError(error);
     return failed(classified.kind, classified.detail);
+  } finally {
+    clearTimeout(deadline);
   }
 }
 

@@ -30,7 +30,7 @@ describe('parseGateConfig defaults', () => {
       timeoutMs: 5_000,
       retries: 2,
       backoffMs: DEFAULT_BACKOFF_MS,
-      concurrency: 64,
+      concurrency: 256,
       maxBodyBytes: 64 * 1024,
       failOnSkipped: false,
     });
@@ -39,7 +39,7 @@ describe('parseGateConfig defaults', () => {
   it.each([
     { name: 'DEFAULT_TIMEOUT_MS', value: DEFAULT_TIMEOUT_MS, expected: 5_000 },
     { name: 'DEFAULT_RETRIES', value: DEFAULT_RETRIES, expected: 2 },
-    { name: 'DEFAULT_CONCURRENCY', value: DEFAULT_CONCURRENCY, expected: 64 },
+    { name: 'DEFAULT_CONCURRENCY', value: DEFAULT_CONCURRENCY, expected: 256 },
     { name: 'DEFAULT_MAX_BODY_BYTES', value: DEFAULT_MAX_BODY_BYTES, expected: 65_536 },
   ])('exports $name as $expected', ({ value, expected }) => {
     expect(value).toBe(expected);
@@ -92,6 +92,7 @@ describe('parseGateConfig rejections', () => {
     { name: 'retries 11', raw: { targets: [], retries: 11 }, field: 'retries', value: 11 },
     { name: 'negative retries', raw: { targets: [], retries: -1 }, field: 'retries', value: -1 },
     { name: 'concurrency 0', raw: { targets: [], concurrency: 0 }, field: 'concurrency', value: 0 },
+    { name: 'concurrency past the file-descriptor budget', raw: { targets: [], concurrency: 513 }, field: 'concurrency', value: 513 },
     { name: 'a body cap under 1 KiB', raw: { targets: [], maxBodyBytes: 10 }, field: 'maxBodyBytes', value: 10 },
     { name: 'missing targets', raw: {}, field: 'targets', value: undefined },
     {

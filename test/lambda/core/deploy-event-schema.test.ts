@@ -69,7 +69,7 @@ describe('parseDeployEvent accepts', () => {
         timeoutMs: DEFAULT_TIMEOUT_MS,
         retries: DEFAULT_RETRIES,
         backoffMs: DEFAULT_BACKOFF_MS,
-        concurrency: 64,
+        concurrency: 256,
         maxBodyBytes: 65_536,
         failOnSkipped: false,
       },

@@ -25,7 +25,7 @@ describe('parseMonitorInput accepts', () => {
         timeoutMs: 5_000,
         retries: 2,
         backoffMs: 250,
-        concurrency: 64,
+        concurrency: 256,
         maxBodyBytes: 65_536,
         failOnSkipped: false,
       },

@@ -15,6 +15,7 @@ describe('classifyProbeError', () => {
     { name: 'an AbortSignal timeout', error: new DOMException('The operation was aborted due to timeout', 'TimeoutError'), kind: 'timeout' },
     { name: 'an abort', error: new DOMException('This operation was aborted', 'AbortError'), kind: 'timeout' },
     { name: 'a refused connection', error: fetchFailed(systemError('ECONNREFUSED')), kind: 'connection_refused' },
+    { name: 'running out of file descriptors here', error: fetchFailed(systemError('EMFILE')), kind: 'local_resources_exhausted' },
     { name: 'an unknown host', error: fetchFailed(systemError('ENOTFOUND')), kind: 'dns' },
     { name: 'a DNS timeout', error: fetchFailed(systemError('EAI_AGAIN')), kind: 'dns' },
     { name: 'a reset', error: fetchFailed(systemError('ECONNRESET')), kind: 'reset' },
