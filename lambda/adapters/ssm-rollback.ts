@@ -15,7 +15,7 @@ import { MAX_ROLLBACK_INSTANCES, type RollbackTarget } from '../core/deploy-even
 import { RollbackSendError, errorMessageOf, errorNameOf } from '../core/errors.ts';
 import type { RollbackExecutor, RollbackRequest } from '../core/ports.ts';
 import { redactSecretsInText, tailOf } from '../core/redact.ts';
-import { ROLLBACK_OUTPUT_TAIL_BYTES, type RollbackHostResult, type RollbackResult } from '../core/rollback-result.ts';
+import { ROLLBACK_OUTPUT_TAIL_BYTES, rollbackSendFailed, type RollbackHostResult, type RollbackResult } from '../core/rollback-result.ts';
 import { DEFAULT_ROLLBACK_WAIT_SECONDS, summarizeHosts } from './ssm-rollback-outcome.ts';
 
 /** The document's parameters reach a host shell: the same patterns as its allowedPatterns, checked before sending. */
@@ -77,16 +77,7 @@ export class SsmRollbackExecutor implements RollbackExecutor {
     const scope = request.deploy ?? this.options.scope;
     const target = this.options.target ?? (scope ? { tags: serviceTags(scope) } : undefined);
     const executor = `SSM document ${this.options.documentName}${target ? ` to ${describeTarget(target)}` : ''}`;
-    const sendFailed = (detail: string): RollbackResult => ({
-      attempted: true,
-      ok: false,
-      outcome: 'send_failed',
-      exit_code: null,
-      duration_ms: Math.round(performance.now() - started),
-      output_tail: null,
-      executor,
-      detail,
-    });
+    const sendFailed = (detail: string): RollbackResult => rollbackSendFailed(started, executor, detail);
 
     if (scope === undefined || target === undefined) {
       return sendFailed('nothing sent: the run has no deploy record and the executor no service/environment scope');

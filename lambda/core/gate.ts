@@ -17,7 +17,7 @@ import { systemClock, type Clock, type EvidenceLocation, type EvidenceStage, typ
 import { probeTarget, type TargetResult } from './probe.ts';
 import { createRedactor, tailOf, type Redactor } from './redact.ts';
 import { resolveHeaders } from './resolve-headers.ts';
-import { rollbackNotAttempted, ROLLBACK_OUTPUT_TAIL_BYTES, type RollbackResult } from './rollback-result.ts';
+import { rollbackNotAttempted, rollbackSendFailed, ROLLBACK_OUTPUT_TAIL_BYTES, type RollbackResult } from './rollback-result.ts';
 import { mapBounded } from './run-bounded.ts';
 import { decideVerdict, type Verdict } from './verdict.ts';
 
@@ -242,16 +242,7 @@ async function runRollback(
   } catch (error) {
     const problem = problemOf('rollback', error, redactor);
     problems.push(problem);
-    return {
-      attempted: true,
-      ok: false,
-      outcome: 'send_failed',
-      exit_code: null,
-      duration_ms: Math.round(performance.now() - started),
-      output_tail: null,
-      executor: redactor.text(executor.describe()),
-      detail: `${problem.error_name}: ${problem.message}`,
-    };
+    return rollbackSendFailed(started, redactor.text(executor.describe()), `${problem.error_name}: ${problem.message}`);
   }
 }
 

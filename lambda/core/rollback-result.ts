@@ -46,3 +46,17 @@ export const ROLLBACK_OUTPUT_TAIL_BYTES = 4096;
 export function rollbackNotAttempted(outcome: 'not_needed' | 'not_configured' | 'pending'): RollbackResult {
   return { attempted: false, ok: null, outcome, exit_code: null, duration_ms: null, output_tail: null };
 }
+
+/** A rollback that could not be started or sent at all; `startedMs` is a performance.now() reading. */
+export function rollbackSendFailed(startedMs: number, executor: string, detail: string): RollbackResult {
+  return {
+    attempted: true,
+    ok: false,
+    outcome: 'send_failed',
+    exit_code: null,
+    duration_ms: Math.round(performance.now() - startedMs),
+    output_tail: null,
+    executor,
+    detail,
+  };
+}
