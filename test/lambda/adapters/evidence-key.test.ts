@@ -5,6 +5,7 @@ import { ConfigError } from '../../../lambda/core/errors.ts';
 import type { EvidenceContext, EvidenceDocument } from '../../../lambda/core/evidence.ts';
 import type { EvidenceStage } from '../../../lambda/core/ports.ts';
 import { sampleEvidence } from '../core/sample-evidence.ts';
+import { captureError } from '../../support/capture-error.ts';
 
 const STARTED = '2026-11-23T14:33:49.123Z';
 
@@ -122,11 +123,3 @@ describe('keyTime', () => {
   });
 });
 
-function captureError(action: () => unknown): unknown {
-  try {
-    action();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected an error');
-}

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, ConfigErrors } from '../../../lambda/core/errors.ts';
 import { parseDeployGateSettings, parseRuntimeSettings } from '../../../lambda/handlers/runtime-settings.ts';
+import { captureError } from '../../support/capture-error.ts';
 
 const ENV = {
   ROLLGATE_EVIDENCE_BUCKET: 'rollgate-evidence-123456789012',
@@ -96,14 +97,6 @@ describe('parseRuntimeSettings', () => {
   });
 });
 
-function captureError(action: () => unknown): unknown {
-  try {
-    action();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected an error');
-}
 
 describe('parseDeployGateSettings', () => {
   const DEPLOY_GATE_ENV = { ...ENV, ROLLGATE_IDEMPOTENCY_TABLE: 'Rollgate-IdempotencyTable-1A2B3C' };
