@@ -249,6 +249,7 @@ async function runRollback(
 /** Passwords embedded in target URLs are secrets too: scrub them wherever a server echoes them. */
 function urlPasswordsOf(config: GateConfig): string[] {
   return config.targets.flatMap((target) => {
+    if (!target.url.includes('@')) return [];
     try {
       const password = new URL(target.url).password;
       return password === '' ? [] : [decodeURIComponent(password)];

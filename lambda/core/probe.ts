@@ -145,8 +145,10 @@ async function observeOnce(
   let current = new URL(url);
   // fetch refuses URLs with userinfo; send it as Basic auth, as curl does, to the target's own origin only.
   const userinfoAuth = basicAuthOf(current);
-  current.username = '';
-  current.password = '';
+  if (userinfoAuth !== undefined) {
+    current.username = '';
+    current.password = '';
+  }
   if (userinfoAuth !== undefined && !Object.keys(headers).some((name) => name.toLowerCase() === 'authorization')) {
     headers = { ...headers, authorization: userinfoAuth };
   }
@@ -156,7 +158,7 @@ async function observeOnce(
     for (;;) {
       // Configured headers may carry credentials: they go to the target's own origin only.
       const sendHeaders = current.origin === origin ? headers : {};
-      const response = await fetch(current, {
+      const response = await fetch(current.href, {
         method: 'GET',
         redirect: 'manual',
         signal,
