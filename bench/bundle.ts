@@ -98,7 +98,8 @@ const ESBUILD_OPTIONS: BuildOptions = {
   minify: true,
   sourcemap: 'external',
   sourcesContent: false,
-  external: ['@aws-sdk/*'],
+  external: ['@aws-sdk/*', '@aws-lambda-powertools/*'],
+  supported: { 'dynamic-import': false },
 };
 
 export async function measureBundles(plan: BundlePlan, log: (line: string) => void): Promise<BundleResult> {
@@ -143,8 +144,9 @@ export async function measureBundles(plan: BundlePlan, log: (line: string) => vo
     empty_init: emptyInit,
     init,
     sdk_note:
-      '@aws-sdk/* is external, as in the stack: on Lambda the nodejs22.x runtime provides it; here the child resolves it ' +
-      "from the repository's node_modules, so loading it counts in handler init as it would on Lambda.",
+      '@aws-sdk/* and @aws-lambda-powertools/* are external, as in the stack: on Lambda the nodejs22.x runtime provides ' +
+      "the SDK and Powertools comes from its Lambda layer; here the child resolves both from the repository's " +
+      'node_modules, so loading them counts in handler init as it would on Lambda.',
   };
 }
 
@@ -202,7 +204,7 @@ function measureInit(name: string, bundlePath: string, timeoutMs: number): Promi
     label: `init child (${name})`,
     args: ['-e', INIT_PROBE_SOURCE, bundlePath],
     // Only what a Lambda would have: no NODE_OPTIONS, loaders or test-runner variables from this process. NODE_PATH
-    // stands in for the runtime's own @aws-sdk/*, wherever the bundle was written.
+    // stands in for the runtime's own @aws-sdk/* and Powertools' layer, wherever the bundle was written.
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', NODE_PATH: join(REPO_ROOT, 'node_modules'), ...HANDLER_ENV },
     timeoutMs,
   });

@@ -55,6 +55,7 @@ export function resolveRollgateProps(props: RollgateProps = {}): ResolvedRollgat
     checkTimeout: props.checkTimeout ?? Duration.minutes(2),
     logRetention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
     logLevel: props.logLevel ?? 'INFO',
+    powertools: props.powertools ?? 'layer',
   };
   checkResolvedProps(resolved);
   return resolved;

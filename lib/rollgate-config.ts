@@ -56,6 +56,7 @@ export const rollgateConfigSchema = z.strictObject({
     .refine((value) => retentionDays.has(value), `must be one of ${[...retentionDays].join(', ')}`)
     .optional(),
   logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).optional(),
+  powertools: z.enum(['layer', 'bundled']).optional(),
   evidence: evidence.optional(),
   monitors: z.array(monitor).optional(),
 });

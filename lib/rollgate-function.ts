@@ -29,6 +29,12 @@ export interface RollgateFunctionProps {
   readonly maxEventAge: Duration;
   readonly environment: Record<string, string>;
   readonly alarmAction: cloudwatch.IAlarmAction;
+  /**
+   * Powertools' layer: when given, the function loads `@aws-lambda-powertools/*` from it, as it loads `@aws-sdk/*`
+   * from the runtime, and the bundle leaves both out.
+   * @default - Powertools is bundled
+   */
+  readonly powertoolsLayer?: lambda.ILayerVersion;
 }
 
 export class RollgateFunction extends Construct {
@@ -66,6 +72,7 @@ export class RollgateFunction extends Construct {
       deadLetterQueue: this.deadLetterQueue,
       retryAttempts: props.retryAttempts,
       maxEventAge: props.maxEventAge,
+      layers: props.powertoolsLayer ? [props.powertoolsLayer] : undefined,
       bundling: {
         forceDockerBundling: false,
         format: nodejs.OutputFormat.CJS,
@@ -73,7 +80,10 @@ export class RollgateFunction extends Construct {
         minify: true,
         sourceMap: true,
         sourcesContent: false,
-        externalModules: ['@aws-sdk/*'],
+        externalModules: props.powertoolsLayer ? ['@aws-sdk/*', '@aws-lambda-powertools/*'] : ['@aws-sdk/*'],
+        // An external dynamic import() becomes a lazy require(): Lambda reaches the layer (/opt/nodejs/node_modules)
+        // only through NODE_PATH, which Node's ESM resolver ignores.
+        esbuildArgs: { '--supported:dynamic-import': 'false' },
       },
     });
     this.acknowledgeRuntimeFindings();

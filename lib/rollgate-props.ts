@@ -22,6 +22,9 @@ export const DEPLOY_GATE_HEADROOM = Duration.minutes(2);
 /** Log levels the Powertools logger understands. */
 export type RollgateLogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 
+/** Where the functions load Powertools from: its public Lambda layer, or their own bundles. */
+export type RollgatePowertools = 'layer' | 'bundled';
+
 /**
  * A header value: literal, or a SecureString parameter read at run time (never recorded). Only parameters under
  * `/rollgate/` can be read by the functions.
@@ -196,6 +199,14 @@ export interface RollgateProps {
    * @default 'INFO'
    */
   readonly logLevel?: RollgateLogLevel;
+  /**
+   * Where both functions load Powertools from. `'layer'` adds Powertools' public Lambda layer, at exactly the
+   * Powertools version installed at synth time (its ARN read from Powertools' public SSM parameter at deploy time),
+   * and leaves Powertools out of the bundles: Powertools' own recommendation, and what keeps the deploy gate's bundle
+   * small. `'bundled'` bundles it instead, for partitions and regions without the public layer (China, GovCloud).
+   * @default 'layer'
+   */
+  readonly powertools?: RollgatePowertools;
 }
 
 /** RollgateProps with every default applied: what the construct builds from. */
@@ -219,6 +230,7 @@ export interface ResolvedRollgateProps {
   readonly checkTimeout: Duration;
   readonly logRetention: logs.RetentionDays;
   readonly logLevel: RollgateLogLevel;
+  readonly powertools: RollgatePowertools;
 }
 
 export interface ResolvedRollgateMonitor extends RollgateMonitor {

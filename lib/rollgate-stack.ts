@@ -41,6 +41,7 @@ function rollgatePropsFromConfig(scope: Construct, config: RollgateConfig): Roll
     checkTimeout: seconds(config.checkTimeoutSeconds),
     logRetention: config.logRetentionDays as logs.RetentionDays | undefined,
     logLevel: config.logLevel,
+    powertools: config.powertools,
     checksExpiration: days(evidence.checksExpirationDays),
     deploysTransitionToGlacierAfter: days(evidence.deploysGlacierAfterDays),
     deploysExpiration: days(evidence.deploysExpirationDays),

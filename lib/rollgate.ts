@@ -15,6 +15,7 @@ import { Construct } from 'constructs';
 import { createAlertTopic, subscribeAlertEmails } from './alert-topic.ts';
 import { createAtLeastOnceAlarm, deadLetterQueueDepth, FIVE_MINUTE_SUM } from './at-least-once-alarm.ts';
 import { EvidenceBucket } from './evidence-bucket.ts';
+import { powertoolsLayer } from './powertools-layer.ts';
 import { createIdempotencyTable } from './idempotency-table.ts';
 import { RollbackDocument, rollbackDocumentArn } from './rollback-document.ts';
 import { RollgateFunction } from './rollgate-function.ts';
@@ -23,7 +24,7 @@ import { resolveRollgateProps } from './resolve-rollgate-props.ts';
 import { DEPLOY_GATE_TIMEOUT, type ResolvedRollgateMonitor, type RollgateProps } from './rollgate-props.ts';
 
 export type {
-  RollgateHeaderValue, RollgateLogLevel, RollgateMonitor, RollgateMonitorTarget, RollgateProps,
+  RollgateHeaderValue, RollgateLogLevel, RollgateMonitor, RollgateMonitorTarget, RollgatePowertools, RollgateProps,
 } from './rollgate-props.ts';
 
 /** The EMF namespace and dimension the handlers publish under (Powertools settings below). */
@@ -106,7 +107,13 @@ export class Rollgate extends Construct {
       POWERTOOLS_LOG_LEVEL: config.logLevel,
       NODE_OPTIONS: '--enable-source-maps',
     };
-    const shared = { environment, alarmAction, memorySize: config.memorySize, logRetention: config.logRetention };
+    const shared = {
+      environment,
+      alarmAction,
+      memorySize: config.memorySize,
+      logRetention: config.logRetention,
+      powertoolsLayer: config.powertools === 'layer' ? powertoolsLayer(this, 'PowertoolsLayer') : undefined,
+    };
     const grants = { evidenceBucket: this.evidenceBucket, alertTopic: this.alertTopic, key: this.key };
 
     this.idempotencyTable = createIdempotencyTable(this, 'IdempotencyTable', this.key);

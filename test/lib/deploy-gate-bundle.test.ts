@@ -13,7 +13,7 @@ import {
   BUNDLE_TEST_TIMEOUT_MS,
   bundleModuleSpecifiers,
   invokeBundledHandler,
-  isRuntimeProvided,
+  isProvidedByRuntimeOrLayer,
   motoFunctionEnvironment,
   type BundleInvocation,
 } from '../support/bundled-handler-process.ts';
@@ -112,14 +112,16 @@ function verdictKeyPattern(service: string, eventId: string): RegExp {
 const sorted = (values: readonly (string | undefined)[] | undefined) => [...(values ?? [])].sort();
 
 describe('the deploy gate bundle', () => {
-  it('requires only Node built-ins and @aws-sdk/* (the SDK the Lambda runtime provides), all by literal name', () => {
+  it('requires only Node built-ins, @aws-sdk/* (from the runtime) and @aws-lambda-powertools/* (from the layer), all by literal name', () => {
     const { literal, nonLiteralCalls } = bundleModuleSpecifiers(readFileSync(bundleFile, 'utf8'));
 
     expect(nonLiteralCalls).toBe(0);
     expect(literal).toEqual(expect.arrayContaining([
-      '@aws-sdk/client-dynamodb', '@aws-sdk/client-ec2', '@aws-sdk/client-s3', '@aws-sdk/client-sns', '@aws-sdk/client-ssm',
+      '@aws-sdk/client-ec2', '@aws-sdk/client-s3', '@aws-sdk/client-sns', '@aws-sdk/client-ssm',
+      '@aws-lambda-powertools/idempotency', '@aws-lambda-powertools/idempotency/dynamodb', '@aws-lambda-powertools/logger',
+      '@aws-lambda-powertools/metrics', '@aws-lambda-powertools/parameters/ssm',
     ]));
-    expect(literal.filter((specifier) => !isRuntimeProvided(specifier))).toEqual([]);
+    expect(literal.filter((specifier) => !isProvidedByRuntimeOrLayer(specifier))).toEqual([]);
   });
 
   it('fails a deploy with a 503 target: evidence, rollback command to the tagged hosts, both alerts, JSON logs', async () => {
@@ -241,7 +243,7 @@ describe('the deploy gate bundle', () => {
     for (const text of written) expect(text).not.toContain(secret);
 
     // What the bundle loaded while it ran is what the scan above allows.
-    expect(invocation.required.filter((specifier) => !isRuntimeProvided(specifier))).toEqual([]);
+    expect(invocation.required.filter((specifier) => !isProvidedByRuntimeOrLayer(specifier))).toEqual([]);
   }, BUNDLE_TEST_TIMEOUT_MS);
 
   it('passes a healthy deploy: evidence with the deploy record, no command, no alert', async () => {
@@ -277,9 +279,11 @@ describe('the deploy gate bundle', () => {
       status: 'passed',
       alerts: [],
     });
-    // A healthy gate needs S3 (evidence) and DynamoDB (its idempotency record): SNS, SSM and EC2 are never loaded.
+    // A healthy gate needs S3 (evidence) and DynamoDB (its idempotency record, through Powertools' DynamoDB
+    // persistence layer, which loads the DynamoDB client itself): the bundle never loads SNS, SSM or EC2.
     const sdk = [...new Set(invocation.required.filter((specifier) => specifier.startsWith('@aws-sdk/client-')))].sort();
-    expect(sdk).toEqual(['@aws-sdk/client-dynamodb', '@aws-sdk/client-s3']);
+    expect(sdk).toEqual(['@aws-sdk/client-s3']);
+    expect(invocation.required).toContain('@aws-lambda-powertools/idempotency/dynamodb');
 
     // The same event again, on another cold start: the stored response, and no second probe.
     const duplicate = await invokeGate(world, event);

@@ -89,12 +89,13 @@ describe('defaults', () => {
       checkTimeout: resolved.checkTimeout.toSeconds(),
       retention: resolved.logRetention,
       logLevel: resolved.logLevel,
+      powertools: resolved.powertools,
       pattern: resolved.deployEventPattern,
       monitors: resolved.monitors,
       emails: resolved.alertEmails,
     }).toEqual({
       checks: 30, glacier: 90, deploys: 365, objectLock: false, lockDays: 30, script: '/opt/rollgate/rollback.sh',
-      wait: 600, memory: 256, checkTimeout: 120, retention: 90, logLevel: 'INFO',
+      wait: 600, memory: 256, checkTimeout: 120, retention: 90, logLevel: 'INFO', powertools: 'layer',
       pattern: { source: ['rollgate.deploy'], detailType: ['Deployment Completed'] }, monitors: [], emails: [],
     });
   });

@@ -1,12 +1,16 @@
 // The CDK app as `cdk synth` runs it (bin/app.ts -> createRollgateApp): built from the shipped example config,
 // environment-agnostic, and with both handlers bundled into asset directories the assembly points at.
-import { existsSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXAMPLE_CONFIG_FILE } from '../../lib/rollgate-app.ts';
 import {
-  functionBundleDirectory, removeOutdir, synthDeployGateBundle, synthRollgateApp, type SynthesizedApp,
+  functionBundleDirectory, POWERTOOLS_LOGGER_SOURCE_MARKER, removeOutdir, synthDeployGateBundle, synthRollgateApp,
+  type SynthesizedApp,
 } from '../support/synth-stack.ts';
+
+/** The bundle size target (minified index.js), met by leaving Powertools to its layer. */
+const BUNDLE_LIMIT_BYTES = 150 * 1024;
 
 let synth: SynthesizedApp;
 beforeAll(() => {
@@ -54,6 +58,17 @@ describe('bundles', () => {
     expect(path.dirname(directory)).toBe(synth.assembly.directory);
     expect(existsSync(path.join(directory, 'index.js'))).toBe(true);
     expect(existsSync(path.join(directory, 'index.js.map'))).toBe(true);
+  });
+
+  it.each([
+    ['deploy gate', () => synth.stack.rollgate.deployGateFunction],
+    ['scheduled check', () => synth.stack.rollgate.scheduledCheckFunction],
+  ])('leaves Powertools out of the %s bundle (it comes from the layer), which stays under 150 KB', (_name, fn) => {
+    const file = path.join(functionBundleDirectory(synth.assembly, synth.stack, fn()), 'index.js');
+    const source = readFileSync(file, 'utf8');
+    expect(source).toContain('require("@aws-lambda-powertools/logger")');
+    expect(source).not.toContain(POWERTOOLS_LOGGER_SOURCE_MARKER);
+    expect(statSync(file).size).toBeLessThan(BUNDLE_LIMIT_BYTES);
   });
 
   it('synthDeployGateBundle returns the absolute path of a fresh deploy-gate asset directory holding index.js', () => {

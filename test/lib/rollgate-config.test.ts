@@ -41,6 +41,7 @@ describe('bad fields', () => {
     ['a bad schedule', { monitors: [{ name: 'm', urls: ['https://x'], schedule: 'every 5 minutes' }] },
       'monitors[0].schedule', 'every 5 minutes', /EventBridge schedule/],
     ['a bad e-mail', { alertEmails: ['oncall'] }, 'alertEmails[0]', 'oncall', /e-mail/],
+    ['a Powertools source other than layer or bundled', { powertools: 'latest' }, 'powertools', 'latest', /expected one of/],
     ['a topic that is not an ARN', { alertTopicArn: 'alerts' }, 'alertTopicArn', 'alerts', /SNS topic ARN/],
     ['expiry before the Glacier transition', { evidence: { deploysExpirationDays: 30 } },
       'evidence.deploysExpirationDays', 30, /later than/],

@@ -2,7 +2,8 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  actionsOf, removeOutdir, resourcesOf, roleStatements, synthRollgateConstruct, type SynthesizedConstruct,
+  actionsOf, INSTALLED_POWERTOOLS_VERSION, removeOutdir, resourcesOf, roleStatements, synthRollgateConstruct,
+  type SynthesizedConstruct,
 } from '../support/synth-stack.ts';
 
 let synth: SynthesizedConstruct;
@@ -198,6 +199,18 @@ describe('functions', () => {
       NODE_OPTIONS: '--enable-source-maps',
       ...own(),
     });
+  });
+
+  it('loads Powertools from its public layer, pinned to the installed version through its SSM parameter', () => {
+    const parameters = Object.entries(synth.template.toJSON().Parameters as Record<string, { Type: string; Default: string }>)
+      .filter(([, parameter]) => parameter.Default.startsWith('/aws/service/powertools/'));
+    expect(parameters.map(([, parameter]) => parameter.Default)).toEqual([
+      `/aws/service/powertools/typescript/generic/all/${INSTALLED_POWERTOOLS_VERSION}`,
+    ]);
+    const [[layerParameter]] = parameters as [[string, unknown]];
+    for (const fn of [synth.rollgate.deployGateFunction, synth.rollgate.scheduledCheckFunction]) {
+      expect(synth.template.toJSON().Resources[id(fn)].Properties.Layers).toEqual([{ Ref: layerParameter }]);
+    }
   });
 
   it('never retries the deploy gate, and retries a check once when no monitor can roll back', () => {

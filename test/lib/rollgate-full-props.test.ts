@@ -1,9 +1,11 @@
 // The Rollgate construct with every prop set: brought topic, bus, document and key, object lock, custom lifecycle and
 // retention, e-mail subscriptions and monitors (one with targets that rolls back).
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  actionsOf, BROUGHT_TOPIC_ARN as TOPIC_ARN, fullRollgateProps, removeOutdir, resourcesOf, roleStatements,
-  synthRollgateConstruct, type SynthesizedConstruct,
+  actionsOf, BROUGHT_TOPIC_ARN as TOPIC_ARN, fullRollgateProps, functionBundleDirectory, POWERTOOLS_LOGGER_SOURCE_MARKER,
+  removeOutdir, resourcesOf, roleStatements, synthRollgateConstruct, type SynthesizedConstruct,
 } from '../support/synth-stack.ts';
 
 let synth: SynthesizedConstruct;
@@ -90,6 +92,17 @@ describe('functions', () => {
     for (const group of Object.values(synth.template.findResources('AWS::Logs::LogGroup'))) {
       expect(group.Properties.RetentionInDays).toBe(365);
     }
+  });
+
+  it.each([
+    ['deploy gate', () => synth.rollgate.deployGateFunction],
+    ['scheduled check', () => synth.rollgate.scheduledCheckFunction],
+  ])('bundles Powertools into the %s, with no layer and no layer parameter, when told to', (_name, fn) => {
+    expect(synth.template.toJSON().Resources[id(fn())].Properties.Layers).toBeUndefined();
+    expect(JSON.stringify(synth.template.toJSON().Parameters ?? {})).not.toContain('/aws/service/powertools/');
+    const source = readFileSync(path.join(functionBundleDirectory(synth.assembly, synth.stack, fn()), 'index.js'), 'utf8');
+    expect(source).toContain(POWERTOOLS_LOGGER_SOURCE_MARKER);
+    expect(source).not.toContain('require("@aws-lambda-powertools/');
   });
 
   it('never retries a check when a monitor can roll back', () => {

@@ -108,10 +108,11 @@ export async function invokeBundledHandler(
       AWS_LAMBDA_FUNCTION_VERSION: context.functionVersion,
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: context.memoryLimitInMB,
       AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
-      // The bundle keeps @aws-sdk/* external because the Lambda Node.js runtime provides the SDK. NODE_PATH stands in
-      // for the runtime's copy: the repo's node_modules, reached only for bare specifiers nothing nearer resolves. The
-      // bundle's require() calls name Node built-ins and @aws-sdk/* only (see bundleModuleSpecifiers), so nothing
-      // else of the function's comes from node_modules.
+      // The bundle keeps @aws-sdk/* external because the Lambda Node.js runtime provides the SDK, and
+      // @aws-lambda-powertools/* because Powertools' layer provides it (on /opt/nodejs/node_modules). NODE_PATH stands
+      // in for both: the repo's node_modules, reached only for bare specifiers nothing nearer resolves, holding the
+      // Powertools version the layer is pinned to. The bundle's require() calls name Node built-ins, @aws-sdk/* and
+      // @aws-lambda-powertools/* only (see isProvidedByRuntimeOrLayer), so nothing else of the function's comes from node_modules.
       NODE_PATH: path.join(REPO_ROOT, 'node_modules'),
     };
     const run = await new Promise<{ error: (Error & { killed?: boolean; signal?: string | null }) | null; stdout: string; stderr: string }>(
@@ -185,7 +186,10 @@ export function bundleModuleSpecifiers(source: string): BundleModuleSpecifiers {
   return { literal: [...new Set(literal)].sort(), nonLiteralCalls: allCalls - literal.length };
 }
 
-/** True for what the Lambda Node.js runtime provides: Node's built-in modules and the AWS SDK v3 (@aws-sdk/*). */
-export function isRuntimeProvided(specifier: string): boolean {
-  return isBuiltin(specifier) || specifier.startsWith('@aws-sdk/');
+/**
+ * True for what a deployed function gets from outside its bundle: Node's built-in modules and the AWS SDK v3
+ * (@aws-sdk/*) from the Lambda Node.js runtime, and Powertools (@aws-lambda-powertools/*) from its layer.
+ */
+export function isProvidedByRuntimeOrLayer(specifier: string): boolean {
+  return isBuiltin(specifier) || specifier.startsWith('@aws-sdk/') || specifier.startsWith('@aws-lambda-powertools/');
 }

@@ -22,6 +22,14 @@ import type { RollgateStack } from '../../lib/rollgate-stack.ts';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
+/** The Powertools version installed in the repo (the Logger's package.json), which the layer must be pinned to. */
+export const INSTALLED_POWERTOOLS_VERSION = (JSON.parse(readFileSync(
+  path.join(REPO_ROOT, 'node_modules', '@aws-lambda-powertools', 'logger', 'package.json'), 'utf8',
+)) as { version: string }).version;
+
+/** A property name the Powertools Logger's source keeps under minification: present only where the Logger is bundled. */
+export const POWERTOOLS_LOGGER_SOURCE_MARKER = 'persistentLogAttributes';
+
 /**
  * The context (feature flags, CLI settings) cdk.json gives `cdk synth`. Without `bundling`, no stack is bundled
  * (CDK's `aws:cdk:bundling-stacks`), for tests that only inspect the construct tree.
@@ -236,6 +244,7 @@ export function fullRollgateProps(stack: Stack): RollgateProps {
     checkTimeout: Duration.minutes(3),
     logRetention: logs.RetentionDays.ONE_YEAR,
     logLevel: 'DEBUG',
+    powertools: 'bundled',
     monitors: [
       { name: 'checkout-prod', urls: ['https://checkout.example.com/health'] },
       {
