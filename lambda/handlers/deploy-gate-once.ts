@@ -10,7 +10,6 @@
 // - The in-progress record lapses when the first invocation's time runs out, so a run that timed out or crashed does
 //   not block a retry for a day.
 
-import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type { Context } from 'aws-lambda';
 import type { DeployEvent } from '../core/deploy-event-schema.ts';
 import { deployIdempotencyKey } from '../core/deploy-idempotency-key.ts';
@@ -49,24 +48,27 @@ export type DeployGateOnce = (event: DeployEvent, context: Context | undefined) 
  * first invocation, not at cold start; see aws-clients.ts for why.
  */
 export function deployGateOnce(run: (event: DeployEvent) => Promise<GateResponse>, options: DeployGateOnceOptions): DeployGateOnce {
-  const config = new IdempotencyConfig({
-    expiresAfterSeconds: IDEMPOTENCY_RECORD_SECONDS,
-    responseHook: (response) => {
-      options.onDuplicate(response as unknown as GateResponse);
-      return response;
-    },
-  });
+  // Powertools Idempotency (and its JMESPath engine) loads on the first invocation, keeping it out of the cold start.
   const idempotentRun = lazily(async () => {
+    const { IdempotencyConfig, makeIdempotent } = await import('@aws-lambda-powertools/idempotency');
     const { DynamoDBPersistenceLayer } = await import('@aws-lambda-powertools/idempotency/dynamodb');
-    return makeIdempotent((_key: string, event: DeployEvent) => run(event), {
+    const config = new IdempotencyConfig({
+      expiresAfterSeconds: IDEMPOTENCY_RECORD_SECONDS,
+      responseHook: (response) => {
+        options.onDuplicate(response as unknown as GateResponse);
+        return response;
+      },
+    });
+    const once = makeIdempotent((_key: string, event: DeployEvent) => run(event), {
       persistenceStore: new DynamoDBPersistenceLayer({ tableName: options.tableName }),
       config,
       keyPrefix: KEY_PREFIX,
     });
+    return { config, once };
   });
   return async (event, context) => {
+    const { config, once } = await idempotentRun();
     if (context !== undefined) config.registerLambdaContext(context);
-    const once = await idempotentRun();
     try {
       return await once(deployIdempotencyKey(event.origin, event.deploy), event);
     } catch (error) {
