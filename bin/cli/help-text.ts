@@ -1,10 +1,13 @@
-// `rollgate --help` and `rollgate gate --help`.
+// `rollgate --help`, `rollgate gate --help` and `rollgate evidence --help`.
 
 export const TOP_HELP = `rollgate: post-deploy health gate and synthetic monitor
 
 Usage:
   rollgate gate [options]   probe the runtime URLs, decide passed|failed|skipped, roll back on failure,
                             write evidence (run 'rollgate gate --help' for every option)
+  rollgate evidence list|show
+                            read the S3 evidence of deploy gates and scheduled checks after an incident
+                            (run 'rollgate evidence --help')
   rollgate demo             run a gate against two local services to see what it does
   rollgate --version
 
@@ -47,4 +50,25 @@ Verdicts: passed/all_probes_healthy, failed/probe_failures, skipped/no_urls_conf
           failed/invalid_config (a gate that cannot check never passes).
 Exit codes: 0 passed, 0 skipped, 3 skipped with --fail-on-skipped, 1 failed (whether or not the
             rollback succeeded), 2 usage or configuration error, 4 evidence could not be written.
+`;
+
+export const EVIDENCE_HELP = `Usage: rollgate evidence list --bucket B (--prefix P | --service S --environment E [--date YYYY-MM-DD]
+                                          | --monitor M) [--limit N] [--json]
+       rollgate evidence show --bucket B --key K [--json]
+
+Reads the evidence the deploy gate and the scheduled checks wrote to S3.
+
+list   prints the evidence keys under a prefix, newest first, one per line (--json: a JSON array).
+         --prefix P                  any key prefix, e.g. deploys/checkout/prod/2026/11/23/
+         --service S --environment E deploys/S/E/, with --date YYYY-MM-DD (UTC) that day only
+         --monitor M                 checks/M/
+         --limit N                   only the N newest keys
+show   prints the summary a gate prints for the document at --key (--json: the document as stored).
+         A .rollback.json key is the run after its rollback; it names its verdict record.
+
+AWS access uses the default credential chain and region (AWS_PROFILE, AWS_REGION, ...); AWS_ENDPOINT_URL points it
+at another endpoint (moto, LocalStack). It needs s3:ListBucket and s3:GetObject on the bucket, and kms:Decrypt for
+its key.
+
+Exit codes: 0 done, 1 AWS error (no such key or bucket, access denied, no credentials), 2 usage error.
 `;

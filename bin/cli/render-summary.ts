@@ -1,5 +1,5 @@
-// The human summary of a gate run: one line per target (OK/FAIL, status, latency, attempts, why), the rollback, and
-// where the evidence went. Reads only the evidence document, so what a person sees is what was recorded.
+// The human summary of a gate run, or of evidence read back later: one line per target (OK/FAIL, status, latency,
+// attempts, why), the rollback, and where the evidence went. Reads only the evidence document, so what a person sees is what was recorded.
 
 import type { EvidenceDocument } from '../../lambda/core/evidence.ts';
 import type { GateOutcome } from '../../lambda/core/gate.ts';
@@ -7,7 +7,19 @@ import type { GateOutcome } from '../../lambda/core/gate.ts';
 const OUTPUT_LINES_SHOWN = 6;
 
 export function renderSummary(outcome: GateOutcome): string {
-  const document = outcome.evidence;
+  const written = [outcome.locations.verdict, outcome.locations.rollback].filter((location) => location !== undefined);
+  const files = [...new Set(written.flatMap((location) => [location.uri, ...(location.extras ?? [])]))];
+  const problems = outcome.problems.map((problem) => `Problem (${problem.port}): ${problem.error_name}: ${problem.message}`);
+  return renderEvidenceLines(outcome.evidence, files, problems);
+}
+
+/** The same summary for evidence read back from `uri` (`rollgate evidence show`); a rollback record names its verdict record. */
+export function renderStoredEvidence(document: EvidenceDocument, uri: string): string {
+  const trailer = document.links?.verdict !== undefined ? [`Verdict record: ${document.links.verdict}`] : [];
+  return renderEvidenceLines(document, [uri], trailer);
+}
+
+function renderEvidenceLines(document: EvidenceDocument, files: readonly string[], trailer: readonly string[]): string {
   const lines: string[] = [];
   lines.push(`Rollgate gate ${document.status.toUpperCase()} (${document.status_reason}): ${document.message}`);
   if (document.expected_version !== null) lines.push(`  expected version: ${document.expected_version}`);
@@ -22,12 +34,8 @@ export function renderSummary(outcome: GateOutcome): string {
     if (!target.ok && target.reason !== undefined) lines.push(`        why: ${target.reason}`);
   }
   lines.push(...renderRollback(document));
-  const written = [outcome.locations.verdict, outcome.locations.rollback].filter((location) => location !== undefined);
-  const files = [...new Set(written.flatMap((location) => [location.uri, ...(location.extras ?? [])]))];
   if (files.length > 0) lines.push(`Evidence: ${files.join('\n          ')}`);
-  for (const problem of outcome.problems) {
-    lines.push(`Problem (${problem.port}): ${problem.error_name}: ${problem.message}`);
-  }
+  lines.push(...trailer);
   return `${lines.join('\n')}\n`;
 }
 

@@ -3,8 +3,9 @@
 import { EXIT_PASSED, EXIT_USAGE } from '../../lambda/core/verdict.ts';
 import type { CliIo } from './cli-io.ts';
 import { runDemoCommand } from './demo-command.ts';
+import { runEvidenceCommand } from './evidence-command.ts';
 import { runGateCommand } from './gate-command.ts';
-import { GATE_HELP, TOP_HELP } from './help-text.ts';
+import { EVIDENCE_HELP, GATE_HELP, TOP_HELP } from './help-text.ts';
 import { ROLLGATE_VERSION } from './version.ts';
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
@@ -14,7 +15,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     case '-h':
     case '--help':
     case 'help':
-      io.stdout.write(command === 'help' && rest[0] === 'gate' ? GATE_HELP : TOP_HELP);
+      io.stdout.write(command !== 'help' ? TOP_HELP : rest[0] === 'gate' ? GATE_HELP : rest[0] === 'evidence' ? EVIDENCE_HELP : TOP_HELP);
       return EXIT_PASSED;
     case '-V':
     case '--version':
@@ -22,6 +23,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       return EXIT_PASSED;
     case 'gate':
       return runGateCommand(rest, io);
+    case 'evidence':
+      return runEvidenceCommand(rest, io);
     case 'demo':
       return runDemoCommand(rest, io);
     default:

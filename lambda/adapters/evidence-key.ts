@@ -39,6 +39,43 @@ export function evidenceKey(document: EvidenceDocument, stage: EvidenceStage): s
   return stage === 'rollback' ? `${stem}.rollback.json` : `${stem}.json`;
 }
 
+/** The flag or field each part of a listing prefix came from, so a bad value is reported under the name the user typed. */
+export interface EvidencePrefixLabels {
+  readonly service: string;
+  readonly environment: string;
+  readonly day: string;
+  readonly monitor: string;
+}
+
+const FIELD_LABELS: EvidencePrefixLabels = { service: 'service', environment: 'environment', day: 'day', monitor: 'monitor' };
+const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** `deploys/<service>/<environment>/` or, given a `YYYY-MM-DD` day, that day's folder: every key `evidenceKey` puts there. */
+export function deployEvidencePrefix(
+  parts: { readonly service: string; readonly environment: string; readonly day?: string },
+  labels: EvidencePrefixLabels = FIELD_LABELS,
+): string {
+  const service = keyPart(labels.service, parts.service);
+  const environment = keyPart(labels.environment, parts.environment);
+  return `deploys/${service}/${environment}/${parts.day === undefined ? '' : `${dayFolders(parts.day, labels.day)}/`}`;
+}
+
+/** `checks/<monitor>/`: every key `evidenceKey` gives that monitor's scheduled checks. */
+export function checkEvidencePrefix(monitor: string, labels: EvidencePrefixLabels = FIELD_LABELS): string {
+  return `checks/${keyPart(labels.monitor, monitor)}/`;
+}
+
+/** `2026-11-23` as the key's day folders `2026/11/23`; a day that is not on the calendar is refused. */
+function dayFolders(day: string, label: string): string {
+  const match = ISO_DAY.exec(day);
+  const time = new Date(`${day}T00:00:00.000Z`);
+  // Date rolls 2026-02-30 over to March 2; only a day that reads back unchanged is real.
+  if (match === null || Number.isNaN(time.getTime()) || time.toISOString().slice(0, 10) !== day) {
+    throw new ConfigError(label, day, 'must be a calendar day as YYYY-MM-DD (UTC, as in the evidence keys)');
+  }
+  return `${match[1]}/${match[2]}/${match[3]}`;
+}
+
 /** The day folders (`2026/11/23`) and a sortable, key-safe UTC stamp (`20261123T143349123Z`) of an ISO time. */
 export function keyTime(isoTime: string): { readonly day: string; readonly stamp: string } {
   const time = new Date(isoTime);

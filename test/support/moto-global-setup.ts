@@ -156,7 +156,7 @@ async function stopMotoServer(moto: MotoServer): Promise<void> {
  * `AWS_PROFILE`, `AWS_ENDPOINT_URL_S3` or `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` would otherwise send a test to a real
  * account or past moto. The config and credentials files point at the null device so no profile is ever read.
  */
-function motoAwsEnvironment(endpoint: string): Record<string, string> {
+export function motoAwsEnvironment(endpoint: string): Record<string, string> {
   return {
     AWS_ENDPOINT_URL: endpoint,
     AWS_REGION: 'us-east-1',
