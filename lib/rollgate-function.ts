@@ -82,7 +82,8 @@ export class RollgateFunction extends Construct {
         sourcesContent: false,
         externalModules: props.powertoolsLayer ? ['@aws-sdk/*', '@aws-lambda-powertools/*'] : ['@aws-sdk/*'],
         // An external dynamic import() becomes a lazy require(): Lambda reaches the layer (/opt/nodejs/node_modules)
-        // only through NODE_PATH, which Node's ESM resolver ignores.
+        // and the runtime's SDK only through CommonJS resolution, which Node's ESM resolver does not follow. The
+        // handlers rely on it to load each SDK client on first use (lambda/handlers/aws-clients.ts).
         esbuildArgs: { '--supported:dynamic-import': 'false' },
       },
     });

@@ -6,13 +6,16 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
+import * as names from '../lambda/core/name-patterns.ts';
 
+// The same alphabets the handlers check (lambda/core/name-patterns.ts), as the pattern strings CloudFormation and the
+// config file take.
 /** A service, environment or monitor name: it reaches S3 keys, tags and the rollback document. */
-export const NAME_PATTERN = '^[A-Za-z0-9._-]{1,64}$';
+export const NAME_PATTERN = names.NAME_PATTERN.source;
 /** A version that is required (the failed one): no shell metacharacters, no spaces. */
-export const VERSION_PATTERN = '^[A-Za-z0-9._+-]{1,128}$';
+export const VERSION_PATTERN = names.VERSION_PATTERN.source;
 /** The version to roll back to: empty when the deploy event carried no previousVersion. */
-export const OPTIONAL_VERSION_PATTERN = '^[A-Za-z0-9._+-]{0,128}$';
+export const OPTIONAL_VERSION_PATTERN = names.OPTIONAL_VERSION_PATTERN.source;
 
 /** Lambda's hard limit, and the deploy gate's timeout: probes, then up to `rollbackWait`, then evidence. */
 export const DEPLOY_GATE_TIMEOUT = Duration.minutes(15);

@@ -1,7 +1,7 @@
 // `rollgate evidence list|show`: reads S3 evidence after an incident. Usage errors exit 2, AWS errors exit 1, each as
 // one line naming what failed and the AWS error's name. The SDK is imported here, on use, never at CLI start.
 
-import { ConfigError, PortError, errorMessageOf, errorNameOf } from '../../lambda/core/errors.ts';
+import { ConfigError, PortError, describeError, errorNameOf } from '../../lambda/core/errors.ts';
 import { EXIT_FAILED, EXIT_PASSED, EXIT_USAGE } from '../../lambda/core/verdict.ts';
 import type { CliIo } from './cli-io.ts';
 import { readEvidenceOptions, type EvidenceOptions } from './evidence-options.ts';
@@ -36,7 +36,7 @@ export async function runEvidenceCommand(argv: readonly string[], io: CliIo): Pr
     // The adapter's errors already name the object and the AWS error; anything else (no region, a broken install)
     // still gets one line with its name rather than a stack trace.
     const name = error instanceof PortError ? error.errorName : errorNameOf(error);
-    const message = error instanceof PortError ? error.message : `${name}: ${errorMessageOf(error)}`;
+    const message = error instanceof PortError ? error.message : describeError(error);
     io.stderr.write(`rollgate evidence ${options.action}: ${oneLine(message)}${message.includes(name) ? '' : ` (${name})`}\n`);
     return EXIT_FAILED;
   }

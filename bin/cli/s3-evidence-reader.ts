@@ -3,9 +3,9 @@
 // requests, as the Lambda handlers' clients do.
 
 import { S3Client } from '@aws-sdk/client-s3';
+import { s3ClientConfig } from '../../lambda/adapters/s3-client-config.ts';
 import { S3EvidenceStore } from '../../lambda/adapters/s3-evidence-store.ts';
 
 export function openS3EvidenceStore(bucket: string, env: Readonly<Record<string, string | undefined>>): S3EvidenceStore {
-  const localEndpoint = Boolean(env.AWS_ENDPOINT_URL || env.AWS_ENDPOINT_URL_S3);
-  return new S3EvidenceStore({ client: new S3Client({ forcePathStyle: localEndpoint }), bucket });
+  return new S3EvidenceStore({ client: new S3Client(s3ClientConfig(env)), bucket });
 }

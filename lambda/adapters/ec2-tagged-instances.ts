@@ -1,7 +1,7 @@
 // Tag targets resolved to running instance ids for the SSM rollback. Its own module so the EC2 SDK, the largest
 // client package, is loaded only when a rollback has tags to resolve (ssm-rollback.ts imports this on demand).
 
-import { DescribeInstancesCommand, type EC2Client, type Filter } from '@aws-sdk/client-ec2';
+import { paginateDescribeInstances, type EC2Client, type Filter } from '@aws-sdk/client-ec2';
 
 /**
  * Ids of the running instances carrying every tag, paginated, stopping once there are more than `limit` (the caller
@@ -17,15 +17,13 @@ export async function runningInstancesTagged(
     { Name: 'instance-state-name', Values: ['running'] },
   ];
   const ids: string[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await ec2.send(new DescribeInstancesCommand({ Filters: filters, MaxResults: 100, NextToken: nextToken }));
+  for await (const page of paginateDescribeInstances({ client: ec2, pageSize: 100 }, { Filters: filters })) {
     for (const reservation of page.Reservations ?? []) {
       for (const instance of reservation.Instances ?? []) {
         if (instance.InstanceId !== undefined) ids.push(instance.InstanceId);
       }
     }
-    nextToken = page.NextToken;
-  } while (nextToken !== undefined && nextToken !== '' && ids.length <= limit);
+    if (ids.length > limit) break;
+  }
   return ids;
 }

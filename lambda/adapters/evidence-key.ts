@@ -4,10 +4,9 @@
 
 import { ConfigError } from '../core/errors.ts';
 import type { EvidenceDocument } from '../core/evidence.ts';
+import { EVENT_ID_PATTERN, NAME_PATTERN } from '../core/name-patterns.ts';
 import type { EvidenceStage } from '../core/ports.ts';
 
-const NAME_PART = /^[A-Za-z0-9._-]{1,64}$/;
-const EVENT_ID_PART = /^[A-Za-z0-9._-]{1,128}$/;
 // `.` and `..` pass the patterns but are path steps to every tool that syncs a bucket to disk.
 const ONLY_DOTS = /^\.+$/;
 
@@ -24,7 +23,7 @@ export function evidenceKey(document: EvidenceDocument, stage: EvidenceStage): s
       if (deploy === undefined) {
         throw new ConfigError('context.deploy', undefined, 'a deploy run needs its deploy record for its evidence key');
       }
-      const eventId = keyPart('event_id', deploy.event_id ?? document.context.run_id, EVENT_ID_PART, 128);
+      const eventId = keyPart('event_id', deploy.event_id ?? document.context.run_id, EVENT_ID_PATTERN, 128);
       const service = keyPart('service', deploy.service);
       const environment = keyPart('environment', deploy.environment);
       stem = `deploys/${service}/${environment}/${day}/${stamp}-${eventId}`;
@@ -87,7 +86,7 @@ export function keyTime(isoTime: string): { readonly day: string; readonly stamp
   };
 }
 
-function keyPart(field: string, value: string | undefined, pattern = NAME_PART, maxLength = 64): string {
+function keyPart(field: string, value: string | undefined, pattern = NAME_PATTERN, maxLength = 64): string {
   if (value === undefined || !pattern.test(value) || ONLY_DOTS.test(value)) {
     throw new ConfigError(
       field,

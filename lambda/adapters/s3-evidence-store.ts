@@ -3,7 +3,7 @@
 // SHA-256 checksum lets S3 reject a body damaged in transit. get and list serve the operator tools.
 
 import { GetObjectCommand, PutObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
-import { EvidenceReadError, EvidenceWriteError, errorMessageOf, errorNameOf } from '../core/errors.ts';
+import { EvidenceReadError, EvidenceWriteError, describeError, errorMessageOf, errorNameOf } from '../core/errors.ts';
 import { TOOL_NAME, type EvidenceDocument } from '../core/evidence.ts';
 import type { EvidenceLocation, EvidenceStage, EvidenceStore } from '../core/ports.ts';
 import { evidenceKey } from './evidence-key.ts';
@@ -53,7 +53,7 @@ export class S3EvidenceStore implements EvidenceStore {
           cause: error,
         });
       }
-      throw new EvidenceWriteError(`cannot write evidence to ${uri}: ${name}: ${errorMessageOf(error)}`, {
+      throw new EvidenceWriteError(`cannot write evidence to ${uri}: ${describeError(error)}`, {
         cause: error,
       });
     }
@@ -68,7 +68,7 @@ export class S3EvidenceStore implements EvidenceStore {
       const response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
       text = (await response.Body?.transformToString('utf-8')) ?? '';
     } catch (error) {
-      throw new EvidenceReadError(`cannot read ${uri}: ${errorNameOf(error)}: ${errorMessageOf(error)}`, {
+      throw new EvidenceReadError(`cannot read ${uri}: ${describeError(error)}`, {
         cause: error,
       });
     }
@@ -95,8 +95,7 @@ export class S3EvidenceStore implements EvidenceStore {
         }
       }
     } catch (error) {
-      const problem = `${errorNameOf(error)}: ${errorMessageOf(error)}`;
-      throw new EvidenceReadError(`cannot list ${this.uriOf(prefix)}: ${problem}`, { cause: error });
+      throw new EvidenceReadError(`cannot list ${this.uriOf(prefix)}: ${describeError(error)}`, { cause: error });
     }
     return keys;
   }

@@ -4,7 +4,7 @@
 
 import { PublishCommand, type MessageAttributeValue, type SNSClient } from '@aws-sdk/client-sns';
 import type { Alert } from '../core/alerts.ts';
-import { AlertPublishError, errorMessageOf, errorNameOf } from '../core/errors.ts';
+import { AlertPublishError, describeError } from '../core/errors.ts';
 import type { Notifier } from '../core/ports.ts';
 
 export interface SnsNotifierOptions {
@@ -37,7 +37,7 @@ export class SnsNotifier implements Notifier {
       );
     } catch (error) {
       throw new AlertPublishError(
-        `cannot publish the ${alert.type} alert to ${this.topicArn}: ${errorNameOf(error)}: ${errorMessageOf(error)}`,
+        `cannot publish the ${alert.type} alert to ${this.topicArn}: ${describeError(error)}`,
         { cause: error },
       );
     }

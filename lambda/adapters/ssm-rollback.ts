@@ -11,17 +11,14 @@ import {
   waitUntilCommandExecuted,
   type SSMClient,
 } from '@aws-sdk/client-ssm';
-import { MAX_ROLLBACK_INSTANCES, type RollbackTarget } from '../core/deploy-event-schema.ts';
-import { RollbackSendError, errorMessageOf, errorNameOf } from '../core/errors.ts';
+import { RollbackSendError, describeError } from '../core/errors.ts';
+import { NAME_PATTERN, OPTIONAL_VERSION_PATTERN, VERSION_PATTERN } from '../core/name-patterns.ts';
 import type { RollbackExecutor, RollbackRequest } from '../core/ports.ts';
 import { redactSecretsInText, tailOf } from '../core/redact.ts';
 import { ROLLBACK_OUTPUT_TAIL_BYTES, rollbackSendFailed, type RollbackHostResult, type RollbackResult } from '../core/rollback-result.ts';
+import { MAX_ROLLBACK_INSTANCES, type RollbackTarget } from '../core/rollback-target.ts';
 import { DEFAULT_ROLLBACK_WAIT_SECONDS, summarizeHosts } from './ssm-rollback-outcome.ts';
 
-/** The document's parameters reach a host shell: the same patterns as its allowedPatterns, checked before sending. */
-const NAME_VALUE = /^[A-Za-z0-9._-]{1,64}$/;
-const VERSION_VALUE = /^[A-Za-z0-9._+-]{1,128}$/;
-const OPTIONAL_VERSION_VALUE = /^[A-Za-z0-9._+-]{0,128}$/;
 /** FailedVersion for a run with no deploy record (a monitor's check): the script must not trust it. */
 export const UNKNOWN_FAILED_VERSION = 'unknown';
 /** Short first polls catch a quick rollback; the cap keeps a 50-host wait well under GetCommandInvocation's limits. */
@@ -66,16 +63,21 @@ export class SsmRollbackExecutor implements RollbackExecutor {
   }
 
   public describe(): string {
-    const target = this.options.target ?? (this.options.scope ? { tags: serviceTags(this.options.scope) } : undefined);
+    const target = this.targetFor(this.options.scope);
     const where = target ? describeTarget(target) : "the running instances tagged with the deploy's rollgate:* tags";
     return `SSM document ${this.options.documentName} to ${where}`;
+  }
+
+  /** The configured target, else the running instances tagged with the scope's rollgate:* tags. */
+  private targetFor(scope: RollbackScope | undefined): RollbackTarget | undefined {
+    return this.options.target ?? (scope ? { tags: serviceTags(scope) } : undefined);
   }
 
   public async run(request: RollbackRequest): Promise<RollbackResult> {
     const started = performance.now();
     const deadline = started + this.waitSeconds * 1_000;
     const scope = request.deploy ?? this.options.scope;
-    const target = this.options.target ?? (scope ? { tags: serviceTags(scope) } : undefined);
+    const target = this.targetFor(scope);
     const executor = `SSM document ${this.options.documentName}${target ? ` to ${describeTarget(target)}` : ''}`;
     const sendFailed = (detail: string): RollbackResult => rollbackSendFailed(started, executor, detail);
 
@@ -200,7 +202,7 @@ export class SsmRollbackExecutor implements RollbackExecutor {
         instance_id: instanceId,
         status: 'Unknown',
         exit_code: null,
-        output_tail: redactSecretsInText(`GetCommandInvocation failed: ${errorNameOf(error)}: ${errorMessageOf(error)}`),
+        output_tail: redactSecretsInText(`GetCommandInvocation failed: ${describeError(error)}`),
       };
     }
   }
@@ -225,11 +227,12 @@ export function documentParameters(
     FailedVersion: failedVersion ?? UNKNOWN_FAILED_VERSION,
     TargetVersion: previousVersion ?? '',
   };
+  // The document's parameters reach a host shell: the same patterns as its allowedPatterns, checked before sending.
   const patterns: Record<keyof DocumentValues, RegExp> = {
-    Service: NAME_VALUE,
-    Environment: NAME_VALUE,
-    FailedVersion: VERSION_VALUE,
-    TargetVersion: OPTIONAL_VERSION_VALUE,
+    Service: NAME_PATTERN,
+    Environment: NAME_PATTERN,
+    FailedVersion: VERSION_PATTERN,
+    TargetVersion: OPTIONAL_VERSION_PATTERN,
   };
   for (const name of Object.keys(patterns) as Array<keyof DocumentValues>) {
     if (!patterns[name].test(values[name])) {
@@ -269,8 +272,7 @@ function joinOutput(stdout: string | undefined, stderr: string | undefined): str
 }
 
 function sendErrorOf(operation: string, error: unknown): RollbackSendError {
-  const name = errorNameOf(error);
-  return new RollbackSendError(`nothing sent: ${operation} failed: ${name}: ${errorMessageOf(error)}`, {
+  return new RollbackSendError(`nothing sent: ${operation} failed: ${describeError(error)}`, {
     cause: error,
   });
 }

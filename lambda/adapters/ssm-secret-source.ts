@@ -7,7 +7,7 @@
 
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
-import { SecretResolveError, errorMessageOf, errorNameOf } from '../core/errors.ts';
+import { SecretResolveError, describeError, errorNameOf } from '../core/errors.ts';
 import type { SecretSource } from '../core/ports.ts';
 
 /** The only path the function's role may read (ssm:GetParameter on parameter/rollgate/*). */
@@ -49,7 +49,7 @@ export class SsmSecretSource implements SecretSource {
       // Powertools wraps the SDK's error; its cause carries the AWS name (ParameterNotFound, AccessDeniedException).
       const awsError = error instanceof Error && error.cause !== undefined ? error.cause : error;
       throw new SecretResolveError(
-        `cannot read SSM parameter ${name}: ${errorNameOf(awsError)}: ${errorMessageOf(awsError)}`,
+        `cannot read SSM parameter ${name}: ${describeError(awsError)}`,
         { cause: error, errorName: errorNameOf(awsError) },
       );
     }

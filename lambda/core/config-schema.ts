@@ -5,6 +5,7 @@
 import * as z from 'zod/mini';
 import { ConfigError, ConfigErrors } from './errors.ts';
 import { schemaIssueMessage } from './schema-issue-message.ts';
+import { VERSION_PATTERN } from './name-patterns.ts';
 import { httpUrlProblem } from './url-list.ts';
 
 export const DEFAULT_TIMEOUT_MS = 5_000;
@@ -39,7 +40,7 @@ const boundedText = (min: number, max: number) => z.string().check(z.minLength(m
 
 /** A version string as services report it: `1.4.2`, `v1.4.2`, `2026.01.07-rc1`, `abc123+build.5`. */
 export const versionSchema = stringMatching(
-  /^[A-Za-z0-9._+-]{1,128}$/,
+  VERSION_PATTERN,
   'must be 1-128 letters, digits, dots, dashes, underscores or plus signs',
 );
 

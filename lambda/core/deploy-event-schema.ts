@@ -6,19 +6,12 @@ import * as z from 'zod/mini';
 import { parseWithSchema, stringMatching, versionSchema, type GateConfig } from './config-schema.ts';
 import type { DeployEventOrigin } from './deploy-idempotency-key.ts';
 import { ConfigError } from './errors.ts';
+import { EVENT_ID_PATTERN } from './name-patterns.ts';
 import type { DeployRecord } from './ports.ts';
 import { nameSchema, probeSettingsShape, probeTargetsShape, toGateConfig } from './probe-request-schema.ts';
+import { MAX_ROLLBACK_INSTANCES, type RollbackTarget } from './rollback-target.ts';
 
-/** An event id becomes part of an evidence key. EventBridge ids and Lambda request ids are UUIDs. */
-export const EVENT_ID_PATTERN = /^[A-Za-z0-9._-]{1,128}$/;
-/** SendCommand takes at most 50 instance ids. */
-export const MAX_ROLLBACK_INSTANCES = 50;
 const MAX_ROLLBACK_TAGS = 10;
-
-/** Where the rollback goes: the event's instances, or the running instances carrying all of the event's tags. */
-export type RollbackTarget =
-  | { readonly instanceIds: readonly string[] }
-  | { readonly tags: Readonly<Record<string, string>> };
 
 const instanceIdSchema = stringMatching(/^i-[0-9a-f]{8,17}$/, 'must be an EC2 instance id like i-0123456789abcdef0');
 // EC2's tag alphabet; a value is matched exactly by a DescribeInstances filter, so it may not be empty.

@@ -95,6 +95,11 @@ export function errorMessageOf(error: unknown): string {
   return String(error);
 }
 
+/** `AccessDenied: Access Denied`: an error's name and message, as every port error message quotes its cause. */
+export function describeError(error: unknown): string {
+  return `${errorNameOf(error)}: ${errorMessageOf(error)}`;
+}
+
 /** A short, printable rendering of a bad value for error messages (never a multi-kilobyte dump). */
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';

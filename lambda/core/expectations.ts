@@ -2,6 +2,7 @@
 // and a one-line reason such as `[STATUS] 503 in [200-299]`, so evidence explains itself.
 
 import type { Expectations } from './config-schema.ts';
+import { VERSION_PATTERN } from './name-patterns.ts';
 
 export const HEALTHY_STATUS_WORDS = ['ok', 'healthy', 'pass', 'up'] as const;
 const DEFAULT_STATUS_RANGES = ['200-299'] as const;
@@ -58,7 +59,7 @@ export function readHealthBody(body: string | undefined): HealthBody {
     return {};
   }
   // A /version endpoint answering a bare `v1.4.2` line; a word without digits (`OK`) is a status, not a version.
-  if (/^[A-Za-z0-9._+-]{1,128}$/.test(trimmed) && /\d/.test(trimmed)) return { version: trimmed };
+  if (VERSION_PATTERN.test(trimmed) && /\d/.test(trimmed)) return { version: trimmed };
   return {};
 }
 

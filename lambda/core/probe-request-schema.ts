@@ -11,9 +11,9 @@ import {
   type GateConfig,
   type TargetConfig,
 } from './config-schema.ts';
+import { NAME_PATTERN } from './name-patterns.ts';
 
 /** A service, environment or monitor name; the same pattern the stack and the rollback document enforce. */
-export const NAME_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 export const NAME_RULE = 'must be 1-64 letters, digits, dots, dashes or underscores';
 
 export const nameSchema = stringMatching(NAME_PATTERN, NAME_RULE);
