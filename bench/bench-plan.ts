@@ -40,7 +40,12 @@ export function fullPlan(): BenchPlan {
       fetchTimeoutMs: FETCH_TIMEOUT_MS,
     },
     memory: { n: 1000, childrenPerMode: 3, runsPerChild: 3, childTimeoutMs: 90_000, fetchTimeoutMs: FETCH_TIMEOUT_MS },
-    bundle: { outDir: join(REPO_ROOT, 'bench', '.work', 'bundles'), starts: 15, budgetMs: 90_000, childTimeoutMs: 20_000 },
+    bundle: {
+      outDir: join(REPO_ROOT, 'bench', '.work', 'bundles'),
+      starts: 15,
+      budgetMs: 90_000,
+      childTimeoutMs: 20_000,
+    },
     costSizes: [1, 10, 100],
     targetSizes: { fanOut: 1000, sequential: 100, cost: 100 },
   };
@@ -89,6 +94,8 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     else throw new RangeError(`unknown option ${JSON.stringify(arg)}; ${USAGE}`);
   }
   // A quick run never overwrites the full run's results.
-  const defaultOut = quick ? join(REPO_ROOT, 'bench', '.work', 'results-quick.json') : join(REPO_ROOT, 'bench', 'results.json');
+  const defaultOut = quick
+    ? join(REPO_ROOT, 'bench', '.work', 'results-quick.json')
+    : join(REPO_ROOT, 'bench', 'results.json');
   return { quick, out: out ?? defaultOut };
 }

@@ -21,7 +21,12 @@ export interface BenchResults {
     readonly node: string;
     readonly platform: string;
   };
-  readonly farm: { readonly ports: number; readonly delay_ms: number; readonly health_body: string; readonly process: string };
+  readonly farm: {
+    readonly ports: number;
+    readonly delay_ms: number;
+    readonly health_body: string;
+    readonly process: string;
+  };
   readonly target_sizes: TargetSizes;
   readonly fan_out: FanOutResult;
   readonly memory: MemoryResult;

@@ -134,7 +134,9 @@ export async function measureBundles(plan: BundlePlan, log: (line: string) => vo
     };
   });
   for (const handler of init) {
-    log(`bundle ${handler.name}: init ${handler.ready_ms.median.toFixed(1)} ms vs empty ${emptyInit.ready_ms.median.toFixed(1)} ms`);
+    log(
+      `bundle ${handler.name}: init ${handler.ready_ms.median.toFixed(1)} ms vs empty ${emptyInit.ready_ms.median.toFixed(1)} ms`,
+    );
   }
   return {
     esbuild_options: ESBUILD_OPTIONS,
@@ -182,7 +184,8 @@ function largestInputs(metafile: Metafile, outputPath: string): Pick<BuiltBundle
   if (output === undefined) throw new Error(`esbuild metafile has no output ${outputPath}`);
   const inputs = Object.entries(output.inputs).map(([path, input]) => ({ path, bytes: input.bytesInOutput }));
   const packages = new Map<string, number>();
-  for (const input of inputs) packages.set(packageOf(input.path), (packages.get(packageOf(input.path)) ?? 0) + input.bytes);
+  for (const input of inputs)
+    packages.set(packageOf(input.path), (packages.get(packageOf(input.path)) ?? 0) + input.bytes);
   const largest = (list: BundleInput[]): BundleInput[] => list.sort((a, b) => b.bytes - a.bytes).slice(0, TOP_INPUTS);
   return {
     top_inputs: largest(inputs),
@@ -199,7 +202,11 @@ function packageOf(path: string): string {
   return name.startsWith('@') ? `${name}/${parts[at + 2] ?? ''}` : name;
 }
 
-function measureInit(name: string, bundlePath: string, timeoutMs: number): Promise<{ ready_ms: number; require_ms: number }> {
+function measureInit(
+  name: string,
+  bundlePath: string,
+  timeoutMs: number,
+): Promise<{ ready_ms: number; require_ms: number }> {
   return runJsonChild({
     label: `init child (${name})`,
     args: ['-e', INIT_PROBE_SOURCE, bundlePath],

@@ -54,7 +54,7 @@ export const ASSUMPTION_NOTES: readonly string[] = [
   'One run a minute: 43,800 runs a month (730 hours).',
   "Memory 256 MB, the stack's default (lib/rollgate-props.ts), arm64.",
   "Real endpoints' latency replaces the farm's 50 ms delay: a run is modelled as the gate's measured wall time here (its " +
-    "probes waited 50 ms each), so a monitor of endpoints answering in about 50 ms costs this; slower endpoints cost more.",
+    'probes waited 50 ms each), so a monitor of endpoints answering in about 50 ms costs this; slower endpoints cost more.',
   'Lambda gives a full vCPU at 1,769 MB and proportionally less below (256 MB: 0.145 vCPU). The CPU time measured here ' +
     '(one local core taken as one Graviton core) is stretched by 1769/256 and the extra is added to the wall time, as if ' +
     'none of it overlapped with waiting: conservative.',
@@ -64,7 +64,7 @@ export const ASSUMPTION_NOTES: readonly string[] = [
     'An environment invoked every minute stays warm; 1% is conservative.',
   'EventBridge: one scheduled rule a monitor; its invocations are free (see prices.json).',
   'S3: one PUT of the verdict evidence a run; the evidence is kept 30 days (checksExpiration default), so storage holds ' +
-    "about one month of it at the size measured in part 1.",
+    'about one month of it at the size measured in part 1.',
   'SNS only on failure: 0.1% of runs fail, each publishes one alert delivered to one email subscriber.',
   'CloudWatch Logs: per run, the platform START/END/REPORT lines, one structured verdict line and one EMF ProbeLatency ' +
     'line (one value per target, 100 values a line), sized from representative lines built here, plus 26 bytes of ' +
@@ -139,7 +139,8 @@ export function modelCosts(runs: readonly CostRunInput[], handlerInitMs: number,
     const logBytes = logBytesPerRun(run.n, durationMs);
     const monthly = {
       lambda_duration: a.runs_per_month * gb * billedSeconds * p.lambda_arm64_gb_second.usd,
-      lambda_init: a.runs_per_month * a.cold_start_fraction * gb * (Math.ceil(initMs) / 1000) * p.lambda_arm64_gb_second.usd,
+      lambda_init:
+        a.runs_per_month * a.cold_start_fraction * gb * (Math.ceil(initMs) / 1000) * p.lambda_arm64_gb_second.usd,
       lambda_requests: a.runs_per_month * p.lambda_request.usd,
       eventbridge: a.runs_per_month * p.eventbridge_scheduled_rule_invocation.usd,
       s3_put: a.runs_per_month * p.s3_standard_put.usd,
@@ -175,7 +176,8 @@ export function modelCosts(runs: readonly CostRunInput[], handlerInitMs: number,
     monitors,
     alternatives: {
       synthetics_per_endpoint_month_usd: synthetics,
-      synthetics_basis: 'one canary per endpoint running every minute (canary runs only; its Lambda, S3 and logs are extra)',
+      synthetics_basis:
+        'one canary per endpoint running every minute (canary runs only; its Lambda, S3 and logs are extra)',
       route53_per_endpoint_month_usd: route53,
       route53_aws_endpoint_per_endpoint_month_usd: route53Aws,
       route53_basis:
@@ -230,7 +232,11 @@ export function logBytesPerRun(targets: number, durationMs: number): number {
         _aws: {
           Timestamp: 1767225600000,
           CloudWatchMetrics: [
-            { Namespace: 'Rollgate', Dimensions: [['service', 'monitor']], Metrics: [{ Name: 'ProbeLatency', Unit: 'Milliseconds' }] },
+            {
+              Namespace: 'Rollgate',
+              Dimensions: [['service', 'monitor']],
+              Metrics: [{ Name: 'ProbeLatency', Unit: 'Milliseconds' }],
+            },
           ],
         },
         service: 'rollgate',

@@ -66,7 +66,11 @@ interface Contender {
   run(): Promise<void>;
 }
 
-export async function measureFanOut(urlsFor: (n: number) => string[], plan: FanOutPlan, log: (line: string) => void): Promise<FanOutResult> {
+export async function measureFanOut(
+  urlsFor: (n: number) => string[],
+  plan: FanOutPlan,
+  log: (line: string) => void,
+): Promise<FanOutResult> {
   const collectGarbage = exposeGc();
   const points: FanOutPoint[] = [];
   for (const n of plan.sizes) {
@@ -155,9 +159,13 @@ async function measureSize(
     gate_concurrency: gateDefault.concurrency,
     gate,
     floor,
-    ...(gateN ? { gate_concurrency_n: gateN, gate_concurrency_n_over_floor: gateN.wall_ms.median / floor.wall_ms.median } : {}),
+    ...(gateN
+      ? { gate_concurrency_n: gateN, gate_concurrency_n_over_floor: gateN.wall_ms.median / floor.wall_ms.median }
+      : {}),
     ...(sequential ? { sequential, sequential_over_gate: sequential.wall_ms.median / gate.wall_ms.median } : {}),
-    ...(sequential && gateN ? { sequential_over_gate_concurrency_n: sequential.wall_ms.median / gateN.wall_ms.median } : {}),
+    ...(sequential && gateN
+      ? { sequential_over_gate_concurrency_n: sequential.wall_ms.median / gateN.wall_ms.median }
+      : {}),
     gate_over_floor: gate.wall_ms.median / floor.wall_ms.median,
     gate_cpu_over_floor_cpu: gate.cpu_ms.median / floor.cpu_ms.median,
     evidence_bytes: evidenceBytes,

@@ -25,6 +25,7 @@ export async function fetchSequential(urls: readonly string[], timeoutMs: number
     const parsed = JSON.parse(await response.text()) as { status?: unknown };
     if (response.ok && parsed.status === 'ok') healthy += 1;
   }
-  if (healthy !== urls.length) throw new BenchWorkloadError(`sequential: ${urls.length - healthy} of ${urls.length} unhealthy`);
+  if (healthy !== urls.length)
+    throw new BenchWorkloadError(`sequential: ${urls.length - healthy} of ${urls.length} unhealthy`);
   return healthy;
 }

@@ -32,7 +32,10 @@ if (args.mode === 'floor') {
 } else if (args.mode !== 'idle') {
   const { gateConfigFor, runGateWorkload } = await import('./gate-workload.ts');
   const { MAX_CONCURRENCY } = await import('../lambda/core/config-schema.ts');
-  const config = gateConfigFor(urls, args.mode === 'gate_concurrency_n' ? Math.min(args.n, MAX_CONCURRENCY) : undefined);
+  const config = gateConfigFor(
+    urls,
+    args.mode === 'gate_concurrency_n' ? Math.min(args.n, MAX_CONCURRENCY) : undefined,
+  );
   const runs = args.mode === 'engine_loaded' ? 0 : args.runs;
   for (let run = 0; run < runs; run += 1) await runGateWorkload(config);
 }

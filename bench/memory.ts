@@ -30,11 +30,21 @@ export interface MemoryResult {
   readonly gate_runs_over_floor_runs: number;
 }
 
-export async function measureMemory(ports: readonly number[], plan: MemoryPlan, log: (line: string) => void): Promise<MemoryResult> {
+export async function measureMemory(
+  ports: readonly number[],
+  plan: MemoryPlan,
+  log: (line: string) => void,
+): Promise<MemoryResult> {
   const samples = new Map<MemoryMode, number[]>(MODES.map((mode) => [mode, []]));
   for (let child = 0; child < plan.childrenPerMode; child += 1) {
     for (const mode of MODES) {
-      const args: MemoryProbeArgs = { mode, ports, n: plan.n, runs: plan.runsPerChild, fetchTimeoutMs: plan.fetchTimeoutMs };
+      const args: MemoryProbeArgs = {
+        mode,
+        ports,
+        n: plan.n,
+        runs: plan.runsPerChild,
+        fetchTimeoutMs: plan.fetchTimeoutMs,
+      };
       const report = await runJsonChild<MemoryProbeReport>({
         label: `memory child (${mode}, N=${plan.n})`,
         args: tsxArgs(PROBE_ENTRY, JSON.stringify(args)),
@@ -43,7 +53,10 @@ export async function measureMemory(ports: readonly number[], plan: MemoryPlan, 
       samples.get(mode)!.push(report.max_rss_kib / 1024);
     }
   }
-  const peak = Object.fromEntries(MODES.map((mode) => [mode, summarize(samples.get(mode)!)])) as Record<MemoryMode, SampleSummary>;
+  const peak = Object.fromEntries(MODES.map((mode) => [mode, summarize(samples.get(mode)!)])) as Record<
+    MemoryMode,
+    SampleSummary
+  >;
   const idle = peak.idle.median;
   const result: MemoryResult = {
     n: plan.n,
@@ -54,6 +67,8 @@ export async function measureMemory(ports: readonly number[], plan: MemoryPlan, 
     gate_above_idle_over_floor_above_idle: (peak.gate.median - idle) / (peak.floor.median - idle),
     gate_runs_over_floor_runs: (peak.gate.median - peak.engine_loaded.median) / (peak.floor.median - idle),
   };
-  log(`memory N=${plan.n}: gate ${peak.gate.median.toFixed(1)} MiB, floor ${peak.floor.median.toFixed(1)} MiB, idle ${idle.toFixed(1)} MiB`);
+  log(
+    `memory N=${plan.n}: gate ${peak.gate.median.toFixed(1)} MiB, floor ${peak.floor.median.toFixed(1)} MiB, idle ${idle.toFixed(1)} MiB`,
+  );
   return result;
 }

@@ -58,20 +58,34 @@ export function runJsonChild<T>(run: ChildRun): Promise<T> {
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       // Node quotes the failing source line; in a minified bundle that is one line of kilobytes.
-      const tail = stderr.trim().split('\n').map((line) => (line.length > MAX_LINE_CHARS ? `${line.slice(0, MAX_LINE_CHARS)}…` : line)).join('\n') || '(no stderr)';
+      const tail =
+        stderr
+          .trim()
+          .split('\n')
+          .map((line) => (line.length > MAX_LINE_CHARS ? `${line.slice(0, MAX_LINE_CHARS)}…` : line))
+          .join('\n') || '(no stderr)';
       if (timedOut) {
         reject(new BenchChildError(`${run.label} did not finish within ${run.timeoutMs} ms; stderr:\n${tail}`));
         return;
       }
       if (code !== 0) {
-        reject(new BenchChildError(`${run.label} exited with code ${String(code)} (signal ${String(signal)}); stderr:\n${tail}`));
+        reject(
+          new BenchChildError(
+            `${run.label} exited with code ${String(code)} (signal ${String(signal)}); stderr:\n${tail}`,
+          ),
+        );
         return;
       }
       const lastLine = stdout.trim().split('\n').pop() ?? '';
       try {
         resolve(JSON.parse(lastLine) as T);
       } catch (error) {
-        reject(new BenchChildError(`${run.label} printed no JSON result (last line ${JSON.stringify(lastLine.slice(0, 200))})`, { cause: error }));
+        reject(
+          new BenchChildError(
+            `${run.label} printed no JSON result (last line ${JSON.stringify(lastLine.slice(0, 200))})`,
+            { cause: error },
+          ),
+        );
       }
     });
   });

@@ -26,7 +26,8 @@ export function renderTable(results: BenchResults): string {
     row.target ? (row.target.pass ? 'PASS' : 'MISS') : '',
   ]);
   const widths = HEADER.map((title, column) => Math.max(title.length, ...cells.map((cell) => cell[column]!.length)));
-  const line = (cell: readonly string[]): string => `| ${cell.map((text, column) => text.padEnd(widths[column]!)).join(' | ')} |`;
+  const line = (cell: readonly string[]): string =>
+    `| ${cell.map((text, column) => text.padEnd(widths[column]!)).join(' | ')} |`;
   const m = results.machine;
   const misses = results.targets.filter((target) => !target.pass);
   return [
@@ -42,7 +43,7 @@ export function renderTable(results: BenchResults): string {
       `. Bench wall time ${results.bench_wall_time_s} s.`,
     'Part 1: the farm is a separate process; every round runs each contender once, in rotating order, after warm-ups,',
     '  with a full GC before each timed run so no contender pays for the garbage of the one before it.',
-    '  The floor is fetch() of every URL at once with Promise.all, reading each body; sequential is the seed script\'s',
+    "  The floor is fetch() of every URL at once with Promise.all, reading each body; sequential is the seed script's",
     '  style: one fetch, body read and JSON parse after the other. Gate = runGate with an in-memory evidence store.',
     `Part 2: children started alike (node --import tsx); the floor child never loads the engine. maxRSS at exit.`,
     `Part 3: esbuild ${describeEsbuild(results)}. ${results.bundles.sdk_note}`,
@@ -58,7 +59,9 @@ export function renderTable(results: BenchResults): string {
 function fanOutRows(results: BenchResults): Row[] {
   const target = targetFinder(results);
   const fanOut = results.fan_out;
-  const rows: Row[] = [section(`1. Probe fan-out (gate at default concurrency ${fanOut.default_concurrency} unless said)`)];
+  const rows: Row[] = [
+    section(`1. Probe fan-out (gate at default concurrency ${fanOut.default_concurrency} unless said)`),
+  ];
   for (const point of fanOut.points) {
     const isTarget = point.n === results.target_sizes.fanOut;
     rows.push({
@@ -143,11 +146,15 @@ function bundleRows(results: BenchResults): Row[] {
     rows.push({
       figure: `${bundle.name} bundle, minified`,
       value: kb(bundle.bytes),
-      detail: `by package: ${bundle.top_packages.slice(0, 3).map((p) => `${p.path} ${kb(p.bytes)}`).join(', ')}`,
+      detail: `by package: ${bundle.top_packages
+        .slice(0, 3)
+        .map((p) => `${p.path} ${kb(p.bytes)}`)
+        .join(', ')}`,
       ...(isHandler ? { target: target(`bundle_kb_${bundle.name}`) } : {}),
     });
     if (isHandler) {
-      for (const input of bundle.top_inputs) rows.push({ figure: `  ${shortPath(input.path)}`, value: kb(input.bytes), detail: 'largest input' });
+      for (const input of bundle.top_inputs)
+        rows.push({ figure: `  ${shortPath(input.path)}`, value: kb(input.bytes), detail: 'largest input' });
     }
   }
   for (const init of bundles.init) {
@@ -174,7 +181,9 @@ function costRows(results: BenchResults): Row[] {
         `${pct(monitor.over_route53)} of Route 53; monitor ${usd(parts.total)}/mo = S3 PUT ${usd(parts.s3_put)} + Lambda ` +
         `${usd(parts.lambda_duration + parts.lambda_init + parts.lambda_requests)} + logs ${usd(parts.logs)} + S3 storage ` +
         `${usd(parts.s3_storage)} + SNS ${usd(parts.sns)} + EventBridge ${usd(parts.eventbridge)}`,
-      ...(monitor.endpoints === results.target_sizes.cost ? { target: targetFinder(results)('cost_per_endpoint_month') } : {}),
+      ...(monitor.endpoints === results.target_sizes.cost
+        ? { target: targetFinder(results)('cost_per_endpoint_month') }
+        : {}),
     });
   }
   rows.push(

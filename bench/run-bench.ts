@@ -38,7 +38,12 @@ export async function runBench(plan: BenchPlan, log: (line: string) => void): Pr
   const costRuns = plan.costSizes.map((n): CostRunInput => {
     const point = fanOut.points.find((candidate) => candidate.n === n);
     if (point === undefined) throw new RangeError(`cost size ${n} was not measured in part 1`);
-    return { n, wall_ms: point.gate.wall_ms.median, cpu_ms: point.gate.cpu_ms.median, evidence_bytes: point.evidence_bytes };
+    return {
+      n,
+      wall_ms: point.gate.wall_ms.median,
+      cpu_ms: point.gate.cpu_ms.median,
+      evidence_bytes: point.evidence_bytes,
+    };
   });
   const handlerInit = bundles.init.find((init) => init.name === COST_HANDLER);
   if (handlerInit === undefined) throw new RangeError(`no init measurement for ${COST_HANDLER}`);

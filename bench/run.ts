@@ -8,7 +8,7 @@ import { REPO_ROOT } from './node-child.ts';
 import { renderTable } from './render-table.ts';
 import { runBench } from './run-bench.ts';
 
-let options;
+let options: ReturnType<typeof parseBenchOptions>;
 try {
   options = parseBenchOptions(process.argv.slice(2));
 } catch (error) {

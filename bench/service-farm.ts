@@ -24,7 +24,11 @@ export interface ServiceFarm {
 }
 
 export async function startServiceFarm(options: FarmOptions): Promise<ServiceFarm> {
-  const config: FarmServerConfig = { ports: options.ports, delayMs: options.delayMs, maxLifetimeMs: options.maxLifetimeMs };
+  const config: FarmServerConfig = {
+    ports: options.ports,
+    delayMs: options.delayMs,
+    maxLifetimeMs: options.maxLifetimeMs,
+  };
   const child = spawn(process.execPath, tsxArgs(SERVER_ENTRY, JSON.stringify(config)), {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -56,7 +60,10 @@ export async function startServiceFarm(options: FarmOptions): Promise<ServiceFar
 
 function waitUntilReady(child: ChildProcess, timeoutMs: number): Promise<number[]> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new BenchChildError(`service farm not ready within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new BenchChildError(`service farm not ready within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     child.once('message', (message: { type?: string; ports?: number[] }) => {
       clearTimeout(timer);
       if (message.type === 'ready' && Array.isArray(message.ports)) resolve(message.ports);
@@ -64,7 +71,9 @@ function waitUntilReady(child: ChildProcess, timeoutMs: number): Promise<number[
     });
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
-      reject(new BenchChildError(`service farm exited before it was ready (code ${String(code)}, signal ${String(signal)})`));
+      reject(
+        new BenchChildError(`service farm exited before it was ready (code ${String(code)}, signal ${String(signal)})`),
+      );
     });
   });
 }

@@ -21,7 +21,11 @@ function newestSource(dir) {
 function bundleIsFresh() {
   try {
     const built = statSync(bundle).mtimeMs;
-    const sources = Math.max(newestSource(join(root, 'bin')), newestSource(join(root, 'lambda')), statSync(join(root, 'package.json')).mtimeMs);
+    const sources = Math.max(
+      newestSource(join(root, 'bin')),
+      newestSource(join(root, 'lambda')),
+      statSync(join(root, 'package.json')).mtimeMs,
+    );
     return built >= sources;
   } catch {
     return false;

@@ -26,7 +26,10 @@ export function createAtLeastOnceAlarm(scope: Construct, id: string, props: AtLe
 }
 
 /** Five-minute sums: how many times it happened in the alarm's period. */
-export const FIVE_MINUTE_SUM: cloudwatch.MetricOptions = { period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM };
+export const FIVE_MINUTE_SUM: cloudwatch.MetricOptions = {
+  period: Duration.minutes(5),
+  statistic: cloudwatch.Stats.SUM,
+};
 
 /** The depth of a dead-letter queue: any message there is an event (or alert) that was never handled. */
 export function deadLetterQueueDepth(queue: sqs.IQueue): cloudwatch.Metric {

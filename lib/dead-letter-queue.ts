@@ -13,8 +13,9 @@ export function createDeadLetterQueue(scope: Construct, id: string): sqs.Queue {
   });
   Validations.of(queue).acknowledge({
     id: 'Serverless-SQSRedrivePolicy',
-    reason: 'This queue is itself a terminal dead-letter queue; re-driving it to yet another queue would only move '
-      + 'the messages. Its depth is alarmed (ApproximateNumberOfMessagesVisible >= 1) and messages are kept 14 days.',
+    reason:
+      'This queue is itself a terminal dead-letter queue; re-driving it to yet another queue would only move ' +
+      'the messages. Its depth is alarmed (ApproximateNumberOfMessagesVisible >= 1) and messages are kept 14 days.',
   });
   return queue;
 }

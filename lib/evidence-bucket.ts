@@ -48,7 +48,10 @@ export class EvidenceBucket extends Construct {
       serverAccessLogsPrefix: 'evidence/',
       removalPolicy: RemovalPolicy.RETAIN,
       ...(props.objectLockRetention
-        ? { objectLockEnabled: true, objectLockDefaultRetention: s3.ObjectLockRetention.governance(props.objectLockRetention) }
+        ? {
+            objectLockEnabled: true,
+            objectLockDefaultRetention: s3.ObjectLockRetention.governance(props.objectLockRetention),
+          }
         : {}),
       // Evidence records are a few KB; under the S3 default (no transition below 128 KB) the Glacier rule would
       // never fire. This lets small objects reach Glacier Flexible Retrieval (but not the IA classes).

@@ -20,8 +20,10 @@ export function installedPowertoolsVersion(): string {
   const versions = new Set(POWERTOOLS_PACKAGES.map(installedVersion));
   const [version, ...others] = versions;
   if (version === undefined || others.length > 0) {
-    throw new Error(`the installed Powertools packages disagree on their version (${[...versions].join(', ')}); `
-      + 'the layer ships one version of all of them, so install one version of each');
+    throw new Error(
+      `the installed Powertools packages disagree on their version (${[...versions].join(', ')}); ` +
+        'the layer ships one version of all of them, so install one version of each',
+    );
   }
   return version;
 }
@@ -36,14 +38,18 @@ export function powertoolsLayerParameterName(version: string): string {
  * parameter: CloudFormation reads it in the deploying region, so synth makes no lookup and needs no credentials.
  */
 export function powertoolsLayer(scope: Construct, id: string): lambda.ILayerVersion {
-  const arn = ssm.StringParameter.valueForStringParameter(scope, powertoolsLayerParameterName(installedPowertoolsVersion()));
+  const arn = ssm.StringParameter.valueForStringParameter(
+    scope,
+    powertoolsLayerParameterName(installedPowertoolsVersion()),
+  );
   return lambda.LayerVersion.fromLayerVersionArn(scope, id, arn);
 }
 
 /** A package's own package.json, found where Node would resolve the package from here (its exports hide the file). */
 function installedVersion(name: string): string {
   const require = createRequire(import.meta.url);
-  const directory = (require.resolve.paths(name) ?? []).map((nodeModules) => path.join(nodeModules, name))
+  const directory = (require.resolve.paths(name) ?? [])
+    .map((nodeModules) => path.join(nodeModules, name))
     .find((candidate) => existsSync(path.join(candidate, 'package.json')));
   if (directory === undefined) throw new Error(`${name} is not installed; run npm ci`);
   return (JSON.parse(readFileSync(path.join(directory, 'package.json'), 'utf8')) as { version: string }).version;

@@ -5,8 +5,13 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { RollgateConfigError } from './rollgate-config-error.ts';
 import {
-  DEPLOY_GATE_HEADROOM, DEPLOY_GATE_TIMEOUT, NAME_PATTERN, type ResolvedRollgateMonitor, type ResolvedRollgateProps,
-  type RollgateProps, VERSION_PATTERN,
+  DEPLOY_GATE_HEADROOM,
+  DEPLOY_GATE_TIMEOUT,
+  NAME_PATTERN,
+  type ResolvedRollgateMonitor,
+  type ResolvedRollgateProps,
+  type RollgateProps,
+  VERSION_PATTERN,
 } from './rollgate-props.ts';
 
 export const DEFAULT_DEPLOY_EVENT_PATTERN: events.EventPattern = {
@@ -16,19 +21,30 @@ export const DEFAULT_DEPLOY_EVENT_PATTERN: events.EventPattern = {
 
 /** Applies every default and checks every value; throws RollgateConfigError naming the first bad field. */
 export function resolveRollgateProps(props: RollgateProps = {}): ResolvedRollgateProps {
-  const bucketOnlyProps = ['checksExpiration', 'deploysTransitionToGlacierAfter', 'deploysExpiration', 'objectLock',
-    'objectLockRetention'] as const;
+  const bucketOnlyProps = [
+    'checksExpiration',
+    'deploysTransitionToGlacierAfter',
+    'deploysExpiration',
+    'objectLock',
+    'objectLockRetention',
+  ] as const;
   if (props.evidenceBucket) {
     const conflicting = bucketOnlyProps.find((field) => props[field] !== undefined);
     if (conflicting) {
-      throw new RollgateConfigError(conflicting, props[conflicting],
-        'applies only to the bucket Rollgate creates; configure lifecycle and object lock on your evidenceBucket yourself');
+      throw new RollgateConfigError(
+        conflicting,
+        props[conflicting],
+        'applies only to the bucket Rollgate creates; configure lifecycle and object lock on your evidenceBucket yourself',
+      );
     }
   }
 
   if (props.rollbackDocumentName !== undefined && props.rollbackScript !== undefined) {
-    throw new RollgateConfigError('rollbackScript', props.rollbackScript,
-      'applies only to the document Rollgate creates; your rollbackDocumentName decides what runs on the host');
+    throw new RollgateConfigError(
+      'rollbackScript',
+      props.rollbackScript,
+      'applies only to the document Rollgate creates; your rollbackDocumentName decides what runs on the host',
+    );
   }
 
   const resolved: ResolvedRollgateProps = {
@@ -73,8 +89,11 @@ function checkResolvedProps(props: ResolvedRollgateProps): void {
   const glacierDays = days('deploysTransitionToGlacierAfter', props.deploysTransitionToGlacierAfter);
   const expirationDays = days('deploysExpiration', props.deploysExpiration);
   if (expirationDays <= glacierDays) {
-    throw new RollgateConfigError('deploysExpiration', props.deploysExpiration.toHumanString(),
-      `must be later than deploysTransitionToGlacierAfter (${glacierDays} days)`);
+    throw new RollgateConfigError(
+      'deploysExpiration',
+      props.deploysExpiration.toHumanString(),
+      `must be later than deploysTransitionToGlacierAfter (${glacierDays} days)`,
+    );
   }
   if (props.objectLock) days('objectLockRetention', props.objectLockRetention);
 
@@ -84,29 +103,44 @@ function checkResolvedProps(props: ResolvedRollgateProps): void {
     }
   });
   // The same forms the handlers accept for ROLLGATE_ROLLBACK_DOCUMENT.
-  if (props.rollbackDocumentName !== undefined && !Token.isUnresolved(props.rollbackDocumentName)
-    && !/^(arn:aws[a-z-]*:ssm:[a-z0-9-]+:\d{12}:document\/)?[A-Za-z0-9_.-]{3,128}$/.test(props.rollbackDocumentName)) {
-    throw new RollgateConfigError('rollbackDocumentName', props.rollbackDocumentName,
-      'must be an SSM document name ([A-Za-z0-9_.-], 3-128 characters) or its ARN');
+  if (
+    props.rollbackDocumentName !== undefined &&
+    !Token.isUnresolved(props.rollbackDocumentName) &&
+    !/^(arn:aws[a-z-]*:ssm:[a-z0-9-]+:\d{12}:document\/)?[A-Za-z0-9_.-]{3,128}$/.test(props.rollbackDocumentName)
+  ) {
+    throw new RollgateConfigError(
+      'rollbackDocumentName',
+      props.rollbackDocumentName,
+      'must be an SSM document name ([A-Za-z0-9_.-], 3-128 characters) or its ARN',
+    );
   }
   // The path is written into a shell script inside single quotes: keep it to characters that need no quoting.
   if (!/^\/[A-Za-z0-9._/-]+$/.test(props.rollbackScript)) {
-    throw new RollgateConfigError('rollbackScript', props.rollbackScript,
-      'must be an absolute path made of letters, digits, ".", "_", "-" and "/"');
+    throw new RollgateConfigError(
+      'rollbackScript',
+      props.rollbackScript,
+      'must be an absolute path made of letters, digits, ".", "_", "-" and "/"',
+    );
   }
   const waitSeconds = props.rollbackWait.toSeconds();
   const maxWaitSeconds = DEPLOY_GATE_TIMEOUT.toSeconds() - DEPLOY_GATE_HEADROOM.toSeconds();
   if (waitSeconds < 60 || waitSeconds > maxWaitSeconds) {
-    throw new RollgateConfigError('rollbackWait', props.rollbackWait.toHumanString(),
-      `must be between 1 minute and ${maxWaitSeconds / 60} minutes (the deploy gate times out after 15 minutes)`);
+    throw new RollgateConfigError(
+      'rollbackWait',
+      props.rollbackWait.toHumanString(),
+      `must be between 1 minute and ${maxWaitSeconds / 60} minutes (the deploy gate times out after 15 minutes)`,
+    );
   }
   if (!Number.isInteger(props.memorySize) || props.memorySize < 128 || props.memorySize > 10240) {
     throw new RollgateConfigError('memorySize', props.memorySize, 'must be a whole number of MB from 128 to 10240');
   }
   const checkSeconds = props.checkTimeout.toSeconds();
   if (checkSeconds < 10 || checkSeconds > DEPLOY_GATE_TIMEOUT.toSeconds()) {
-    throw new RollgateConfigError('checkTimeout', props.checkTimeout.toHumanString(),
-      'must be between 10 seconds and 15 minutes');
+    throw new RollgateConfigError(
+      'checkTimeout',
+      props.checkTimeout.toHumanString(),
+      'must be between 10 seconds and 15 minutes',
+    );
   }
   checkMonitors(props.monitors);
 }
@@ -130,7 +164,8 @@ function checkMonitors(monitors: readonly ResolvedRollgateMonitor[]): void {
       fail('urls', monitor.urls, 'a monitor needs at least one entry in urls or targets');
     }
     for (const field of ['urls', 'targets'] as const) {
-      if (monitor[field]?.length === 0) fail(field, monitor[field], 'must not be empty when given; leave it out instead');
+      if (monitor[field]?.length === 0)
+        fail(field, monitor[field], 'must not be empty when given; leave it out instead');
     }
     urls.forEach((url, i) => {
       if (!isHttpUrl(url)) fail(`urls[${i}]`, url, 'must be an http:// or https:// URL');
@@ -138,22 +173,29 @@ function checkMonitors(monitors: readonly ResolvedRollgateMonitor[]): void {
     targets.forEach((target, i) => {
       if (!isHttpUrl(target?.url)) fail(`targets[${i}].url`, target?.url, 'must be an http:// or https:// URL');
       for (const [header, value] of Object.entries(target.headers ?? {})) {
-        if (typeof value === 'object' && !/^\/rollgate\/[A-Za-z0-9_.\/-]+$/.test(String(value?.ssm))) {
-          fail(`targets[${i}].headers.${header}`, value,
-            'must be a string or { "ssm": "/rollgate/..." }: the functions may only read parameters under /rollgate/');
+        if (typeof value === 'object' && !/^\/rollgate\/[A-Za-z0-9_./-]+$/.test(String(value?.ssm))) {
+          fail(
+            `targets[${i}].headers.${header}`,
+            value,
+            'must be a string or { "ssm": "/rollgate/..." }: the functions may only read parameters under /rollgate/',
+          );
         }
       }
     });
     for (const field of ['service', 'environment'] as const) {
       const value = monitor[field];
-      if (value !== undefined && !new RegExp(NAME_PATTERN).test(value)) fail(field, value, `must match ${NAME_PATTERN}`);
+      if (value !== undefined && !new RegExp(NAME_PATTERN).test(value))
+        fail(field, value, `must match ${NAME_PATTERN}`);
     }
     if (monitor.expectedVersion !== undefined && !new RegExp(VERSION_PATTERN).test(monitor.expectedVersion)) {
       fail('expectedVersion', monitor.expectedVersion, `must match ${VERSION_PATTERN}`);
     }
     if (monitor.rollbackOnFailure && (monitor.service === undefined || monitor.environment === undefined)) {
-      fail('rollbackOnFailure', true,
-        'needs service and environment: the rollback targets instances by their rollgate:service/rollgate:environment tags');
+      fail(
+        'rollbackOnFailure',
+        true,
+        'needs service and environment: the rollback targets instances by their rollgate:service/rollgate:environment tags',
+      );
     }
   });
 }

@@ -1,6 +1,6 @@
 // The SSM Command document a failed gate sends to the service's hosts. It only forwards four validated values to
 // an operator-owned script: the allowedPatterns are what keep anything but a name or version out of the host shell.
-import { Arn, ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import { Arn, ArnFormat, type Duration, Stack } from 'aws-cdk-lib';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { NAME_PATTERN, OPTIONAL_VERSION_PATTERN, VERSION_PATTERN } from './rollgate-props.ts';
@@ -36,8 +36,10 @@ export class RollbackDocument extends Construct {
 /** The ARN IAM needs for a document name, whether Rollgate created it or the user named an existing one. */
 export function rollbackDocumentArn(scope: Construct, documentNameOrArn: string): string {
   if (documentNameOrArn.startsWith('arn:')) return documentNameOrArn;
-  return Arn.format({ service: 'ssm', resource: 'document', resourceName: documentNameOrArn,
-    arnFormat: ArnFormat.SLASH_RESOURCE_NAME }, Stack.of(scope));
+  return Arn.format(
+    { service: 'ssm', resource: 'document', resourceName: documentNameOrArn, arnFormat: ArnFormat.SLASH_RESOURCE_NAME },
+    Stack.of(scope),
+  );
 }
 
 function rollbackDocumentContent(props: RollbackDocumentProps): Record<string, unknown> {
@@ -56,8 +58,9 @@ function rollbackDocumentContent(props: RollbackDocumentProps): Record<string, u
   ];
   return {
     schemaVersion: '2.2',
-    description: 'Rollgate rollback: runs the operator-owned rollback script with the service, environment, '
-      + 'failed version and target version (empty when unknown) as arguments and ROLLGATE_* environment variables.',
+    description:
+      'Rollgate rollback: runs the operator-owned rollback script with the service, environment, ' +
+      'failed version and target version (empty when unknown) as arguments and ROLLGATE_* environment variables.',
     parameters: {
       Service: parameter('Service', 'Service to roll back (rollgate:service tag value).'),
       Environment: parameter('Environment', 'Environment to roll back (rollgate:environment tag value).'),

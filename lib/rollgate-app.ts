@@ -35,9 +35,10 @@ export interface RollgateApp {
 }
 
 export function createRollgateApp(options: RollgateAppOptions = {}): RollgateApp {
-  const config = options.config !== undefined
-    ? parseRollgateConfig(options.config)
-    : loadRollgateConfig(options.configPath ?? defaultConfigPath());
+  const config =
+    options.config !== undefined
+      ? parseRollgateConfig(options.config)
+      : loadRollgateConfig(options.configPath ?? defaultConfigPath());
   const app = new App(options.appProps);
   const stack = new RollgateStack(app, config.stackName, { config });
   applyNagChecks(app);

@@ -22,7 +22,8 @@ const monitor = z.strictObject({
   name,
   urls: z.array(z.string()).optional(),
   targets: z.array(monitorTarget).optional(),
-  schedule: z.string()
+  schedule: z
+    .string()
     .regex(/^(rate|cron)\(.+\)$/, 'must be an EventBridge schedule such as "rate(5 minutes)" or "cron(0/5 * * * ? *)"')
     .optional(),
   rollbackOnFailure: z.boolean().optional(),
@@ -40,19 +41,26 @@ const evidence = z.strictObject({
 });
 
 export const rollgateConfigSchema = z.strictObject({
-  stackName: z.string()
+  stackName: z
+    .string()
     .regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, 'must be a CloudFormation stack name (letters, digits, "-")')
     .default('Rollgate'),
   alertEmails: z.array(z.email('must be an e-mail address')).optional(),
-  alertTopicArn: z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/,
-    'must be an SNS topic ARN').optional(),
-  eventBusName: z.string().regex(/^[A-Za-z0-9._\-/]{1,256}$/, 'must be an EventBridge bus name').optional(),
+  alertTopicArn: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'must be an SNS topic ARN')
+    .optional(),
+  eventBusName: z
+    .string()
+    .regex(/^[A-Za-z0-9._\-/]{1,256}$/, 'must be an EventBridge bus name')
+    .optional(),
   rollbackDocumentName: z.string().optional(),
   rollbackScript: z.string().optional(),
   rollbackWaitSeconds: z.number().int().min(60).max(780).optional(),
   memorySize: z.number().int().min(128).max(10240).optional(),
   checkTimeoutSeconds: z.number().int().min(10).max(900).optional(),
-  logRetentionDays: z.number()
+  logRetentionDays: z
+    .number()
     .refine((value) => retentionDays.has(value), `must be one of ${[...retentionDays].join(', ')}`)
     .optional(),
   logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).optional(),
@@ -97,13 +105,23 @@ export function loadRollgateConfig(path: string): RollgateConfig {
 export function parseRollgateConfig(input: unknown, source = 'config'): RollgateConfig {
   const result = rollgateConfigSchema.safeParse(input);
   if (!result.success) {
-    throw new RollgateConfigFileError(source, result.error.issues.flatMap((issue) => describeIssue(input, issue)));
+    throw new RollgateConfigFileError(
+      source,
+      result.error.issues.flatMap((issue) => describeIssue(input, issue)),
+    );
   }
   const evidenceConfig = result.data.evidence;
-  if (evidenceConfig?.deploysExpirationDays !== undefined
-    && evidenceConfig.deploysExpirationDays <= (evidenceConfig.deploysGlacierAfterDays ?? 90)) {
-    throw new RollgateConfigFileError(source, [new RollgateConfigError('evidence.deploysExpirationDays',
-      evidenceConfig.deploysExpirationDays, 'must be later than evidence.deploysGlacierAfterDays (default 90)')]);
+  if (
+    evidenceConfig?.deploysExpirationDays !== undefined &&
+    evidenceConfig.deploysExpirationDays <= (evidenceConfig.deploysGlacierAfterDays ?? 90)
+  ) {
+    throw new RollgateConfigFileError(source, [
+      new RollgateConfigError(
+        'evidence.deploysExpirationDays',
+        evidenceConfig.deploysExpirationDays,
+        'must be later than evidence.deploysGlacierAfterDays (default 90)',
+      ),
+    ]);
   }
   return result.data;
 }
@@ -120,14 +138,16 @@ function describeIssue(input: unknown, issue: z.core.$ZodIssue): RollgateConfigE
 
 function fieldName(path: readonly PropertyKey[]): string {
   if (path.length === 0) return '(top level)';
-  return path.reduce<string>((name, part) => (typeof part === 'number'
-    ? `${name}[${part}]`
-    : `${name}${name ? '.' : ''}${String(part)}`), '');
+  return path.reduce<string>(
+    (name, part) => (typeof part === 'number' ? `${name}[${part}]` : `${name}${name ? '.' : ''}${String(part)}`),
+    '',
+  );
 }
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   return path.reduce<unknown>(
-    (value, part) => (value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[part] : undefined),
+    (value, part) =>
+      value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[part] : undefined,
     input,
   );
 }

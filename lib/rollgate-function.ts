@@ -2,8 +2,8 @@
 // group with retention, a dead-letter queue for failed async invocations, and alarms on errors, throttles and DLQ depth.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, Validations } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { type Duration, Validations } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -90,14 +90,27 @@ export class RollgateFunction extends Construct {
     this.acknowledgeRuntimeFindings();
 
     const alarm = (alarmId: string, description: string, metric: cloudwatch.IMetric) =>
-      createAtLeastOnceAlarm(this, alarmId, { description: `Rollgate ${id}: ${description}`, metric, action: props.alarmAction });
+      createAtLeastOnceAlarm(this, alarmId, {
+        description: `Rollgate ${id}: ${description}`,
+        metric,
+        action: props.alarmAction,
+      });
     this.alarms = [
-      alarm('ErrorsAlarm', 'the function failed (threw or timed out) in the last 5 minutes.',
-        this.function.metricErrors(FIVE_MINUTE_SUM)),
-      alarm('ThrottlesAlarm', 'invocations were throttled in the last 5 minutes.',
-        this.function.metricThrottles(FIVE_MINUTE_SUM)),
-      alarm('DeadLetterQueueAlarm', 'events that never got a verdict are waiting in the dead-letter queue.',
-        deadLetterQueueDepth(this.deadLetterQueue)),
+      alarm(
+        'ErrorsAlarm',
+        'the function failed (threw or timed out) in the last 5 minutes.',
+        this.function.metricErrors(FIVE_MINUTE_SUM),
+      ),
+      alarm(
+        'ThrottlesAlarm',
+        'invocations were throttled in the last 5 minutes.',
+        this.function.metricThrottles(FIVE_MINUTE_SUM),
+      ),
+      alarm(
+        'DeadLetterQueueAlarm',
+        'events that never got a verdict are waiting in the dead-letter queue.',
+        deadLetterQueueDepth(this.deadLetterQueue),
+      ),
     ];
   }
 
@@ -107,23 +120,26 @@ export class RollgateFunction extends Construct {
   }
 
   private acknowledgeRuntimeFindings(): void {
-    const runtimeReason = 'Pinned to nodejs22.x by the Rollgate handler contract (the handlers are bundled for esbuild '
-      + 'target node22); moving to a newer runtime is a deliberate upgrade made and tested together with the handlers.';
+    const runtimeReason =
+      'Pinned to nodejs22.x by the Rollgate handler contract (the handlers are bundled for esbuild ' +
+      'target node22); moving to a newer runtime is a deliberate upgrade made and tested together with the handlers.';
     Validations.of(this.function).acknowledge(
       { id: 'AwsSolutions-L1', reason: runtimeReason },
       { id: 'Serverless-LambdaLatestVersion', reason: runtimeReason },
       {
         id: 'Serverless-LambdaTracing',
-        reason: 'The handlers do not use the X-Ray SDK or the Powertools tracer; latency is recorded per probe in '
-          + 'the evidence and as the ProbeLatency EMF metric. Active tracing would only add xray:Put* on Resource::*.',
+        reason:
+          'The handlers do not use the X-Ray SDK or the Powertools tracer; latency is recorded per probe in ' +
+          'the evidence and as the ProbeLatency EMF metric. Active tracing would only add xray:Put* on Resource::*.',
       },
     );
     const invokeConfig = this.function.node.tryFindChild('EventInvokeConfig');
     if (invokeConfig) {
       Validations.of(invokeConfig).acknowledge({
         id: 'Serverless-LambdaAsyncFailureDestination',
-        reason: 'Failed async invocations already go to this function\'s dead-letter queue (DeadLetterConfig); an '
-          + 'on-failure destination on the same queue would deliver every failure twice.',
+        reason:
+          "Failed async invocations already go to this function's dead-letter queue (DeadLetterConfig); an " +
+          'on-failure destination on the same queue would deliver every failure twice.',
       });
     }
   }

@@ -28,96 +28,120 @@ export function grantRollgateAccess(target: RollgateFunction, props: RollgateGra
   const evidenceObjects = props.evidenceBucket.arnForObjects(`${props.evidencePrefix}*`);
   const parameters = `arn:${stack.partition}:ssm:${stack.region}:${stack.account}:parameter/rollgate/*`;
 
-  target.addToRolePolicy(new iam.PolicyStatement({
-    sid: 'WriteEvidence',
-    actions: ['s3:PutObject'],
-    resources: [evidenceObjects],
-  }));
-  target.addToRolePolicy(new iam.PolicyStatement({
-    sid: 'PublishAlerts',
-    actions: ['sns:Publish'],
-    resources: [props.alertTopic.topicArn],
-  }));
-  target.addToRolePolicy(new iam.PolicyStatement({
-    sid: 'ReadHeaderSecrets',
-    actions: ['ssm:GetParameter'],
-    resources: [parameters],
-  }));
+  target.addToRolePolicy(
+    new iam.PolicyStatement({
+      sid: 'WriteEvidence',
+      actions: ['s3:PutObject'],
+      resources: [evidenceObjects],
+    }),
+  );
+  target.addToRolePolicy(
+    new iam.PolicyStatement({
+      sid: 'PublishAlerts',
+      actions: ['sns:Publish'],
+      resources: [props.alertTopic.topicArn],
+    }),
+  );
+  target.addToRolePolicy(
+    new iam.PolicyStatement({
+      sid: 'ReadHeaderSecrets',
+      actions: ['ssm:GetParameter'],
+      resources: [parameters],
+    }),
+  );
   // The key is used only through the services that encrypt with it: S3 (evidence), SNS (alerts), SSM (SecureString).
-  target.addToRolePolicy(new iam.PolicyStatement({
-    sid: 'UseRollgateKeyThroughServices',
-    actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-    resources: [props.key.keyArn],
-    conditions: {
-      StringEquals: {
-        'kms:ViaService': ['s3', 'sns', 'ssm'].map((service) => `${service}.${stack.region}.amazonaws.com`),
+  target.addToRolePolicy(
+    new iam.PolicyStatement({
+      sid: 'UseRollgateKeyThroughServices',
+      actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      resources: [props.key.keyArn],
+      conditions: {
+        StringEquals: {
+          'kms:ViaService': ['s3', 'sns', 'ssm'].map((service) => `${service}.${stack.region}.amazonaws.com`),
+        },
       },
-    },
-  }));
+    }),
+  );
 
   if (props.idempotencyTable) {
     // What Powertools' DynamoDBPersistenceLayer calls, on the one table: no Scan, Query or batch access.
-    target.addToRolePolicy(new iam.PolicyStatement({
-      sid: 'KeepIdempotencyRecords',
-      actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
-      resources: [props.idempotencyTable.tableArn],
-    }));
+    target.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'KeepIdempotencyRecords',
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        resources: [props.idempotencyTable.tableArn],
+      }),
+    );
     // DynamoDB encrypts and decrypts the table's keys with the caller's permission on the key, and describes it.
-    target.addToRolePolicy(new iam.PolicyStatement({
-      sid: 'UseRollgateKeyThroughDynamoDB',
-      actions: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
-      resources: [props.key.keyArn],
-      conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${stack.region}.amazonaws.com` } },
-    }));
+    target.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'UseRollgateKeyThroughDynamoDB',
+        actions: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
+        resources: [props.key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${stack.region}.amazonaws.com` } },
+      }),
+    );
   }
 
   const findings: Array<{ resource: string; reason: string }> = [
     {
       resource: evidenceObjects,
-      reason: `Evidence keys are generated per event (${props.evidencePrefix}<name>/<date>/<timestamp>...), so writing `
-        + `needs a wildcard; it is limited to s3:PutObject under ${props.evidencePrefix} (no read, no delete).`,
+      reason:
+        `Evidence keys are generated per event (${props.evidencePrefix}<name>/<date>/<timestamp>...), so writing ` +
+        `needs a wildcard; it is limited to s3:PutObject under ${props.evidencePrefix} (no read, no delete).`,
     },
     {
       resource: parameters,
-      reason: 'Monitor targets name their header secrets at run time; ssm:GetParameter is limited to the /rollgate/ '
-        + 'parameter path.',
+      reason:
+        'Monitor targets name their header secrets at run time; ssm:GetParameter is limited to the /rollgate/ ' +
+        'parameter path.',
     },
   ];
 
   if (props.rollbackDocumentArn) {
     const instances = `arn:${stack.partition}:ec2:${stack.region}:${stack.account}:instance/*`;
-    target.addToRolePolicy(new iam.PolicyStatement({
-      sid: 'SendRollbackDocument',
-      actions: ['ssm:SendCommand'],
-      resources: [props.rollbackDocumentArn],
-    }));
-    target.addToRolePolicy(new iam.PolicyStatement({
-      sid: 'SendRollbackToRollgateInstances',
-      actions: ['ssm:SendCommand'],
-      resources: [instances],
-      conditions: { StringLike: { 'ssm:resourceTag/rollgate:service': '*' } },
-    }));
+    target.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'SendRollbackDocument',
+        actions: ['ssm:SendCommand'],
+        resources: [props.rollbackDocumentArn],
+      }),
+    );
+    target.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'SendRollbackToRollgateInstances',
+        actions: ['ssm:SendCommand'],
+        resources: [instances],
+        conditions: { StringLike: { 'ssm:resourceTag/rollgate:service': '*' } },
+      }),
+    );
     // Tag targets are resolved to running instance ids before sending, so the evidence names every host.
-    target.addToRolePolicy(new iam.PolicyStatement({
-      sid: 'FindTaggedInstances',
-      actions: ['ec2:DescribeInstances'],
-      resources: ['*'],
-    }));
-    target.addToRolePolicy(new iam.PolicyStatement({
-      sid: 'FollowRollbackCommand',
-      actions: ['ssm:GetCommandInvocation', 'ssm:ListCommandInvocations'],
-      resources: ['*'],
-    }));
+    target.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'FindTaggedInstances',
+        actions: ['ec2:DescribeInstances'],
+        resources: ['*'],
+      }),
+    );
+    target.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'FollowRollbackCommand',
+        actions: ['ssm:GetCommandInvocation', 'ssm:ListCommandInvocations'],
+        resources: ['*'],
+      }),
+    );
     findings.push(
       {
         resource: instances,
-        reason: 'Instances to roll back are chosen per deploy event (by id or rollgate:* tags); ssm:SendCommand on '
-          + 'instances is limited by the condition ssm:resourceTag/rollgate:service, so untagged hosts are refused.',
+        reason:
+          'Instances to roll back are chosen per deploy event (by id or rollgate:* tags); ssm:SendCommand on ' +
+          'instances is limited by the condition ssm:resourceTag/rollgate:service, so untagged hosts are refused.',
       },
       {
         resource: '*',
-        reason: 'ec2:DescribeInstances, ssm:GetCommandInvocation and ssm:ListCommandInvocations do not support '
-          + 'resource-level permissions; those three read-only actions are the only ones granted on Resource *.',
+        reason:
+          'ec2:DescribeInstances, ssm:GetCommandInvocation and ssm:ListCommandInvocations do not support ' +
+          'resource-level permissions; those three read-only actions are the only ones granted on Resource *.',
       },
     );
   }

@@ -33,7 +33,9 @@ function rollgatePropsFromConfig(scope: Construct, config: RollgateConfig): Roll
   return {
     alertEmails: config.alertEmails,
     alertTopic: config.alertTopicArn ? sns.Topic.fromTopicArn(scope, 'AlertTopic', config.alertTopicArn) : undefined,
-    eventBus: config.eventBusName ? events.EventBus.fromEventBusName(scope, 'EventBus', config.eventBusName) : undefined,
+    eventBus: config.eventBusName
+      ? events.EventBus.fromEventBusName(scope, 'EventBus', config.eventBusName)
+      : undefined,
     rollbackDocumentName: config.rollbackDocumentName,
     rollbackScript: config.rollbackScript,
     rollbackWait: seconds(config.rollbackWaitSeconds),
@@ -47,9 +49,11 @@ function rollgatePropsFromConfig(scope: Construct, config: RollgateConfig): Roll
     deploysExpiration: days(evidence.deploysExpirationDays),
     objectLock: evidence.objectLock,
     objectLockRetention: days(evidence.objectLockRetentionDays),
-    monitors: config.monitors?.map((monitor): RollgateMonitor => ({
-      ...monitor,
-      schedule: monitor.schedule ? events.Schedule.expression(monitor.schedule) : undefined,
-    })),
+    monitors: config.monitors?.map(
+      (monitor): RollgateMonitor => ({
+        ...monitor,
+        schedule: monitor.schedule ? events.Schedule.expression(monitor.schedule) : undefined,
+      }),
+    ),
   };
 }

@@ -24,7 +24,12 @@ import { resolveRollgateProps } from './resolve-rollgate-props.ts';
 import { DEPLOY_GATE_TIMEOUT, type ResolvedRollgateMonitor, type RollgateProps } from './rollgate-props.ts';
 
 export type {
-  RollgateHeaderValue, RollgateLogLevel, RollgateMonitor, RollgateMonitorTarget, RollgatePowertools, RollgateProps,
+  RollgateHeaderValue,
+  RollgateLogLevel,
+  RollgateMonitor,
+  RollgateMonitorTarget,
+  RollgatePowertools,
+  RollgateProps,
 } from './rollgate-props.ts';
 
 /** The EMF namespace and dimension the handlers publish under (Powertools settings below). */
@@ -66,11 +71,13 @@ export class Rollgate extends Construct {
     super(scope, id);
     const config = resolveRollgateProps(props);
 
-    this.key = config.encryptionKey ?? new kms.Key(this, 'Key', {
-      description: 'Rollgate: evidence bucket, alert topic and /rollgate/ parameters',
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    this.key =
+      config.encryptionKey ??
+      new kms.Key(this, 'Key', {
+        description: 'Rollgate: evidence bucket, alert topic and /rollgate/ parameters',
+        enableKeyRotation: true,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
 
     if (config.evidenceBucket) {
       this.evidenceBucket = config.evidenceBucket;
@@ -90,8 +97,9 @@ export class Rollgate extends Construct {
     this.alertDeliveryDeadLetterQueue = subscribeAlertEmails(this, this.alertTopic, config.alertEmails);
     const alarmAction = new actions.SnsAction(this.alertTopic);
 
-    this.rollbackDocumentName = config.rollbackDocumentName
-      ?? new RollbackDocument(this, 'RollbackDocument', {
+    this.rollbackDocumentName =
+      config.rollbackDocumentName ??
+      new RollbackDocument(this, 'RollbackDocument', {
         scriptPath: config.rollbackScript,
         timeout: config.rollbackWait,
       }).documentName;
@@ -163,26 +171,32 @@ export class Rollgate extends Construct {
       eventBus: config.eventBus,
       eventPattern: config.deployEventPattern,
       // EventBridge retries only failed deliveries (the function never ran), so these retries cannot double a gate.
-      targets: [new targets.LambdaFunction(this.deployGateFunction, {
-        deadLetterQueue: deployGate.deadLetterQueue,
-        retryAttempts: 3,
-        maxEventAge: DEPLOY_EVENT_MAX_AGE,
-      })],
+      targets: [
+        new targets.LambdaFunction(this.deployGateFunction, {
+          deadLetterQueue: deployGate.deadLetterQueue,
+          retryAttempts: 3,
+          maxEventAge: DEPLOY_EVENT_MAX_AGE,
+        }),
+      ],
     });
 
-    this.monitorRules = new Map(config.monitors.map((monitor) => {
-      const rule = new events.Rule(this, `Monitor-${monitor.name}`, {
-        description: `Rollgate monitor ${monitor.name}`,
-        schedule: monitor.schedule,
-        targets: [new targets.LambdaFunction(this.scheduledCheckFunction, {
-          event: events.RuleTargetInput.fromObject(monitorEvent(monitor)),
-          deadLetterQueue: scheduledCheck.deadLetterQueue,
-          retryAttempts: 2,
-          maxEventAge: CHECK_EVENT_MAX_AGE,
-        })],
-      });
-      return [monitor.name, rule] as const;
-    }));
+    this.monitorRules = new Map(
+      config.monitors.map((monitor) => {
+        const rule = new events.Rule(this, `Monitor-${monitor.name}`, {
+          description: `Rollgate monitor ${monitor.name}`,
+          schedule: monitor.schedule,
+          targets: [
+            new targets.LambdaFunction(this.scheduledCheckFunction, {
+              event: events.RuleTargetInput.fromObject(monitorEvent(monitor)),
+              deadLetterQueue: scheduledCheck.deadLetterQueue,
+              retryAttempts: 2,
+              maxEventAge: CHECK_EVENT_MAX_AGE,
+            }),
+          ],
+        });
+        return [monitor.name, rule] as const;
+      }),
+    );
 
     this.failedGatesAlarm = createAtLeastOnceAlarm(this, 'FailedGatesAlarm', {
       description: 'Rollgate: at least one deploy gate or check failed in the last 5 minutes (GateFailed metric).',
@@ -195,11 +209,13 @@ export class Rollgate extends Construct {
       action: alarmAction,
     });
     const alertDeliveryAlarms = this.alertDeliveryDeadLetterQueue
-      ? [createAtLeastOnceAlarm(this, 'AlertDeliveryDeadLetterQueueAlarm', {
-        description: 'Rollgate: SNS could not deliver alert e-mails; they are waiting in the dead-letter queue.',
-        metric: deadLetterQueueDepth(this.alertDeliveryDeadLetterQueue),
-        action: alarmAction,
-      })]
+      ? [
+          createAtLeastOnceAlarm(this, 'AlertDeliveryDeadLetterQueueAlarm', {
+            description: 'Rollgate: SNS could not deliver alert e-mails; they are waiting in the dead-letter queue.',
+            metric: deadLetterQueueDepth(this.alertDeliveryDeadLetterQueue),
+            action: alarmAction,
+          }),
+        ]
       : [];
     this.alarms = [...deployGate.alarms, ...scheduledCheck.alarms, this.failedGatesAlarm, ...alertDeliveryAlarms];
     this.addOutputs(config.eventBus);
@@ -213,11 +229,17 @@ export class Rollgate extends Construct {
     output('DeployGateFunctionName', this.deployGateFunction.functionName, 'Lambda running the deploy gate');
     output('ScheduledCheckFunctionName', this.scheduledCheckFunction.functionName, 'Lambda running monitors');
     output('RollbackDocumentName', this.rollbackDocumentName, 'SSM document sent to roll a service back');
-    output('DeployEventPattern', stack.toJsonString(eventPatternAsJson(this.deployEventPattern)),
-      'EventBridge pattern a deploy event must match to run the gate');
+    output(
+      'DeployEventPattern',
+      stack.toJsonString(eventPatternAsJson(this.deployEventPattern)),
+      'EventBridge pattern a deploy event must match to run the gate',
+    );
     const busName = eventBus?.eventBusName ?? 'default';
-    output('ExamplePutEventsCommand', examplePutEventsCommand(this.deployEventPattern, busName),
-      'Sends a deploy event that runs the gate (edit the detail first)');
+    output(
+      'ExamplePutEventsCommand',
+      examplePutEventsCommand(this.deployEventPattern, busName),
+      'Sends a deploy event that runs the gate (edit the detail first)',
+    );
   }
 }
 
@@ -243,7 +265,7 @@ function eventPatternAsJson(pattern: events.EventPattern): Record<string, unknow
 
 function examplePutEventsCommand(pattern: events.EventPattern, eventBusName: string): string {
   const firstString = (values: unknown, fallback: string): string =>
-    (Array.isArray(values) && typeof values[0] === 'string' ? values[0] : fallback);
+    Array.isArray(values) && typeof values[0] === 'string' ? values[0] : fallback;
   const detail = {
     service: 'checkout',
     environment: 'prod',
@@ -254,11 +276,13 @@ function examplePutEventsCommand(pattern: events.EventPattern, eventBusName: str
     urls: ['https://checkout.example.com/health'],
     rollback: { instanceIds: ['i-0123456789abcdef0'] },
   };
-  const entries = [{
-    EventBusName: eventBusName,
-    Source: firstString(pattern.source, 'rollgate.deploy'),
-    DetailType: firstString(pattern.detailType, 'Deployment Completed'),
-    Detail: JSON.stringify(detail),
-  }];
+  const entries = [
+    {
+      EventBusName: eventBusName,
+      Source: firstString(pattern.source, 'rollgate.deploy'),
+      DetailType: firstString(pattern.detailType, 'Deployment Completed'),
+      Detail: JSON.stringify(detail),
+    },
+  ];
   return `aws events put-events --entries '${JSON.stringify(entries)}'`;
 }

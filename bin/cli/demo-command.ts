@@ -10,7 +10,8 @@ import type { CliIo } from './cli-io.ts';
 import { runGateCommand } from './gate-command.ts';
 
 const DEPLOYED_VERSION = 'v1.4.2';
-const DEMO_ROLLBACK = 'echo "rolling back: $ROLLGATE_FAILED_URLS (status $ROLLGATE_STATUS, wanted $ROLLGATE_EXPECTED_VERSION)"';
+const DEMO_ROLLBACK =
+  'echo "rolling back: $ROLLGATE_FAILED_URLS (status $ROLLGATE_STATUS, wanted $ROLLGATE_EXPECTED_VERSION)"';
 
 export async function runDemoCommand(argv: readonly string[], cliIo: CliIo): Promise<number> {
   // Alerts go to stdout here so they show up in order, between the runs that raised them.
@@ -27,7 +28,14 @@ export async function runDemoCommand(argv: readonly string[], cliIo: CliIo): Pro
     out(`1) Gate over the healthy service, expecting ${DEPLOYED_VERSION}:\n`);
     out(`   $ rollgate gate --url ${healthy.url}/health --expect-version ${DEPLOYED_VERSION}\n\n`);
     const first = await runGateCommand(
-      ['--url', `${healthy.url}/health`, '--expect-version', DEPLOYED_VERSION, '--evidence-dir', join(evidenceDir, 'passed')],
+      [
+        '--url',
+        `${healthy.url}/health`,
+        '--expect-version',
+        DEPLOYED_VERSION,
+        '--evidence-dir',
+        join(evidenceDir, 'passed'),
+      ],
       io,
     );
     out(`   exit code ${first}\n\n`);
@@ -37,7 +45,16 @@ export async function runDemoCommand(argv: readonly string[], cliIo: CliIo): Pro
     out(`     RUNTIME_ROLLBACK_COMMAND='${DEMO_ROLLBACK}' \\\n`);
     out(`     rollgate gate --expect-version ${DEPLOYED_VERSION} --retries 1 --backoff-ms 100\n\n`);
     const second = await runGateCommand(
-      ['--expect-version', DEPLOYED_VERSION, '--retries', '1', '--backoff-ms', '100', '--evidence-dir', join(evidenceDir, 'failed')],
+      [
+        '--expect-version',
+        DEPLOYED_VERSION,
+        '--retries',
+        '1',
+        '--backoff-ms',
+        '100',
+        '--evidence-dir',
+        join(evidenceDir, 'failed'),
+      ],
       {
         ...io,
         env: {

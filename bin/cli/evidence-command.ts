@@ -29,7 +29,11 @@ export async function runEvidenceCommand(argv: readonly string[], io: CliIo): Pr
       io.stdout.write(options.json ? `${JSON.stringify(keys, null, 2)}\n` : keys.map((key) => `${key}\n`).join(''));
     } else {
       const document = await store.get(options.key);
-      io.stdout.write(options.json ? `${JSON.stringify(document, null, 2)}\n` : renderStoredEvidence(document, `s3://${options.bucket}/${options.key}`));
+      io.stdout.write(
+        options.json
+          ? `${JSON.stringify(document, null, 2)}\n`
+          : renderStoredEvidence(document, `s3://${options.bucket}/${options.key}`),
+      );
     }
     return EXIT_PASSED;
   } catch (error) {
@@ -37,7 +41,9 @@ export async function runEvidenceCommand(argv: readonly string[], io: CliIo): Pr
     // still gets one line with its name rather than a stack trace.
     const name = error instanceof PortError ? error.errorName : errorNameOf(error);
     const message = error instanceof PortError ? error.message : describeError(error);
-    io.stderr.write(`rollgate evidence ${options.action}: ${oneLine(message)}${message.includes(name) ? '' : ` (${name})`}\n`);
+    io.stderr.write(
+      `rollgate evidence ${options.action}: ${oneLine(message)}${message.includes(name) ? '' : ` (${name})`}\n`,
+    );
     return EXIT_FAILED;
   }
 }

@@ -7,7 +7,13 @@ import { ConfigError, errorMessageOf } from '../../lambda/core/errors.ts';
 
 export type EvidenceOptions =
   | { readonly action: 'help' }
-  | { readonly action: 'list'; readonly bucket: string; readonly prefix: string; readonly limit: number | undefined; readonly json: boolean }
+  | {
+      readonly action: 'list';
+      readonly bucket: string;
+      readonly prefix: string;
+      readonly limit: number | undefined;
+      readonly json: boolean;
+    }
   | { readonly action: 'show'; readonly bucket: string; readonly key: string; readonly json: boolean };
 
 const FLAGS = {
@@ -37,7 +43,11 @@ export function readEvidenceOptions(argv: readonly string[]): EvidenceOptions {
   const bucket = required('--bucket', flags.bucket);
   const json = flags.json === true;
   if (action === 'show') {
-    refuse(flags, ['prefix', 'service', 'environment', 'date', 'monitor', 'limit'], 'belongs to rollgate evidence list');
+    refuse(
+      flags,
+      ['prefix', 'service', 'environment', 'date', 'monitor', 'limit'],
+      'belongs to rollgate evidence list',
+    );
     return { action, bucket, key: required('--key', flags.key), json };
   }
   refuse(flags, ['key'], 'belongs to rollgate evidence show');
@@ -57,9 +67,17 @@ function parseFlags(args: readonly string[], action: string) {
 
 /** Exactly one of --prefix, --service with --environment (and maybe --date), or --monitor says where to look. */
 function listPrefix(flags: Flags): string {
-  const chosen = [flags.prefix !== undefined, flags.service !== undefined || flags.environment !== undefined, flags.monitor !== undefined];
+  const chosen = [
+    flags.prefix !== undefined,
+    flags.service !== undefined || flags.environment !== undefined,
+    flags.monitor !== undefined,
+  ];
   if (chosen.filter(Boolean).length !== 1) {
-    throw new ConfigError('--prefix', flags.prefix, 'give exactly one of --prefix, --service with --environment, or --monitor');
+    throw new ConfigError(
+      '--prefix',
+      flags.prefix,
+      'give exactly one of --prefix, --service with --environment, or --monitor',
+    );
   }
   if (flags.date !== undefined && flags.service === undefined && flags.environment === undefined) {
     throw new ConfigError('--date', flags.date, 'needs --service and --environment');
@@ -89,6 +107,7 @@ function refuse(flags: Flags, names: readonly (keyof typeof FLAGS)[], why: strin
 
 function positiveNumber(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value.trim()) || Number(value) < 1) throw new ConfigError(flag, value, 'must be a whole number of at least 1');
+  if (!/^\d+$/.test(value.trim()) || Number(value) < 1)
+    throw new ConfigError(flag, value, 'must be a whole number of at least 1');
   return Number(value.trim());
 }

@@ -58,7 +58,10 @@ export async function runGateCommand(argv: readonly string[], io: CliIo): Promis
     ...(rollbackExecutor ? { rollbackExecutor } : {}),
   });
   report(outcome, options.json, io);
-  return exitCodeFor(outcome.verdict, { failOnSkipped: options.config.failOnSkipped, evidenceWritten: outcome.evidenceWritten });
+  return exitCodeFor(outcome.verdict, {
+    failOnSkipped: options.config.failOnSkipped,
+    evidenceWritten: outcome.evidenceWritten,
+  });
 }
 
 function report(outcome: GateOutcome, json: boolean, io: CliIo): void {
@@ -74,9 +77,13 @@ function dryRun(options: GateOptions, rollback: ShellRollbackExecutor | undefine
   const { config } = options;
   const lines = ['Dry run: nothing probed, nothing run.'];
   if (config.targets.length === 0) {
-    lines.push(`Targets: none -> the gate would be skipped/no_urls_configured${config.failOnSkipped ? ' (exit 3, --fail-on-skipped)' : ''}`);
+    lines.push(
+      `Targets: none -> the gate would be skipped/no_urls_configured${config.failOnSkipped ? ' (exit 3, --fail-on-skipped)' : ''}`,
+    );
   } else {
-    lines.push(`Targets (${config.targets.length}), ${config.retries + 1} attempt(s) each, ${config.timeoutMs} ms per attempt, ${config.concurrency} at once:`);
+    lines.push(
+      `Targets (${config.targets.length}), ${config.retries + 1} attempt(s) each, ${config.timeoutMs} ms per attempt, ${config.concurrency} at once:`,
+    );
     for (const target of config.targets) {
       const headerNames = Object.keys(target.headers ?? {});
       lines.push(`  ${redactUrl(target.url)}${headerNames.length ? ` (headers: ${headerNames.join(', ')})` : ''}`);

@@ -60,7 +60,9 @@ export function evidenceDirFromArgv(argv: readonly string[]): string {
 
 /** Parses and validates. Throws ConfigError or ConfigErrors naming the flag, variable or file field. */
 export function readGateOptions(argv: readonly string[], env: Env, cwd: string): GateOptions {
-  let parsed;
+  let parsed: ReturnType<
+    typeof parseArgs<{ args: string[]; options: typeof FLAGS; strict: true; allowPositionals: false }>
+  >;
   try {
     parsed = parseArgs({ args: joinNegativeValues(argv), options: FLAGS, strict: true, allowPositionals: false });
   } catch (error) {
@@ -152,7 +154,13 @@ function joinNegativeValues(argv: readonly string[]): string[] {
   return out;
 }
 
-function setFrom(raw: Record<string, unknown>, labels: Record<string, string>, field: string, value: unknown, label: string): void {
+function setFrom(
+  raw: Record<string, unknown>,
+  labels: Record<string, string>,
+  field: string,
+  value: unknown,
+  label: string,
+): void {
   if (value === undefined) return;
   raw[field] = value;
   labels[field] = label;

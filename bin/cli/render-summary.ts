@@ -9,7 +9,9 @@ const OUTPUT_LINES_SHOWN = 6;
 export function renderSummary(outcome: GateOutcome): string {
   const written = [outcome.locations.verdict, outcome.locations.rollback].filter((location) => location !== undefined);
   const files = [...new Set(written.flatMap((location) => [location.uri, ...(location.extras ?? [])]))];
-  const problems = outcome.problems.map((problem) => `Problem (${problem.port}): ${problem.error_name}: ${problem.message}`);
+  const problems = outcome.problems.map(
+    (problem) => `Problem (${problem.port}): ${problem.error_name}: ${problem.message}`,
+  );
   return renderEvidenceLines(outcome.evidence, files, problems);
 }
 
@@ -51,7 +53,8 @@ function renderRollback(document: EvidenceDocument): string[] {
   if (output !== '') {
     const outputLines = output.split('\n');
     const shown = outputLines.slice(-OUTPUT_LINES_SHOWN);
-    if (outputLines.length > shown.length) lines.push(`  | ... (${outputLines.length - shown.length} earlier lines in the evidence)`);
+    if (outputLines.length > shown.length)
+      lines.push(`  | ... (${outputLines.length - shown.length} earlier lines in the evidence)`);
     for (const line of shown) lines.push(`  | ${line}`);
   }
   lines.push('  (the gate stays failed whatever the rollback did: the incident stays visible)');

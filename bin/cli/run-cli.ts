@@ -15,7 +15,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     case '-h':
     case '--help':
     case 'help':
-      io.stdout.write(command !== 'help' ? TOP_HELP : rest[0] === 'gate' ? GATE_HELP : rest[0] === 'evidence' ? EVIDENCE_HELP : TOP_HELP);
+      io.stdout.write(
+        command !== 'help'
+          ? TOP_HELP
+          : rest[0] === 'gate'
+            ? GATE_HELP
+            : rest[0] === 'evidence'
+              ? EVIDENCE_HELP
+              : TOP_HELP,
+      );
       return EXIT_PASSED;
     case '-V':
     case '--version':

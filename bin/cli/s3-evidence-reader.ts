@@ -6,6 +6,9 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { s3ClientConfig } from '../../lambda/adapters/s3-client-config.ts';
 import { S3EvidenceStore } from '../../lambda/adapters/s3-evidence-store.ts';
 
-export function openS3EvidenceStore(bucket: string, env: Readonly<Record<string, string | undefined>>): S3EvidenceStore {
+export function openS3EvidenceStore(
+  bucket: string,
+  env: Readonly<Record<string, string | undefined>>,
+): S3EvidenceStore {
   return new S3EvidenceStore({ client: new S3Client(s3ClientConfig(env)), bucket });
 }

@@ -8,7 +8,9 @@ export class EnvSecretSource implements SecretSource {
 
   public async resolve(reference: { readonly env: string } | { readonly ssm: string }): Promise<string> {
     if ('ssm' in reference) {
-      throw new SecretResolveError(`SSM parameter ${reference.ssm} cannot be read by the local CLI; use an env reference`);
+      throw new SecretResolveError(
+        `SSM parameter ${reference.ssm} cannot be read by the local CLI; use an env reference`,
+      );
     }
     const value = this.env[reference.env];
     if (value === undefined || value === '') {

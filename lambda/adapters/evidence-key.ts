@@ -46,7 +46,12 @@ export interface EvidencePrefixLabels {
   readonly monitor: string;
 }
 
-const FIELD_LABELS: EvidencePrefixLabels = { service: 'service', environment: 'environment', day: 'day', monitor: 'monitor' };
+const FIELD_LABELS: EvidencePrefixLabels = {
+  service: 'service',
+  environment: 'environment',
+  day: 'day',
+  monitor: 'monitor',
+};
 const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** `deploys/<service>/<environment>/` or, given a `YYYY-MM-DD` day, that day's folder: every key `evidenceKey` puts there. */

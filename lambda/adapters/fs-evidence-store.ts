@@ -42,7 +42,9 @@ export class FsEvidenceStore implements EvidenceStore {
       await writeAtomically(this.jsonPath, `${JSON.stringify(document, null, 2)}\n`);
       await writeAtomically(this.envPath, renderEnvFile(document, this.jsonPath));
     } catch (error) {
-      throw new EvidenceWriteError(`cannot write evidence to ${this.directory}: ${errorMessageOf(error)}`, { cause: error });
+      throw new EvidenceWriteError(`cannot write evidence to ${this.directory}: ${errorMessageOf(error)}`, {
+        cause: error,
+      });
     }
     return { uri: this.jsonPath, extras: [this.envPath] };
   }

@@ -13,7 +13,23 @@ const KILL_GRACE_MS = 2_000;
 /** How long output may keep arriving after the shell exits, before the pipes are let go. */
 const OUTPUT_DRAIN_MS = 250;
 /** Shell words that are not programs on PATH but are always there. */
-const SHELL_BUILTINS = new Set([':', '.', 'true', 'false', 'echo', 'printf', 'exit', 'test', '[', 'cd', 'exec', 'set', 'export', 'command', 'eval']);
+const SHELL_BUILTINS = new Set([
+  ':',
+  '.',
+  'true',
+  'false',
+  'echo',
+  'printf',
+  'exit',
+  'test',
+  '[',
+  'cd',
+  'exec',
+  'set',
+  'export',
+  'command',
+  'eval',
+]);
 
 export interface ShellRollbackOptions {
   readonly command: string;
@@ -48,7 +64,10 @@ export class ShellRollbackExecutor implements RollbackExecutor {
     const env = this.options.env ?? process.env;
     const candidates = program.includes('/')
       ? [isAbsolute(program) ? program : join(this.options.cwd ?? process.cwd(), program)]
-      : (env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, program));
+      : (env.PATH ?? '')
+          .split(delimiter)
+          .filter(Boolean)
+          .map((dir) => join(dir, program));
     const resolved = candidates.find(isExecutable);
     return resolved ? { program, found: true, resolved } : { program, found: false };
   }
@@ -124,11 +143,21 @@ export class ShellRollbackExecutor implements RollbackExecutor {
       child.stdout.on('data', (chunk: Buffer) => output.push(chunk));
       child.stderr.on('data', (chunk: Buffer) => output.push(chunk));
       child.on('error', (error) => {
-        finish({ ok: false, outcome: 'send_failed', exit_code: null, detail: `could not start /bin/sh: ${error.message}` });
+        finish({
+          ok: false,
+          outcome: 'send_failed',
+          exit_code: null,
+          detail: `could not start /bin/sh: ${error.message}`,
+        });
       });
       const report = (code: number | null, signal: NodeJS.Signals | null): void => {
         if (timedOut) {
-          finish({ ok: false, outcome: 'timed_out', exit_code: code, detail: `still running after ${this.options.timeoutMs}ms; stopped` });
+          finish({
+            ok: false,
+            outcome: 'timed_out',
+            exit_code: code,
+            detail: `still running after ${this.options.timeoutMs}ms; stopped`,
+          });
         } else if (code === 0) {
           finish({ ok: true, outcome: 'succeeded', exit_code: 0 });
         } else {

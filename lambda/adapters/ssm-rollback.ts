@@ -15,7 +15,12 @@ import { RollbackSendError, describeError } from '../core/errors.ts';
 import { NAME_PATTERN, OPTIONAL_VERSION_PATTERN, VERSION_PATTERN } from '../core/name-patterns.ts';
 import type { RollbackExecutor, RollbackRequest } from '../core/ports.ts';
 import { redactSecretsInText, tailOf } from '../core/redact.ts';
-import { ROLLBACK_OUTPUT_TAIL_BYTES, rollbackSendFailed, type RollbackHostResult, type RollbackResult } from '../core/rollback-result.ts';
+import {
+  ROLLBACK_OUTPUT_TAIL_BYTES,
+  rollbackSendFailed,
+  type RollbackHostResult,
+  type RollbackResult,
+} from '../core/rollback-result.ts';
 import { MAX_ROLLBACK_INSTANCES, type RollbackTarget } from '../core/rollback-target.ts';
 import { DEFAULT_ROLLBACK_WAIT_SECONDS, summarizeHosts } from './ssm-rollback-outcome.ts';
 
@@ -131,7 +136,10 @@ export class SsmRollbackExecutor implements RollbackExecutor {
 
   /** Loads the EC2 lookup (and the EC2 SDK) only now: an instance-id rollback never gets here. */
   private async runningInstancesTagged(tags: Readonly<Record<string, string>>): Promise<string[]> {
-    const [{ runningInstancesTagged }, ec2] = await Promise.all([import('./ec2-tagged-instances.ts'), this.options.ec2()]);
+    const [{ runningInstancesTagged }, ec2] = await Promise.all([
+      import('./ec2-tagged-instances.ts'),
+      this.options.ec2(),
+    ]);
     return runningInstancesTagged(ec2, tags, MAX_ROLLBACK_INSTANCES);
   }
 

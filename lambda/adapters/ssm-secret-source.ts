@@ -48,10 +48,10 @@ export class SsmSecretSource implements SecretSource {
     } catch (error) {
       // Powertools wraps the SDK's error; its cause carries the AWS name (ParameterNotFound, AccessDeniedException).
       const awsError = error instanceof Error && error.cause !== undefined ? error.cause : error;
-      throw new SecretResolveError(
-        `cannot read SSM parameter ${name}: ${describeError(awsError)}`,
-        { cause: error, errorName: errorNameOf(awsError) },
-      );
+      throw new SecretResolveError(`cannot read SSM parameter ${name}: ${describeError(awsError)}`, {
+        cause: error,
+        errorName: errorNameOf(awsError),
+      });
     }
     if (value === undefined || value === '') {
       throw new SecretResolveError(`SSM parameter ${name} has no value`);

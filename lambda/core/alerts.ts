@@ -67,7 +67,12 @@ export function verdictAlert(document: EvidenceDocument, evidenceUri: string | n
   const rollbackWords = rollbackPlanned ? 'rollback sent' : 'no rollback configured';
   if (onlyVersion) {
     const running = [...new Set(failing.map((target) => target.version ?? '(none)'))].join('/');
-    return makeAlert('VersionMismatch', document, evidenceUri, `VERSION MISMATCH ${scopeOf(document)}: running ${running}, ${rollbackWords}`);
+    return makeAlert(
+      'VersionMismatch',
+      document,
+      evidenceUri,
+      `VERSION MISMATCH ${scopeOf(document)}: running ${running}, ${rollbackWords}`,
+    );
   }
   const what =
     document.status_reason === 'invalid_config'
@@ -78,20 +83,40 @@ export function verdictAlert(document: EvidenceDocument, evidenceUri: string | n
 
 /** A failed deploy gate with no rollback to run: someone has to roll back by hand. */
 export function rollbackRequiredAlert(document: EvidenceDocument, evidenceUri: string | null): Alert {
-  return makeAlert('RollbackRequired', document, evidenceUri, `ROLLBACK REQUIRED ${scopeOf(document)}: gate failed, no automatic rollback`);
+  return makeAlert(
+    'RollbackRequired',
+    document,
+    evidenceUri,
+    `ROLLBACK REQUIRED ${scopeOf(document)}: gate failed, no automatic rollback`,
+  );
 }
 
 export function rollbackAlert(document: EvidenceDocument, evidenceUri: string | null): Alert {
   const target = document.context.deploy?.previous_version;
   if (document.rollback.ok === true) {
-    return makeAlert('RollbackSucceeded', document, evidenceUri, `ROLLBACK SUCCEEDED ${scopeOf(document)}${target ? ` to ${displayVersion(target)}` : ''}`);
+    return makeAlert(
+      'RollbackSucceeded',
+      document,
+      evidenceUri,
+      `ROLLBACK SUCCEEDED ${scopeOf(document)}${target ? ` to ${displayVersion(target)}` : ''}`,
+    );
   }
-  return makeAlert('RollbackFailed', document, evidenceUri, `ROLLBACK FAILED ${scopeOf(document)}: ${document.rollback.outcome}`);
+  return makeAlert(
+    'RollbackFailed',
+    document,
+    evidenceUri,
+    `ROLLBACK FAILED ${scopeOf(document)}: ${document.rollback.outcome}`,
+  );
 }
 
 /** Evidence could not be written: the alert carries the verdict itself, since nothing else will. */
 export function evidenceWriteFailedAlert(document: EvidenceDocument, problem: string): Alert {
-  const alert = makeAlert('EvidenceWriteFailed', document, null, `EVIDENCE NOT WRITTEN ${scopeOf(document)}: gate ${document.status}`);
+  const alert = makeAlert(
+    'EvidenceWriteFailed',
+    document,
+    null,
+    `EVIDENCE NOT WRITTEN ${scopeOf(document)}: gate ${document.status}`,
+  );
   return { ...alert, message: { ...alert.message, evidence_error: problem } };
 }
 

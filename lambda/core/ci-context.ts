@@ -12,7 +12,11 @@ export interface CiContext {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-const PROVIDERS: ReadonlyArray<{ readonly when: string; readonly name: string; readonly read: (env: Env) => CiContext }> = [
+const PROVIDERS: ReadonlyArray<{
+  readonly when: string;
+  readonly name: string;
+  readonly read: (env: Env) => CiContext;
+}> = [
   {
     when: 'GITHUB_ACTIONS',
     name: 'github-actions',
@@ -82,7 +86,11 @@ const PROVIDERS: ReadonlyArray<{ readonly when: string; readonly name: string; r
 /** Reads the CI context from an environment record; empty when not in a known CI. Values are capped in length. */
 export function ciContextFromEnv(env: Env): CiContext {
   const provider = PROVIDERS.find((candidate) => nonEmpty(env[candidate.when]));
-  const generic: CiContext = { run_id: env.CI_RUN_ID, commit_sha: env.CI_COMMIT_SHA ?? env.GIT_COMMIT, ref: env.CI_REF };
+  const generic: CiContext = {
+    run_id: env.CI_RUN_ID,
+    commit_sha: env.CI_COMMIT_SHA ?? env.GIT_COMMIT,
+    ref: env.CI_REF,
+  };
   const read: Record<string, string | undefined> = provider
     ? { provider: provider.name, ...provider.read(env) }
     : isSet(env.CI)

@@ -49,13 +49,15 @@ const envNameSchema = stringMatching(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an env
 /** A header value: literal, or a reference to a secret resolved at run time and never recorded. */
 export const headerValueSchema = z.union([
   // A line break would split the header on the wire; fetch refuses it, so refuse it here, where the field is known.
-  z.string().check(
-    z.maxLength(8192),
-    z.regex(/^[^\x00-\x08\x0a-\x1f\x7f]*$/, 'must not contain line breaks or control characters'),
-  ),
+  z
+    .string()
+    .check(
+      z.maxLength(8192),
+      z.regex(/^[^\x00-\x08\x0a-\x1f\x7f]*$/, 'must not contain line breaks or control characters'),
+    ),
   z.strictObject({ env: envNameSchema }),
   z.strictObject({
-    ssm: stringMatching(/^\/[A-Za-z0-9_.\/-]{1,1010}$/, 'must be an SSM parameter path starting with /'),
+    ssm: stringMatching(/^\/[A-Za-z0-9_./-]{1,1010}$/, 'must be an SSM parameter path starting with /'),
   }),
 ]);
 

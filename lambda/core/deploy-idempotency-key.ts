@@ -5,7 +5,9 @@
 import type { DeployRecord } from './ports.ts';
 
 /** How the event arrived: in an EventBridge envelope (with its `id`), or as the detail alone from a direct invoke. */
-export type DeployEventOrigin = { readonly kind: 'eventbridge'; readonly eventId: string } | { readonly kind: 'direct' };
+export type DeployEventOrigin =
+  | { readonly kind: 'eventbridge'; readonly eventId: string }
+  | { readonly kind: 'direct' };
 
 /**
  * The idempotency key of one deploy event. A JSON array, so no field's alphabet can make two different deploys
@@ -13,5 +15,11 @@ export type DeployEventOrigin = { readonly kind: 'eventbridge'; readonly eventId
  */
 export function deployIdempotencyKey(origin: DeployEventOrigin, deploy: DeployRecord): string {
   if (origin.kind === 'eventbridge') return JSON.stringify(['eventbridge', origin.eventId]);
-  return JSON.stringify(['direct', deploy.service, deploy.environment, deploy.version, deploy.commit?.toLowerCase() ?? null]);
+  return JSON.stringify([
+    'direct',
+    deploy.service,
+    deploy.environment,
+    deploy.version,
+    deploy.commit?.toLowerCase() ?? null,
+  ]);
 }

@@ -86,7 +86,8 @@ export class SecretResolveError extends PortError {
 
 export function errorNameOf(error: unknown): string {
   if (error instanceof Error) return error.name;
-  if (typeof error === 'object' && error !== null && 'name' in error && typeof error.name === 'string') return error.name;
+  if (typeof error === 'object' && error !== null && 'name' in error && typeof error.name === 'string')
+    return error.name;
   return 'Error';
 }
 

@@ -12,12 +12,32 @@ import {
 } from './alerts.ts';
 import type { GateConfig } from './config-schema.ts';
 import { ConfigError, ConfigErrors, errorMessageOf, errorNameOf } from './errors.ts';
-import { buildEvidence, describeVerdict, withRollback, type EvidenceContext, type EvidenceDocument } from './evidence.ts';
-import { systemClock, type Clock, type EvidenceLocation, type EvidenceStage, type EvidenceStore, type Notifier, type RollbackExecutor, type SecretSource } from './ports.ts';
+import {
+  buildEvidence,
+  describeVerdict,
+  withRollback,
+  type EvidenceContext,
+  type EvidenceDocument,
+} from './evidence.ts';
+import {
+  systemClock,
+  type Clock,
+  type EvidenceLocation,
+  type EvidenceStage,
+  type EvidenceStore,
+  type Notifier,
+  type RollbackExecutor,
+  type SecretSource,
+} from './ports.ts';
 import { probeTarget, type TargetResult } from './probe.ts';
 import { createRedactor, tailOf, type Redactor } from './redact.ts';
 import { resolveHeaders } from './resolve-headers.ts';
-import { rollbackNotAttempted, rollbackSendFailed, ROLLBACK_OUTPUT_TAIL_BYTES, type RollbackResult } from './rollback-result.ts';
+import {
+  rollbackNotAttempted,
+  rollbackSendFailed,
+  ROLLBACK_OUTPUT_TAIL_BYTES,
+  type RollbackResult,
+} from './rollback-result.ts';
 import { mapBounded } from './run-bounded.ts';
 import { decideVerdict, type Verdict } from './verdict.ts';
 
@@ -61,7 +81,7 @@ export async function runGate(config: GateConfig, context: EvidenceContext, port
   const startedAt = clock.now();
   const t0 = clock.monotonicMs();
 
-  let headers;
+  let headers: Awaited<ReturnType<typeof resolveHeaders>>;
   try {
     headers = await resolveHeaders(config.targets, ports.secrets);
   } catch (error) {
@@ -141,7 +161,12 @@ export async function recordInvalidConfig(
     settings: null,
   });
   // A gate that could not check never triggers a rollback: nothing says the deploy is bad.
-  return finishRun(document, verdict, { ...ports, rollbackExecutor: undefined }, { clock, t0, redactor, skipRollbackRequired: true });
+  return finishRun(
+    document,
+    verdict,
+    { ...ports, rollbackExecutor: undefined },
+    { clock, t0, redactor, skipRollbackRequired: true },
+  );
 }
 
 interface FinishOptions {
@@ -227,7 +252,8 @@ async function runRollback(
     return {
       ...result,
       executor: redactor.text(result.executor ?? executor.describe()),
-      output_tail: result.output_tail === null ? null : redactor.text(tailOf(result.output_tail, ROLLBACK_OUTPUT_TAIL_BYTES)),
+      output_tail:
+        result.output_tail === null ? null : redactor.text(tailOf(result.output_tail, ROLLBACK_OUTPUT_TAIL_BYTES)),
       ...(result.detail !== undefined ? { detail: redactor.text(result.detail) } : {}),
       // Per-host output (SSM) reaches evidence and alerts too, so it gets the same tail cap and redaction.
       ...(result.hosts !== undefined

@@ -42,7 +42,8 @@ export function classifyProbeError(error: unknown): ClassifiedProbeError {
   }
   for (const link of chain) {
     const name = nameOf(link);
-    if (name === 'TimeoutError' || name === 'AbortError') return { kind: 'timeout', detail: 'no complete answer in time' };
+    if (name === 'TimeoutError' || name === 'AbortError')
+      return { kind: 'timeout', detail: 'no complete answer in time' };
   }
   for (const link of chain) {
     const code = codeOf(link);
@@ -53,7 +54,8 @@ export function classifyProbeError(error: unknown): ClassifiedProbeError {
   }
   const deepest = chain[chain.length - 1];
   const message = messageOf(deepest);
-  if (/other side closed|socket hang up|terminated/i.test(message)) return { kind: 'reset', detail: message.slice(0, 200) };
+  if (/other side closed|socket hang up|terminated/i.test(message))
+    return { kind: 'reset', detail: message.slice(0, 200) };
   return { kind: 'network', detail: `${nameOf(deepest) ?? 'Error'}: ${message}`.slice(0, 200) };
 }
 

@@ -3,7 +3,13 @@
 // attempts run out. Nothing here decides the gate; it reports what it saw.
 
 import { MAX_REDIRECTS, type TargetConfig } from './config-schema.ts';
-import { evaluateExpectations, failureReason, readHealthBody, type ExpectationResult, type Observation } from './expectations.ts';
+import {
+  evaluateExpectations,
+  failureReason,
+  readHealthBody,
+  type ExpectationResult,
+  type Observation,
+} from './expectations.ts';
 import { classifyProbeError, type ProbeErrorKind } from './probe-error.ts';
 import type { Redactor } from './redact.ts';
 
@@ -181,7 +187,9 @@ async function observeOnce(
           });
         }
         if (next.protocol !== 'http:' && next.protocol !== 'https:') {
-          return failed('bad_redirect', `redirect to ${next.protocol} is not followed`, { httpStatus: response.status });
+          return failed('bad_redirect', `redirect to ${next.protocol} is not followed`, {
+            httpStatus: response.status,
+          });
         }
         redirects.push(next.href);
         if (visited.has(next.href)) {

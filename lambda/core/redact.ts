@@ -14,7 +14,8 @@ const KEY_VALUE =
   /\b([A-Za-z0-9_.-]*(?:token|secret|passw(?:or)?d|pwd|signature|api[-_]?key|access[-_]?key|authorization)[A-Za-z0-9_.-]*)(["']?\s*[:=]\s*)("(?:[^"\\\n]|\\.)*"?|'[^'\n]*'?|[^\s"'&,;}]+)/gi;
 const AWS_ACCESS_KEY_ID = /\b(AKIA|ASIA)[A-Z0-9]{16}\b/g;
 /** Every pattern above needs one of these; text with none of them is returned as is. */
-const MIGHT_HOLD_SECRET = /:\/\/|bearer|basic|token|secret|passw|pwd|signature|api[-_]?key|access[-_]?key|authorization|AKIA|ASIA/i;
+const MIGHT_HOLD_SECRET =
+  /:\/\/|bearer|basic|token|secret|passw|pwd|signature|api[-_]?key|access[-_]?key|authorization|AKIA|ASIA/i;
 
 /** Redacts userinfo and secret-looking query values of a URL. Unparseable input is redacted as text. */
 export function redactUrl(raw: string): string {

@@ -57,7 +57,9 @@ async function resolveOne(
       cache.set(key, pending);
     }
     return pending.catch((error: unknown) => {
-      throw new ConfigError(field, reference, `secret could not be resolved: ${errorMessageOf(error)}`, { cause: error });
+      throw new ConfigError(field, reference, `secret could not be resolved: ${errorMessageOf(error)}`, {
+        cause: error,
+      });
     });
   };
   if (typeof value !== 'string') return lookup(value);

@@ -23,7 +23,8 @@ export function decideVerdict(input: VerdictInput): Verdict {
   const total = input.targets.length;
   const healthy = input.targets.filter((target) => target.ok).length;
   const failing = total - healthy;
-  if (input.configProblem !== undefined) return { status: 'failed', status_reason: 'invalid_config', total, healthy, failing };
+  if (input.configProblem !== undefined)
+    return { status: 'failed', status_reason: 'invalid_config', total, healthy, failing };
   if (total === 0) return { status: 'skipped', status_reason: 'no_urls_configured', total, healthy, failing };
   if (failing === 0) return { status: 'passed', status_reason: 'all_probes_healthy', total, healthy, failing };
   return { status: 'failed', status_reason: 'probe_failures', total, healthy, failing };

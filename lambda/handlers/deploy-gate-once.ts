@@ -47,7 +47,10 @@ export type DeployGateOnce = (event: DeployEvent, context: Context | undefined) 
  * Wraps `run` so each deploy event runs it once. The DynamoDB persistence layer (and its SDK client) is made on the
  * first invocation, not at cold start; see aws-clients.ts for why.
  */
-export function deployGateOnce(run: (event: DeployEvent) => Promise<GateResponse>, options: DeployGateOnceOptions): DeployGateOnce {
+export function deployGateOnce(
+  run: (event: DeployEvent) => Promise<GateResponse>,
+  options: DeployGateOnceOptions,
+): DeployGateOnce {
   // Powertools Idempotency (and its JMESPath engine) loads on the first invocation, keeping it out of the cold start.
   const idempotentRun = lazily(async () => {
     const { IdempotencyConfig, makeIdempotent } = await import('@aws-lambda-powertools/idempotency');

@@ -41,7 +41,10 @@ export function createLambdaRuntime(
     settings,
     clients,
     evidenceStore: lazily(async () => {
-      const [{ S3EvidenceStore }, client] = await Promise.all([import('../adapters/s3-evidence-store.ts'), clients.s3()]);
+      const [{ S3EvidenceStore }, client] = await Promise.all([
+        import('../adapters/s3-evidence-store.ts'),
+        clients.s3(),
+      ]);
       return new S3EvidenceStore({ client, bucket: settings.evidenceBucket });
     }),
     notifier: lazily(async () => {
@@ -49,7 +52,10 @@ export function createLambdaRuntime(
       return new SnsNotifier({ client, topicArn: settings.alertTopicArn });
     }),
     secrets: lazily(async () => {
-      const [{ SsmSecretSource }, client] = await Promise.all([import('../adapters/ssm-secret-source.ts'), clients.ssm()]);
+      const [{ SsmSecretSource }, client] = await Promise.all([
+        import('../adapters/ssm-secret-source.ts'),
+        clients.ssm(),
+      ]);
       return new SsmSecretSource({ client });
     }),
   };

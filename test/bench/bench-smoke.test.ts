@@ -30,7 +30,11 @@ function measuredFigures(results: BenchResults): Array<[string, number]> {
     const at = `fan_out[N=${point.n}]`;
     for (const id of ['gate', 'floor', 'gate_concurrency_n', 'sequential'] as const) {
       const timed = point[id];
-      if (timed) figures.push(...summaryFigures(`${at}.${id}.wall_ms`, timed.wall_ms), ...summaryFigures(`${at}.${id}.cpu_ms`, timed.cpu_ms));
+      if (timed)
+        figures.push(
+          ...summaryFigures(`${at}.${id}.wall_ms`, timed.wall_ms),
+          ...summaryFigures(`${at}.${id}.cpu_ms`, timed.cpu_ms),
+        );
     }
     figures.push(
       [`${at}.gate_over_floor`, point.gate_over_floor],
@@ -42,10 +46,17 @@ function measuredFigures(results: BenchResults): Array<[string, number]> {
     );
   }
   const memory = results.memory;
-  for (const [mode, summary] of Object.entries(memory.peak_rss_mib)) figures.push(...summaryFigures(`memory.${mode}`, summary));
-  figures.push(['memory.gate_over_floor', memory.gate_over_floor], ['memory.gate_concurrency_n_over_floor', memory.gate_concurrency_n_over_floor]);
+  for (const [mode, summary] of Object.entries(memory.peak_rss_mib))
+    figures.push(...summaryFigures(`memory.${mode}`, summary));
+  figures.push(
+    ['memory.gate_over_floor', memory.gate_over_floor],
+    ['memory.gate_concurrency_n_over_floor', memory.gate_concurrency_n_over_floor],
+  );
   for (const bundle of [...results.bundles.handlers, results.bundles.empty]) {
-    figures.push([`bundles.${bundle.name}.bytes`, bundle.bytes], [`bundles.${bundle.name}.map_bytes`, bundle.map_bytes]);
+    figures.push(
+      [`bundles.${bundle.name}.bytes`, bundle.bytes],
+      [`bundles.${bundle.name}.map_bytes`, bundle.map_bytes],
+    );
     for (const input of bundle.top_inputs) figures.push([`bundles.${bundle.name}.input ${input.path}`, input.bytes]);
   }
   figures.push(...summaryFigures('bundles.empty_init.ready_ms', results.bundles.empty_init.ready_ms));
@@ -104,11 +115,19 @@ describe('the bench at N = 3', () => {
   });
 
   it('measures every memory child mode', () => {
-    expect(Object.keys(results.memory.peak_rss_mib).sort()).toEqual(['engine_loaded', 'floor', 'gate', 'gate_concurrency_n', 'idle']);
+    expect(Object.keys(results.memory.peak_rss_mib).sort()).toEqual([
+      'engine_loaded',
+      'floor',
+      'gate',
+      'gate_concurrency_n',
+      'idle',
+    ]);
   });
 
   it('builds both handlers and the empty handler, listing their largest inputs', () => {
-    expect(results.bundles.handlers.map((bundle) => bundle.entry)).toEqual(HANDLER_ENTRIES.map((handler) => handler.entry));
+    expect(results.bundles.handlers.map((bundle) => bundle.entry)).toEqual(
+      HANDLER_ENTRIES.map((handler) => handler.entry),
+    );
     for (const bundle of results.bundles.handlers) expect(bundle.top_inputs.length).toBeGreaterThan(0);
     expect(results.bundles.init.map((init) => init.name)).toEqual(HANDLER_ENTRIES.map((handler) => handler.name));
   });

@@ -18,16 +18,26 @@ interface CliRun {
 }
 
 /** Runs `rollgate gate …` in a fresh temp dir with only the given CI-contract variables set. */
-function runGate(args: readonly string[], env: Record<string, string> = {}, dir = mkdtempSync(join(tmpdir(), 'rollgate-cli-'))): Promise<CliRun> {
+function runGate(
+  args: readonly string[],
+  env: Record<string, string> = {},
+  dir = mkdtempSync(join(tmpdir(), 'rollgate-cli-')),
+): Promise<CliRun> {
   const baseEnv: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir };
   return new Promise((done) => {
-    execFile(process.execPath, [CLI, 'gate', '--backoff-ms', '0', '--timeout-ms', '2000', ...args], { cwd: dir, env: { ...baseEnv, ...env }, timeout: 30_000 }, (error, stdout, stderr) => {
-      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
-      done({ code, stdout, stderr, dir });
-    });
+    execFile(
+      process.execPath,
+      [CLI, 'gate', '--backoff-ms', '0', '--timeout-ms', '2000', ...args],
+      { cwd: dir, env: { ...baseEnv, ...env }, timeout: 30_000 },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
+        done({ code, stdout, stderr, dir });
+      },
+    );
   });
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: tests read evidence fields of every shape
 function evidenceOf(run: CliRun, evidenceDir = 'artifacts/rollout'): Record<string, any> {
   return JSON.parse(readFileSync(join(run.dir, evidenceDir, 'health-gate.json'), 'utf8'));
 }
@@ -37,7 +47,9 @@ function sourceEnvFile(run: CliRun, names: readonly string[]): Promise<string[]>
   const file = join(run.dir, 'artifacts/rollout/health-gate.env');
   const script = `set -eu; source "$1"; shift; for n in "$@"; do printf '%s\\n' "\${!n}"; done`;
   return new Promise((done, fail) => {
-    execFile('bash', ['-c', script, 'bash', file, ...names], (error, stdout) => (error ? fail(error) : done(stdout.split('\n').slice(0, names.length))));
+    execFile('bash', ['-c', script, 'bash', file, ...names], (error, stdout) =>
+      error ? fail(error) : done(stdout.split('\n').slice(0, names.length)),
+    );
   });
 }
 
@@ -60,14 +72,21 @@ describe.concurrent('rollgate gate exit codes and evidence', () => {
     const run = await runGate(['--url', healthy.url('/health'), '--expect-version', '1.4.2']);
     expect(run.code).toBe(0);
     const evidence = evidenceOf(run);
-    expect(evidence).toMatchObject({ schema_version: 1, status: 'passed', status_reason: 'all_probes_healthy', expected_version: '1.4.2' });
+    expect(evidence).toMatchObject({
+      schema_version: 1,
+      status: 'passed',
+      status_reason: 'all_probes_healthy',
+      expected_version: '1.4.2',
+    });
     expect(evidence.targets[0]).toMatchObject({ ok: true, version: 'v1.4.2' });
-    expect(await sourceEnvFile(run, ['HEALTH_GATE_STATUS', 'HEALTH_GATE_STATUS_REASON', 'HEALTH_GATE_ROLLBACK_ATTEMPTED', 'HEALTH_GATE_EVIDENCE'])).toEqual([
-      'passed',
-      'all_probes_healthy',
-      'false',
-      join(run.dir, 'artifacts/rollout/health-gate.json'),
-    ]);
+    expect(
+      await sourceEnvFile(run, [
+        'HEALTH_GATE_STATUS',
+        'HEALTH_GATE_STATUS_REASON',
+        'HEALTH_GATE_ROLLBACK_ATTEMPTED',
+        'HEALTH_GATE_EVIDENCE',
+      ]),
+    ).toEqual(['passed', 'all_probes_healthy', 'false', join(run.dir, 'artifacts/rollout/health-gate.json')]);
     expect(run.stdout).toContain('OK');
   });
 
@@ -99,13 +118,22 @@ describe.concurrent('rollgate gate exit codes and evidence', () => {
     expect(evidence).toMatchObject({ status: 'failed', status_reason: 'probe_failures', stage: 'rollback' });
     expect(evidence.rollback).toMatchObject({ attempted: true, ok: true, outcome: 'succeeded', exit_code: 0 });
     expect(evidence.targets[1].reason).toContain('[STATUS] 503 in [200-299]');
-    expect(await sourceEnvFile(run, ['HEALTH_GATE_STATUS', 'HEALTH_GATE_ROLLBACK_ATTEMPTED'])).toEqual(['failed', 'true']);
+    expect(await sourceEnvFile(run, ['HEALTH_GATE_STATUS', 'HEALTH_GATE_ROLLBACK_ATTEMPTED'])).toEqual([
+      'failed',
+      'true',
+    ]);
   });
 
   it('records a rollback command that exits non-zero with its exit code', async () => {
     const run = await runGate(['--url', broken.url('/health'), '--rollback-command', 'echo undo failed >&2; exit 7']);
     expect(run.code).toBe(1);
-    expect(evidenceOf(run).rollback).toMatchObject({ attempted: true, ok: false, outcome: 'failed', exit_code: 7, output_tail: 'undo failed\n' });
+    expect(evidenceOf(run).rollback).toMatchObject({
+      attempted: true,
+      ok: false,
+      outcome: 'failed',
+      exit_code: 7,
+      output_tail: 'undo failed\n',
+    });
   });
 
   it('fails on a version mismatch without a rollback and says so', async () => {
@@ -121,19 +149,34 @@ describe.concurrent('rollgate gate exit codes and evidence', () => {
     ['a negative timeout', ['--url', 'http://127.0.0.1:9/', '--timeout-ms', '-5'], {}, '--timeout-ms', '-5'],
     ['a non-numeric retry count', ['--retries', 'many'], {}, '--retries', '"many"'],
     ['an unknown flag', ['--colour'], {}, '--colour', '"--colour"'],
-    ['a non-http URL in the environment', [], { RUNTIME_HEALTH_URLS: 'http://ok.invalid/,ftp://files.invalid/x' }, 'RUNTIME_HEALTH_URLS', '"ftp://files.invalid/x"'],
-    ['a bad ROLLGATE_FAIL_ON_SKIPPED', [], { ROLLGATE_FAIL_ON_SKIPPED: 'sometimes' }, 'ROLLGATE_FAIL_ON_SKIPPED', '"sometimes"'],
-  ])('exits 2 on %s, naming the field and value, and records failed/invalid_config', async (_label, args, env, field, value) => {
-    const run = await runGate(args as string[], env as Record<string, string>);
-    expect(run.code).toBe(2);
-    expect(run.stderr).toContain(`rollgate: ${field}`);
-    expect(run.stderr).toContain(value);
-    expect(run.stderr).not.toMatch(/\n\s+at /);
-    const evidence = evidenceOf(run);
-    expect(evidence).toMatchObject({ status: 'failed', status_reason: 'invalid_config' });
-    expect(evidence.message).toContain(field);
-    expect(await sourceEnvFile(run, ['HEALTH_GATE_STATUS_REASON'])).toEqual(['invalid_config']);
-  });
+    [
+      'a non-http URL in the environment',
+      [],
+      { RUNTIME_HEALTH_URLS: 'http://ok.invalid/,ftp://files.invalid/x' },
+      'RUNTIME_HEALTH_URLS',
+      '"ftp://files.invalid/x"',
+    ],
+    [
+      'a bad ROLLGATE_FAIL_ON_SKIPPED',
+      [],
+      { ROLLGATE_FAIL_ON_SKIPPED: 'sometimes' },
+      'ROLLGATE_FAIL_ON_SKIPPED',
+      '"sometimes"',
+    ],
+  ])(
+    'exits 2 on %s, naming the field and value, and records failed/invalid_config',
+    async (_label, args, env, field, value) => {
+      const run = await runGate(args as string[], env as Record<string, string>);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(`rollgate: ${field}`);
+      expect(run.stderr).toContain(value);
+      expect(run.stderr).not.toMatch(/\n\s+at /);
+      const evidence = evidenceOf(run);
+      expect(evidence).toMatchObject({ status: 'failed', status_reason: 'invalid_config' });
+      expect(evidence.message).toContain(field);
+      expect(await sourceEnvFile(run, ['HEALTH_GATE_STATUS_REASON'])).toEqual(['invalid_config']);
+    },
+  );
 
   it('exits 4 when a passing gate cannot write its evidence', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rollgate-cli-'));
@@ -161,7 +204,11 @@ describe.concurrent('rollgate gate settings', () => {
       join(dir, 'gate.json'),
       JSON.stringify({ targets: [{ url: healthy.url('/health'), name: 'api' }], expectedVersion: '1.4.2', retries: 0 }),
     );
-    const fileWins = await runGate(['--config', 'gate.json'], { RUNTIME_HEALTH_URLS: broken.url('/health'), RUNTIME_EXPECTED_VERSION: '0.0.1' }, dir);
+    const fileWins = await runGate(
+      ['--config', 'gate.json'],
+      { RUNTIME_HEALTH_URLS: broken.url('/health'), RUNTIME_EXPECTED_VERSION: '0.0.1' },
+      dir,
+    );
     expect(fileWins.code).toBe(0);
     expect(evidenceOf(fileWins).targets[0]).toMatchObject({ name: 'api', ok: true });
 
@@ -184,12 +231,16 @@ describe.concurrent('rollgate gate settings', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rollgate-cli-'));
     writeFileSync(
       join(dir, 'gate.json'),
-      JSON.stringify({ targets: [{ url: healthy.url('/private'), headers: { Authorization: 'Bearer ${API_TOKEN}' } }] }),
+      JSON.stringify({
+        targets: [{ url: healthy.url('/private'), headers: { Authorization: 'Bearer ${API_TOKEN}' } }],
+      }),
     );
     const run = await runGate(['--config', 'gate.json', '--json'], { API_TOKEN: secret }, dir);
     expect(run.code).toBe(0);
     expect(healthy.lastHeaders.get('/private')?.authorization).toBe(`Bearer ${secret}`);
-    const files = readFileSync(join(dir, 'artifacts/rollout/health-gate.json'), 'utf8') + readFileSync(join(dir, 'artifacts/rollout/health-gate.env'), 'utf8');
+    const files =
+      readFileSync(join(dir, 'artifacts/rollout/health-gate.json'), 'utf8') +
+      readFileSync(join(dir, 'artifacts/rollout/health-gate.env'), 'utf8');
     expect(files + run.stdout + run.stderr).not.toContain(secret);
     expect(JSON.parse(run.stdout).targets[0].header_names).toEqual(['Authorization']);
   });
@@ -198,11 +249,15 @@ describe.concurrent('rollgate gate settings', () => {
     const url = `http://user:hunter22@127.0.0.1:${broken.port}/creds?token=abc123def&region=eu`;
     const run = await runGate(['--url', url, '--retries', '0']);
     expect(run.code).toBe(1);
-    const files = readFileSync(join(run.dir, 'artifacts/rollout/health-gate.json'), 'utf8') + readFileSync(join(run.dir, 'artifacts/rollout/health-gate.env'), 'utf8');
+    const files =
+      readFileSync(join(run.dir, 'artifacts/rollout/health-gate.json'), 'utf8') +
+      readFileSync(join(run.dir, 'artifacts/rollout/health-gate.env'), 'utf8');
     expect(files).not.toContain('hunter22');
     expect(files).not.toContain('abc123def');
     expect(files).toContain('region=eu');
-    expect(broken.lastHeaders.get('/creds')?.authorization).toBe(`Basic ${Buffer.from('user:hunter22').toString('base64')}`);
+    expect(broken.lastHeaders.get('/creds')?.authorization).toBe(
+      `Basic ${Buffer.from('user:hunter22').toString('base64')}`,
+    );
   });
 
   it('--dry-run validates and probes nothing, runs nothing and writes nothing', async () => {
@@ -217,7 +272,13 @@ describe.concurrent('rollgate gate settings', () => {
   });
 
   it('--dry-run exits 2 when the rollback program does not exist', async () => {
-    const run = await runGate(['--dry-run', '--url', healthy.url('/'), '--rollback-command', '/nonexistent/rollback.sh --now']);
+    const run = await runGate([
+      '--dry-run',
+      '--url',
+      healthy.url('/'),
+      '--rollback-command',
+      '/nonexistent/rollback.sh --now',
+    ]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('"/nonexistent/rollback.sh" was not found');
   });
@@ -230,7 +291,19 @@ describe.concurrent('rollgate gate settings', () => {
   it('describes every option in --help', async () => {
     const run = await runGate(['--help']);
     expect(run.code).toBe(0);
-    for (const flag of ['--url', '--rollback-command', '--expect-version', '--timeout-ms', '--retries', '--concurrency', '--fail-on-skipped', '--evidence-dir', '--dry-run', '--config', '--json']) {
+    for (const flag of [
+      '--url',
+      '--rollback-command',
+      '--expect-version',
+      '--timeout-ms',
+      '--retries',
+      '--concurrency',
+      '--fail-on-skipped',
+      '--evidence-dir',
+      '--dry-run',
+      '--config',
+      '--json',
+    ]) {
       expect(run.stdout).toContain(flag);
     }
   });

@@ -27,7 +27,11 @@ function runEvidence(args: readonly string[]): Promise<CliRun> {
 /** Runs `rollgate …` with only PATH, HOME and the moto AWS environment, given explicitly. */
 function runRollgate(args: readonly string[]): Promise<CliRun> {
   // The same AWS_* variables the test workers get, given to the child explicitly rather than inherited.
-  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: devNull, ...motoAwsEnvironment(inject('motoEndpoint')) };
+  const env = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: devNull,
+    ...motoAwsEnvironment(inject('motoEndpoint')),
+  };
   return new Promise((done) => {
     execFile(process.execPath, [CLI, ...args], { env, timeout: 30_000 }, (error, stdout, stderr) => {
       const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
@@ -37,7 +41,10 @@ function runRollgate(args: readonly string[]): Promise<CliRun> {
 }
 
 /** The checkout deploy's verdict record at a given start time. */
-function deployEvidence(startedAt: string, targets = [unhealthyTarget('https://checkout.example.com/health')]): EvidenceDocument {
+function deployEvidence(
+  startedAt: string,
+  targets = [unhealthyTarget('https://checkout.example.com/health')],
+): EvidenceDocument {
   return { ...sampleEvidence({ context: CHECKOUT_DEPLOY, targets }), started_at: startedAt };
 }
 
@@ -58,7 +65,15 @@ beforeAll(async () => {
   newerKey = keyOf(newerUri);
   const rolledBack = withRollback(
     NEWER,
-    { attempted: true, ok: true, outcome: 'succeeded', exit_code: 0, duration_ms: 40, output_tail: null, executor: 'ssm:AWS-RunShellScript' },
+    {
+      attempted: true,
+      ok: true,
+      outcome: 'succeeded',
+      exit_code: 0,
+      duration_ms: 40,
+      output_tail: null,
+      executor: 'ssm:AWS-RunShellScript',
+    },
     new Date('2026-11-23T14:34:10.000Z'),
     21_000,
     newerUri,
@@ -75,7 +90,20 @@ describe.concurrent('rollgate evidence', () => {
   });
 
   it('lists one day as a JSON array, cut to --limit', async () => {
-    const run = await runEvidence(['list', '--bucket', bucket, '--service', 'checkout', '--environment', 'prod', '--date', '2026-11-23', '--limit', '2', '--json']);
+    const run = await runEvidence([
+      'list',
+      '--bucket',
+      bucket,
+      '--service',
+      'checkout',
+      '--environment',
+      'prod',
+      '--date',
+      '2026-11-23',
+      '--limit',
+      '2',
+      '--json',
+    ]);
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toEqual([rollbackKey, newerKey]);
   });
@@ -120,7 +148,11 @@ describe.concurrent('rollgate evidence', () => {
   it.each([
     [['list', '--bucket', 'b', '--service', 'check/out', '--environment', 'prod'], '--service', '"check/out"'],
     [['list', '--bucket', 'b', '--service', 'checkout', '--environment', '..'], '--environment', '".."'],
-    [['list', '--bucket', 'b', '--service', 'checkout', '--environment', 'prod', '--date', '2026-02-30'], '--date', '"2026-02-30"'],
+    [
+      ['list', '--bucket', 'b', '--service', 'checkout', '--environment', 'prod', '--date', '2026-02-30'],
+      '--date',
+      '"2026-02-30"',
+    ],
     [['list', '--bucket', 'b', '--monitor', 'a b'], '--monitor', '"a b"'],
     [['list', '--bucket', 'b', '--prefix', 'deploys/', '--limit', '0'], '--limit', '"0"'],
     [['show', '--key', 'k'], '--bucket', 'nothing'],
@@ -135,7 +167,17 @@ describe.concurrent('rollgate evidence', () => {
   it('describes list and show in --help, and rollgate --help lists the command', async () => {
     const [evidenceHelp, topHelp] = await Promise.all([runEvidence(['--help']), runRollgate(['--help'])]);
     expect(evidenceHelp.code).toBe(0);
-    for (const flag of ['--bucket', '--prefix', '--service', '--environment', '--date', '--monitor', '--limit', '--key', '--json']) {
+    for (const flag of [
+      '--bucket',
+      '--prefix',
+      '--service',
+      '--environment',
+      '--date',
+      '--monitor',
+      '--limit',
+      '--key',
+      '--json',
+    ]) {
       expect(evidenceHelp.stdout).toContain(flag);
     }
     expect(topHelp.stdout).toContain('rollgate evidence list|show');

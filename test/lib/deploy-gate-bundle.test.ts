@@ -8,7 +8,13 @@ import { ListCommandsCommand } from '@aws-sdk/client-ssm';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { GateResponse } from '../../lambda/handlers/gate-response.ts';
 import { EXAMPLE_CONFIG_FILE } from '../../lib/rollgate-app.ts';
-import { motoClients, putSecureParameter, receiveSnsMessages, runInstances, uniqueName } from '../support/aws-fixtures.ts';
+import {
+  motoClients,
+  putSecureParameter,
+  receiveSnsMessages,
+  runInstances,
+  uniqueName,
+} from '../support/aws-fixtures.ts';
 import {
   BUNDLE_TEST_TIMEOUT_MS,
   bundleModuleSpecifiers,
@@ -20,7 +26,13 @@ import {
 import { fixedService, healthyService } from '../support/loopback-server.ts';
 import { recordingAwsProxy } from '../support/recording-aws-proxy.ts';
 import { synthDeployGateBundle } from '../support/synth-stack.ts';
-import { createHandlerWorld, readEvidence, resetHandlerTest, serve, type HandlerWorld } from '../lambda/handlers/handler-harness.ts';
+import {
+  createHandlerWorld,
+  readEvidence,
+  resetHandlerTest,
+  serve,
+  type HandlerWorld,
+} from '../lambda/handlers/handler-harness.ts';
 
 let bundleFile: string;
 
@@ -61,9 +73,15 @@ function deployEvent(service: string, detail: Record<string, unknown>): { id: st
 }
 
 /** Invokes the bundle in its own process, with the variables the stack sets (NODE_OPTIONS included). */
-async function invokeGate(world: HandlerWorld, event: unknown, env: Record<string, string | undefined> = {}): Promise<BundleInvocation> {
+async function invokeGate(
+  world: HandlerWorld,
+  event: unknown,
+  env: Record<string, string | undefined> = {},
+): Promise<BundleInvocation> {
   const functionEnv = { ...world.env, NODE_OPTIONS: '--enable-source-maps', ...env };
-  const defined = Object.fromEntries(Object.entries(functionEnv).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  const defined = Object.fromEntries(
+    Object.entries(functionEnv).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
   return invokeBundledHandler(bundleFile, event, {
     env: motoFunctionEnvironment(defined),
     context: {
@@ -116,182 +134,216 @@ describe('the deploy gate bundle', () => {
     const { literal, nonLiteralCalls } = bundleModuleSpecifiers(readFileSync(bundleFile, 'utf8'));
 
     expect(nonLiteralCalls).toBe(0);
-    expect(literal).toEqual(expect.arrayContaining([
-      '@aws-sdk/client-ec2', '@aws-sdk/client-s3', '@aws-sdk/client-sns', '@aws-sdk/client-ssm',
-      '@aws-lambda-powertools/idempotency', '@aws-lambda-powertools/idempotency/dynamodb', '@aws-lambda-powertools/logger',
-      '@aws-lambda-powertools/metrics', '@aws-lambda-powertools/parameters/ssm',
-    ]));
+    expect(literal).toEqual(
+      expect.arrayContaining([
+        '@aws-sdk/client-ec2',
+        '@aws-sdk/client-s3',
+        '@aws-sdk/client-sns',
+        '@aws-sdk/client-ssm',
+        '@aws-lambda-powertools/idempotency',
+        '@aws-lambda-powertools/idempotency/dynamodb',
+        '@aws-lambda-powertools/logger',
+        '@aws-lambda-powertools/metrics',
+        '@aws-lambda-powertools/parameters/ssm',
+      ]),
+    );
     expect(literal.filter((specifier) => !isProvidedByRuntimeOrLayer(specifier))).toEqual([]);
   });
 
-  it('fails a deploy with a 503 target: evidence, rollback command to the tagged hosts, both alerts, JSON logs', async () => {
-    const world = await createHandlerWorld();
-    const service = uniqueName('svc');
-    const instanceIds = await runInstances(2, { 'rollgate:service': service, 'rollgate:environment': 'prod' });
-    const [stagingId] = await runInstances(1, { 'rollgate:service': service, 'rollgate:environment': 'staging' });
-    const secretName = `/rollgate/${service}/token`;
-    const secret = `Bearer s3cr3t-${randomUUID()}`;
-    await putSecureParameter(secretName, secret);
-    const healthy = await serve(healthyService('1.4.2'));
-    const broken = await serve(fixedService(503, { status: 'down' }));
-    // The function's SSM traffic goes through a recording pass-through to moto, so the test sees SendCommand as sent.
-    const ssm = recordingAwsProxy(inject('motoEndpoint'));
-    const ssmEndpoint = await serve(ssm.route);
-    const event = deployEvent(service, {
-      targets: [
-        { name: 'healthy', url: healthy.url('/health'), headers: { Authorization: { ssm: secretName } } },
-        { name: 'broken', url: broken.url('/health') },
-      ],
-    });
+  it(
+    'fails a deploy with a 503 target: evidence, rollback command to the tagged hosts, both alerts, JSON logs',
+    async () => {
+      const world = await createHandlerWorld();
+      const service = uniqueName('svc');
+      const instanceIds = await runInstances(2, { 'rollgate:service': service, 'rollgate:environment': 'prod' });
+      const [stagingId] = await runInstances(1, { 'rollgate:service': service, 'rollgate:environment': 'staging' });
+      const secretName = `/rollgate/${service}/token`;
+      const secret = `Bearer s3cr3t-${randomUUID()}`;
+      await putSecureParameter(secretName, secret);
+      const healthy = await serve(healthyService('1.4.2'));
+      const broken = await serve(fixedService(503, { status: 'down' }));
+      // The function's SSM traffic goes through a recording pass-through to moto, so the test sees SendCommand as sent.
+      const ssm = recordingAwsProxy(inject('motoEndpoint'));
+      const ssmEndpoint = await serve(ssm.route);
+      const event = deployEvent(service, {
+        targets: [
+          { name: 'healthy', url: healthy.url('/health'), headers: { Authorization: { ssm: secretName } } },
+          { name: 'broken', url: broken.url('/health') },
+        ],
+      });
 
-    const invocation = await invokeGate(world, event, { AWS_ENDPOINT_URL_SSM: ssmEndpoint.origin });
+      const invocation = await invokeGate(world, event, { AWS_ENDPOINT_URL_SSM: ssmEndpoint.origin });
 
-    const response = responseOf(invocation);
-    expect(response).toEqual({
-      status: 'failed',
-      status_reason: 'probe_failures',
-      evidence: {
-        bucket: world.bucket,
-        key: expect.stringMatching(verdictKeyPattern(service, event.id)),
-        rollback_key: expect.any(String),
-      },
-      rollback: { attempted: true, command_id: expect.any(String), outcome: 'succeeded' },
-    });
-    const { key, rollback_key: rollbackKey } = response.evidence!;
-    const commandId = response.rollback.command_id;
-    expect(rollbackKey).toBe(key.replace(/\.json$/, '.rollback.json'));
-    const verdictUri = `s3://${world.bucket}/${key}`;
-    const rollbackUri = `s3://${world.bucket}/${rollbackKey}`;
-
-    // The verdict record, filed under the day it started, with the deploy it judged.
-    const verdict = await readEvidence(world.bucket, key);
-    expect(verdict).toMatchObject({
-      kind: 'deploy',
-      stage: 'verdict',
-      status: 'failed',
-      status_reason: 'probe_failures',
-      summary: { total: 2, healthy: 1, failing: 1 },
-      context: {
-        run_id: event.id,
-        deploy: {
-          service, environment: 'prod', version: '1.4.2', previous_version: '1.4.1', digest: DIGEST, commit: 'abc1234',
-          event_id: event.id,
+      const response = responseOf(invocation);
+      expect(response).toEqual({
+        status: 'failed',
+        status_reason: 'probe_failures',
+        evidence: {
+          bucket: world.bucket,
+          key: expect.stringMatching(verdictKeyPattern(service, event.id)),
+          rollback_key: expect.any(String),
         },
-      },
-    });
-    expect(key.split('/').slice(3, 6).join('-')).toBe(verdict.started_at.slice(0, 10));
+        rollback: { attempted: true, command_id: expect.any(String), outcome: 'succeeded' },
+      });
+      const { key, rollback_key: rollbackKey } = response.evidence!;
+      const commandId = response.rollback.command_id;
+      expect(rollbackKey).toBe(key.replace(/\.json$/, '.rollback.json'));
+      const verdictUri = `s3://${world.bucket}/${key}`;
+      const rollbackUri = `s3://${world.bucket}/${rollbackKey}`;
 
-    // The rollback record beside it, linking back to the verdict.
-    const rollbackRecord = await readEvidence(world.bucket, rollbackKey!);
-    expect(rollbackRecord).toMatchObject({
-      stage: 'rollback',
-      status: 'failed',
-      links: { verdict: verdictUri },
-      rollback: { outcome: 'succeeded', command_id: commandId },
-    });
+      // The verdict record, filed under the day it started, with the deploy it judged.
+      const verdict = await readEvidence(world.bucket, key);
+      expect(verdict).toMatchObject({
+        kind: 'deploy',
+        stage: 'verdict',
+        status: 'failed',
+        status_reason: 'probe_failures',
+        summary: { total: 2, healthy: 1, failing: 1 },
+        context: {
+          run_id: event.id,
+          deploy: {
+            service,
+            environment: 'prod',
+            version: '1.4.2',
+            previous_version: '1.4.1',
+            digest: DIGEST,
+            commit: 'abc1234',
+            event_id: event.id,
+          },
+        },
+      });
+      expect(key.split('/').slice(3, 6).join('-')).toBe(verdict.started_at.slice(0, 10));
 
-    // One SendCommand: the deployment's document with the deploy's versions, to both prod hosts and not the staging
-    // one. The hosts come from the request as sent: moto stores every instance in the region on such a command.
-    const parameters = { Service: [service], Environment: ['prod'], FailedVersion: ['1.4.2'], TargetVersion: ['1.4.1'] };
-    const [sent, ...sentAgain] = ssm.jsonBodiesOf('AmazonSSM.SendCommand') as Array<{ InstanceIds?: string[] }>;
-    expect(sentAgain).toEqual([]);
-    expect(sent).toMatchObject({ DocumentName: world.documentName, Parameters: parameters });
-    expect(sorted(sent?.InstanceIds)).toEqual(sorted(instanceIds));
-    expect(sent?.InstanceIds).not.toContain(stagingId);
-    // moto has it under the id the handler returned, and the rollback record names the hosts it read back.
-    expect(await commandsOfDocument(world.documentName)).toEqual([
-      expect.objectContaining({ CommandId: commandId, DocumentName: world.documentName, Parameters: parameters }),
-    ]);
-    expect(sorted(rollbackRecord.rollback.hosts?.map((host) => host.instance_id))).toEqual(sorted(instanceIds));
+      // The rollback record beside it, linking back to the verdict.
+      const rollbackRecord = await readEvidence(world.bucket, rollbackKey!);
+      expect(rollbackRecord).toMatchObject({
+        stage: 'rollback',
+        status: 'failed',
+        links: { verdict: verdictUri },
+        rollback: { outcome: 'succeeded', command_id: commandId },
+      });
 
-    // The alerts as the subscribed queue received them; the function's log gives the order it published them in.
-    const delivered = await receiveSnsMessages(world.queueUrl, { expected: 2 });
-    const byType = new Map(delivered.map((alert) => [alert.attributes.alert_type, alert]));
-    expect([...byType.keys()].sort()).toEqual(['GateFailed', 'RollbackSucceeded']);
-    expect(byType.get('GateFailed')).toMatchObject({
-      subject: `[Rollgate] FAILED ${service}/prod v1.4.2: 1/2 probes failing, rollback sent`,
-      attributes: { alert_type: 'GateFailed', status: 'failed', service, environment: 'prod' },
-    });
-    expect(byType.get('RollbackSucceeded')).toMatchObject({
-      subject: `[Rollgate] ROLLBACK SUCCEEDED ${service}/prod v1.4.2 to v1.4.1`,
-      attributes: { alert_type: 'RollbackSucceeded', status: 'failed', service, environment: 'prod' },
-    });
-    expect(JSON.parse(byType.get('GateFailed')!.message)).toMatchObject({ evidence_uri: verdictUri });
-    expect(JSON.parse(byType.get('RollbackSucceeded')!.message)).toMatchObject({ evidence_uri: rollbackUri });
+      // One SendCommand: the deployment's document with the deploy's versions, to both prod hosts and not the staging
+      // one. The hosts come from the request as sent: moto stores every instance in the region on such a command.
+      const parameters = {
+        Service: [service],
+        Environment: ['prod'],
+        FailedVersion: ['1.4.2'],
+        TargetVersion: ['1.4.1'],
+      };
+      const [sent, ...sentAgain] = ssm.jsonBodiesOf('AmazonSSM.SendCommand') as Array<{ InstanceIds?: string[] }>;
+      expect(sentAgain).toEqual([]);
+      expect(sent).toMatchObject({ DocumentName: world.documentName, Parameters: parameters });
+      expect(sorted(sent?.InstanceIds)).toEqual(sorted(instanceIds));
+      expect(sent?.InstanceIds).not.toContain(stagingId);
+      // moto has it under the id the handler returned, and the rollback record names the hosts it read back.
+      expect(await commandsOfDocument(world.documentName)).toEqual([
+        expect.objectContaining({ CommandId: commandId, DocumentName: world.documentName, Parameters: parameters }),
+      ]);
+      expect(sorted(rollbackRecord.rollback.hosts?.map((host) => host.instance_id))).toEqual(sorted(instanceIds));
 
-    const records = logRecords(invocation);
-    expect(records.find((record) => record.message === 'gate finished')).toMatchObject({
-      level: 'INFO',
-      service: 'rollgate',
-      cold_start: true,
-      correlation_id: event.id,
-      rollgate_service: service,
-      rollgate_environment: 'prod',
-      status: 'failed',
-      evidence: verdictUri,
-      alerts: [{ type: 'GateFailed', delivered: true }, { type: 'RollbackSucceeded', delivered: true }],
-    });
-    expect(records.find((record) => '_aws' in record)).toMatchObject({
-      _aws: { CloudWatchMetrics: [{ Namespace: 'Rollgate', Dimensions: [['service']] }] },
-      GateFailed: 1,
-      RollbackSucceeded: 1,
-    });
+      // The alerts as the subscribed queue received them; the function's log gives the order it published them in.
+      const delivered = await receiveSnsMessages(world.queueUrl, { expected: 2 });
+      const byType = new Map(delivered.map((alert) => [alert.attributes.alert_type, alert]));
+      expect([...byType.keys()].sort()).toEqual(['GateFailed', 'RollbackSucceeded']);
+      expect(byType.get('GateFailed')).toMatchObject({
+        subject: `[Rollgate] FAILED ${service}/prod v1.4.2: 1/2 probes failing, rollback sent`,
+        attributes: { alert_type: 'GateFailed', status: 'failed', service, environment: 'prod' },
+      });
+      expect(byType.get('RollbackSucceeded')).toMatchObject({
+        subject: `[Rollgate] ROLLBACK SUCCEEDED ${service}/prod v1.4.2 to v1.4.1`,
+        attributes: { alert_type: 'RollbackSucceeded', status: 'failed', service, environment: 'prod' },
+      });
+      expect(JSON.parse(byType.get('GateFailed')!.message)).toMatchObject({ evidence_uri: verdictUri });
+      expect(JSON.parse(byType.get('RollbackSucceeded')!.message)).toMatchObject({ evidence_uri: rollbackUri });
 
-    // The secret header reached the service, and nothing the function wrote or sent repeats it.
-    expect(healthy.lastHeaders.get('/health')?.authorization).toBe(secret);
-    const written = [invocation.stdout, invocation.stderr, JSON.stringify([verdict, rollbackRecord, delivered])];
-    for (const text of written) expect(text).not.toContain(secret);
+      const records = logRecords(invocation);
+      expect(records.find((record) => record.message === 'gate finished')).toMatchObject({
+        level: 'INFO',
+        service: 'rollgate',
+        cold_start: true,
+        correlation_id: event.id,
+        rollgate_service: service,
+        rollgate_environment: 'prod',
+        status: 'failed',
+        evidence: verdictUri,
+        alerts: [
+          { type: 'GateFailed', delivered: true },
+          { type: 'RollbackSucceeded', delivered: true },
+        ],
+      });
+      expect(records.find((record) => '_aws' in record)).toMatchObject({
+        _aws: { CloudWatchMetrics: [{ Namespace: 'Rollgate', Dimensions: [['service']] }] },
+        GateFailed: 1,
+        RollbackSucceeded: 1,
+      });
 
-    // What the bundle loaded while it ran is what the scan above allows.
-    expect(invocation.required.filter((specifier) => !isProvidedByRuntimeOrLayer(specifier))).toEqual([]);
-  }, BUNDLE_TEST_TIMEOUT_MS);
+      // The secret header reached the service, and nothing the function wrote or sent repeats it.
+      expect(healthy.lastHeaders.get('/health')?.authorization).toBe(secret);
+      const written = [invocation.stdout, invocation.stderr, JSON.stringify([verdict, rollbackRecord, delivered])];
+      for (const text of written) expect(text).not.toContain(secret);
 
-  it('passes a healthy deploy: evidence with the deploy record, no command, no alert', async () => {
-    const world = await createHandlerWorld();
-    const service = uniqueName('svc');
-    await runInstances(1, { 'rollgate:service': service, 'rollgate:environment': 'prod' });
-    const healthy = await serve(healthyService('1.4.2'));
-    const event = deployEvent(service, { urls: [healthy.url('/health')] });
+      // What the bundle loaded while it ran is what the scan above allows.
+      expect(invocation.required.filter((specifier) => !isProvidedByRuntimeOrLayer(specifier))).toEqual([]);
+    },
+    BUNDLE_TEST_TIMEOUT_MS,
+  );
 
-    const invocation = await invokeGate(world, event);
+  it(
+    'passes a healthy deploy: evidence with the deploy record, no command, no alert',
+    async () => {
+      const world = await createHandlerWorld();
+      const service = uniqueName('svc');
+      await runInstances(1, { 'rollgate:service': service, 'rollgate:environment': 'prod' });
+      const healthy = await serve(healthyService('1.4.2'));
+      const event = deployEvent(service, { urls: [healthy.url('/health')] });
 
-    const response = responseOf(invocation);
-    expect(response).toEqual({
-      status: 'passed',
-      status_reason: 'all_probes_healthy',
-      evidence: {
-        bucket: world.bucket,
-        key: expect.stringMatching(verdictKeyPattern(service, event.id)),
-      },
-      rollback: { attempted: false, command_id: null, outcome: 'not_needed' },
-    });
-    expect(await readEvidence(world.bucket, response.evidence!.key)).toMatchObject({
-      kind: 'deploy',
-      stage: 'verdict',
-      status: 'passed',
-      context: { deploy: { service, environment: 'prod', version: '1.4.2', digest: DIGEST, commit: 'abc1234' } },
-    });
-    expect(healthy.hits.get('/health')).toBe(1);
-    expect(await commandsOfDocument(world.documentName)).toEqual([]);
-    expect(await receiveSnsMessages(world.queueUrl, { expected: 0, maxWaitMs: 300 })).toEqual([]);
-    expect(logRecords(invocation).find((record) => record.message === 'gate finished')).toMatchObject({
-      level: 'INFO',
-      status: 'passed',
-      alerts: [],
-    });
-    // A healthy gate needs S3 (evidence) and DynamoDB (its idempotency record, through Powertools' DynamoDB
-    // persistence layer, which loads the DynamoDB client itself): the bundle never loads SNS, SSM or EC2.
-    const sdk = [...new Set(invocation.required.filter((specifier) => specifier.startsWith('@aws-sdk/client-')))].sort();
-    expect(sdk).toEqual(['@aws-sdk/client-s3']);
-    expect(invocation.required).toContain('@aws-lambda-powertools/idempotency/dynamodb');
+      const invocation = await invokeGate(world, event);
 
-    // The same event again, on another cold start: the stored response, and no second probe.
-    const duplicate = await invokeGate(world, event);
-    expect(responseOf(duplicate)).toEqual(response);
-    expect(healthy.hits.get('/health')).toBe(1);
-  }, BUNDLE_TEST_TIMEOUT_MS);
+      const response = responseOf(invocation);
+      expect(response).toEqual({
+        status: 'passed',
+        status_reason: 'all_probes_healthy',
+        evidence: {
+          bucket: world.bucket,
+          key: expect.stringMatching(verdictKeyPattern(service, event.id)),
+        },
+        rollback: { attempted: false, command_id: null, outcome: 'not_needed' },
+      });
+      expect(await readEvidence(world.bucket, response.evidence!.key)).toMatchObject({
+        kind: 'deploy',
+        stage: 'verdict',
+        status: 'passed',
+        context: { deploy: { service, environment: 'prod', version: '1.4.2', digest: DIGEST, commit: 'abc1234' } },
+      });
+      expect(healthy.hits.get('/health')).toBe(1);
+      expect(await commandsOfDocument(world.documentName)).toEqual([]);
+      expect(await receiveSnsMessages(world.queueUrl, { expected: 0, maxWaitMs: 300 })).toEqual([]);
+      expect(logRecords(invocation).find((record) => record.message === 'gate finished')).toMatchObject({
+        level: 'INFO',
+        status: 'passed',
+        alerts: [],
+      });
+      // A healthy gate needs S3 (evidence) and DynamoDB (its idempotency record, through Powertools' DynamoDB
+      // persistence layer, which loads the DynamoDB client itself): the bundle never loads SNS, SSM or EC2.
+      const sdk = [
+        ...new Set(invocation.required.filter((specifier) => specifier.startsWith('@aws-sdk/client-'))),
+      ].sort();
+      expect(sdk).toEqual(['@aws-sdk/client-s3']);
+      expect(invocation.required).toContain('@aws-lambda-powertools/idempotency/dynamodb');
 
-  it.each([['evidence bucket', 'ROLLGATE_EVIDENCE_BUCKET'], ['idempotency table', 'ROLLGATE_IDEMPOTENCY_TABLE']])(
+      // The same event again, on another cold start: the stored response, and no second probe.
+      const duplicate = await invokeGate(world, event);
+      expect(responseOf(duplicate)).toEqual(response);
+      expect(healthy.hits.get('/health')).toBe(1);
+    },
+    BUNDLE_TEST_TIMEOUT_MS,
+  );
+
+  it.each([
+    ['evidence bucket', 'ROLLGATE_EVIDENCE_BUCKET'],
+    ['idempotency table', 'ROLLGATE_IDEMPOTENCY_TABLE'],
+  ])(
     'fails its cold start naming the variable when the %s is not set',
     async (_name, variable) => {
       const world = await createHandlerWorld();
@@ -301,7 +353,10 @@ describe('the deploy gate bundle', () => {
         [variable]: undefined,
       });
 
-      expect(invocation.outcome).toMatchObject({ ok: false, error: { message: expect.stringContaining(`${variable}: is not set`) } });
+      expect(invocation.outcome).toMatchObject({
+        ok: false,
+        error: { message: expect.stringContaining(`${variable}: is not set`) },
+      });
       expect(healthy.hits.size).toBe(0);
     },
     BUNDLE_TEST_TIMEOUT_MS,

@@ -28,24 +28,77 @@ const url = 'https://checkout.example.com/health';
 
 describe('monitors', () => {
   it.each<[string, RollgateProps['monitors'], string, RegExp]>([
-    ['a name with a space', [{ name: 'checkout prod', urls: [url] }], 'monitors[0] ("checkout prod").name',
-      /must match \^\[A-Za-z0-9\._-\]\{1,64\}\$ \(got "checkout prod"\)/],
+    [
+      'a name with a space',
+      [{ name: 'checkout prod', urls: [url] }],
+      'monitors[0] ("checkout prod").name',
+      /must match \^\[A-Za-z0-9\._-\]\{1,64\}\$ \(got "checkout prod"\)/,
+    ],
     ['an empty name', [{ name: '', urls: [url] }], 'monitors[0] ("").name', /must match/],
-    ['a name over 64 characters', [{ name: 'm'.repeat(65), urls: [url] }], `monitors[0] ("${'m'.repeat(65)}").name`, /must match/],
-    ['a duplicate name', [{ name: 'a', urls: [url] }, { name: 'a', urls: [url] }], 'monitors[1] ("a").name', /unique/],
-    ['neither urls nor targets', [{ name: 'empty' }], 'monitors[0] ("empty").urls', /at least one entry in urls or targets/],
-    ['empty urls and targets', [{ name: 'empty', urls: [], targets: [] }], 'monitors[0] ("empty").urls', /urls or targets/],
-    ['an empty urls list beside targets', [{ name: 'e', urls: [], targets: [{ url }] }], 'monitors[0] ("e").urls',
-      /must not be empty when given/],
+    [
+      'a name over 64 characters',
+      [{ name: 'm'.repeat(65), urls: [url] }],
+      `monitors[0] ("${'m'.repeat(65)}").name`,
+      /must match/,
+    ],
+    [
+      'a duplicate name',
+      [
+        { name: 'a', urls: [url] },
+        { name: 'a', urls: [url] },
+      ],
+      'monitors[1] ("a").name',
+      /unique/,
+    ],
+    [
+      'neither urls nor targets',
+      [{ name: 'empty' }],
+      'monitors[0] ("empty").urls',
+      /at least one entry in urls or targets/,
+    ],
+    [
+      'empty urls and targets',
+      [{ name: 'empty', urls: [], targets: [] }],
+      'monitors[0] ("empty").urls',
+      /urls or targets/,
+    ],
+    [
+      'an empty urls list beside targets',
+      [{ name: 'e', urls: [], targets: [{ url }] }],
+      'monitors[0] ("e").urls',
+      /must not be empty when given/,
+    ],
     ['a non-http url', [{ name: 'ftp', urls: ['ftp://example.com/'] }], 'monitors[0] ("ftp").urls[0]', /http/],
-    ['a target without a valid url', [{ name: 't', targets: [{ url: 'not a url' }] }], 'monitors[0] ("t").targets[0].url', /http/],
-    ['a header secret outside /rollgate/', [{ name: 't', targets: [{ url, headers: { a: { ssm: '/other/x' } } }] }],
-      'monitors[0] ("t").targets[0].headers.a', /\/rollgate\//],
-    ['a service with a shell character', [{ name: 's', urls: [url], service: 'a;b' }], 'monitors[0] ("s").service', /must match/],
-    ['an expectedVersion with a space', [{ name: 'v', urls: [url], expectedVersion: '1 .0' }],
-      'monitors[0] ("v").expectedVersion', /must match/],
-    ['rollbackOnFailure without tags to target', [{ name: 'r', urls: [url], rollbackOnFailure: true, service: 'x' }],
-      'monitors[0] ("r").rollbackOnFailure', /needs service and environment/],
+    [
+      'a target without a valid url',
+      [{ name: 't', targets: [{ url: 'not a url' }] }],
+      'monitors[0] ("t").targets[0].url',
+      /http/,
+    ],
+    [
+      'a header secret outside /rollgate/',
+      [{ name: 't', targets: [{ url, headers: { a: { ssm: '/other/x' } } }] }],
+      'monitors[0] ("t").targets[0].headers.a',
+      /\/rollgate\//,
+    ],
+    [
+      'a service with a shell character',
+      [{ name: 's', urls: [url], service: 'a;b' }],
+      'monitors[0] ("s").service',
+      /must match/,
+    ],
+    [
+      'an expectedVersion with a space',
+      [{ name: 'v', urls: [url], expectedVersion: '1 .0' }],
+      'monitors[0] ("v").expectedVersion',
+      /must match/,
+    ],
+    [
+      'rollbackOnFailure without tags to target',
+      [{ name: 'r', urls: [url], rollbackOnFailure: true, service: 'x' }],
+      'monitors[0] ("r").rollbackOnFailure',
+      /needs service and environment/,
+    ],
   ])('refuses %s, naming the monitor and field', (_case, monitors, field, message) => {
     const error = buildError({ monitors });
     expect(error.field).toBe(field);
@@ -56,16 +109,23 @@ describe('monitors', () => {
 
 describe('other props', () => {
   it.each<[string, RollgateProps | ((stack: Stack) => RollgateProps), string]>([
-    ['lifecycle props with a brought bucket',
-      (stack) => ({ evidenceBucket: s3.Bucket.fromBucketName(stack, 'B', 'evidence'), objectLock: true }), 'objectLock'],
-    ['a rollback script with a brought document', { rollbackDocumentName: 'Mine', rollbackScript: '/x.sh' }, 'rollbackScript'],
+    [
+      'lifecycle props with a brought bucket',
+      (stack) => ({ evidenceBucket: s3.Bucket.fromBucketName(stack, 'B', 'evidence'), objectLock: true }),
+      'objectLock',
+    ],
+    [
+      'a rollback script with a brought document',
+      { rollbackDocumentName: 'Mine', rollbackScript: '/x.sh' },
+      'rollbackScript',
+    ],
     ['a relative rollback script', { rollbackScript: 'rollback.sh' }, 'rollbackScript'],
     ['a rollback script needing quotes', { rollbackScript: "/opt/it's.sh" }, 'rollbackScript'],
     ['a rollback wait that leaves no time to probe', { rollbackWait: Duration.minutes(14) }, 'rollbackWait'],
     ['expiry before the Glacier transition', { deploysExpiration: Duration.days(30) }, 'deploysExpiration'],
     ['a part-day lifecycle', { checksExpiration: Duration.hours(36) }, 'checksExpiration'],
     ['too little memory', { memorySize: 64 }, 'memorySize'],
-    ['a check timeout beyond Lambda\'s limit', { checkTimeout: Duration.minutes(20) }, 'checkTimeout'],
+    ["a check timeout beyond Lambda's limit", { checkTimeout: Duration.minutes(20) }, 'checkTimeout'],
     ['a malformed e-mail', { alertEmails: ['oncall'] }, 'alertEmails[0]'],
     ['a document name with spaces', { rollbackDocumentName: 'my doc' }, 'rollbackDocumentName'],
     ['a document name with a slash (not an ARN)', { rollbackDocumentName: 'team/rollback' }, 'rollbackDocumentName'],
@@ -94,9 +154,21 @@ describe('defaults', () => {
       monitors: resolved.monitors,
       emails: resolved.alertEmails,
     }).toEqual({
-      checks: 30, glacier: 90, deploys: 365, objectLock: false, lockDays: 30, script: '/opt/rollgate/rollback.sh',
-      wait: 600, memory: 256, checkTimeout: 120, retention: 90, logLevel: 'INFO', powertools: 'layer',
-      pattern: { source: ['rollgate.deploy'], detailType: ['Deployment Completed'] }, monitors: [], emails: [],
+      checks: 30,
+      glacier: 90,
+      deploys: 365,
+      objectLock: false,
+      lockDays: 30,
+      script: '/opt/rollgate/rollback.sh',
+      wait: 600,
+      memory: 256,
+      checkTimeout: 120,
+      retention: 90,
+      logLevel: 'INFO',
+      powertools: 'layer',
+      pattern: { source: ['rollgate.deploy'], detailType: ['Deployment Completed'] },
+      monitors: [],
+      emails: [],
     });
   });
 

@@ -21,7 +21,10 @@ beforeAll(() => {
   // Only the document is under test here; the CloudFormation schema checks run on the full app (cfn-lint test).
   const app = new App({ outdir, builtinCloudFormationValidation: false });
   const stack = new Stack(app, 'DocumentTest');
-  new RollbackDocument(stack, 'RollbackDocument', { scriptPath: '/opt/acme/roll-back.sh', timeout: Duration.minutes(7) });
+  new RollbackDocument(stack, 'RollbackDocument', {
+    scriptPath: '/opt/acme/roll-back.sh',
+    timeout: Duration.minutes(7),
+  });
   const documents = Template.fromStack(stack).findResources('AWS::SSM::Document');
   content = Object.values(documents)[0]!.Properties.Content as DocumentContent;
 });
@@ -48,26 +51,41 @@ describe('parameters', () => {
       Service: expect.objectContaining({ type: 'String', allowedPattern: '^[A-Za-z0-9._-]{1,64}$' }),
       Environment: expect.objectContaining({ type: 'String', allowedPattern: '^[A-Za-z0-9._-]{1,64}$' }),
       FailedVersion: expect.objectContaining({ type: 'String', allowedPattern: '^[A-Za-z0-9._+-]{1,128}$' }),
-      TargetVersion: expect.objectContaining({ type: 'String', allowedPattern: '^[A-Za-z0-9._+-]{0,128}$', default: '' }),
+      TargetVersion: expect.objectContaining({
+        type: 'String',
+        allowedPattern: '^[A-Za-z0-9._+-]{0,128}$',
+        default: '',
+      }),
     });
   });
 
-  it.each(['Service', 'Environment', 'FailedVersion', 'TargetVersion'].flatMap(
-    (parameter) => MALICIOUS.map((value) => [parameter, value] as const),
-  ))('%s refuses %j', (parameter, value) => {
+  it.each(
+    ['Service', 'Environment', 'FailedVersion', 'TargetVersion'].flatMap((parameter) =>
+      MALICIOUS.map((value) => [parameter, value] as const),
+    ),
+  )('%s refuses %j', (parameter, value) => {
     expect(pattern(parameter).test(value)).toBe(false);
   });
 
   it.each([
-    ['Service', 'checkout'], ['Service', 'payments_eu-1.v2'], ['Environment', 'prod'],
-    ['FailedVersion', '1.4.2'], ['FailedVersion', 'v1.4.2+build.5'], ['FailedVersion', '2026.01.07-rc1'],
-    ['TargetVersion', '1.4.1'], ['TargetVersion', ''],
+    ['Service', 'checkout'],
+    ['Service', 'payments_eu-1.v2'],
+    ['Environment', 'prod'],
+    ['FailedVersion', '1.4.2'],
+    ['FailedVersion', 'v1.4.2+build.5'],
+    ['FailedVersion', '2026.01.07-rc1'],
+    ['TargetVersion', '1.4.1'],
+    ['TargetVersion', ''],
   ])('%s accepts %j', (parameter, value) => {
     expect(pattern(parameter).test(value)).toBe(true);
   });
 
   it.each([
-    ['Service', ''], ['Environment', ''], ['FailedVersion', ''], ['Service', 'x'.repeat(65)], ['FailedVersion', '1'.repeat(129)],
+    ['Service', ''],
+    ['Environment', ''],
+    ['FailedVersion', ''],
+    ['Service', 'x'.repeat(65)],
+    ['FailedVersion', '1'.repeat(129)],
   ])('%s refuses %j (empty or too long)', (parameter, value) => {
     expect(pattern(parameter).test(value)).toBe(false);
   });
@@ -80,13 +98,19 @@ describe('script step', () => {
     expect(step!.inputs.timeoutSeconds).toBe('420');
     const script = step!.inputs.runCommand.join('\n');
     expect(script).toContain("script='/opt/acme/roll-back.sh'");
-    for (const [variable, parameter] of [['SERVICE', 'Service'], ['ENVIRONMENT', 'Environment'],
-      ['FAILED_VERSION', 'FailedVersion'], ['TARGET_VERSION', 'TargetVersion']]) {
+    for (const [variable, parameter] of [
+      ['SERVICE', 'Service'],
+      ['ENVIRONMENT', 'Environment'],
+      ['FAILED_VERSION', 'FailedVersion'],
+      ['TARGET_VERSION', 'TargetVersion'],
+    ]) {
       expect(script).toContain(`export ROLLGATE_${variable}='{{ ${parameter} }}'`);
     }
     // Every interpolation sits inside single quotes, which no allowed value can close.
     expect(script.match(/\{\{ \w+ \}\}/g)).toHaveLength(4);
     expect(script.match(/'\{\{ \w+ \}\}'/g)).toHaveLength(4);
-    expect(script).toContain('exec "$script" "$ROLLGATE_SERVICE" "$ROLLGATE_ENVIRONMENT" "$ROLLGATE_FAILED_VERSION" "$ROLLGATE_TARGET_VERSION"');
+    expect(script).toContain(
+      'exec "$script" "$ROLLGATE_SERVICE" "$ROLLGATE_ENVIRONMENT" "$ROLLGATE_FAILED_VERSION" "$ROLLGATE_TARGET_VERSION"',
+    );
   });
 });

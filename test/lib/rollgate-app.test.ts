@@ -5,7 +5,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXAMPLE_CONFIG_FILE } from '../../lib/rollgate-app.ts';
 import {
-  functionBundleDirectory, POWERTOOLS_LOGGER_SOURCE_MARKER, removeOutdir, synthDeployGateBundle, synthRollgateApp,
+  functionBundleDirectory,
+  POWERTOOLS_LOGGER_SOURCE_MARKER,
+  removeOutdir,
+  synthDeployGateBundle,
+  synthRollgateApp,
   type SynthesizedApp,
 } from '../support/synth-stack.ts';
 
@@ -27,8 +31,9 @@ describe('the app', () => {
   });
 
   it('turns the example monitor into a schedule rule whose input is the monitor', () => {
-    const rules = Object.values(synth.template.findResources('AWS::Events::Rule'))
-      .filter((rule) => rule.Properties.ScheduleExpression);
+    const rules = Object.values(synth.template.findResources('AWS::Events::Rule')).filter(
+      (rule) => rule.Properties.ScheduleExpression,
+    );
     expect(rules).toHaveLength(1);
     const input = JSON.parse(rules[0]!.Properties.Targets[0].Input);
     expect(input).toMatchObject({ monitor: 'checkout-prod', service: 'checkout', environment: 'prod' });
@@ -36,14 +41,19 @@ describe('the app', () => {
   });
 
   it('subscribes the example alert address', () => {
-    synth.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com' });
+    synth.template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'oncall@example.com',
+    });
   });
 
   it('writes each nag acknowledgement and its reason into the template metadata', () => {
     const resources = Object.values(synth.template.toJSON().Resources) as Array<{ Metadata?: Record<string, unknown> }>;
-    const acknowledged = resources.flatMap((resource) =>
-      ((resource.Metadata?.cdk_nag as { rules_to_suppress?: Array<{ id: string; reason: string }> } | undefined)
-        ?.rules_to_suppress ?? []));
+    const acknowledged = resources.flatMap(
+      (resource) =>
+        (resource.Metadata?.cdk_nag as { rules_to_suppress?: Array<{ id: string; reason: string }> } | undefined)
+          ?.rules_to_suppress ?? [],
+    );
     expect(acknowledged.length).toBeGreaterThan(0);
     for (const rule of acknowledged) expect(rule.reason.length).toBeGreaterThan(40);
   });

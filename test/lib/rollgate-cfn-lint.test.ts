@@ -7,7 +7,12 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXAMPLE_CONFIG_FILE } from '../../lib/rollgate-app.ts';
 import {
-  fullRollgateProps, REPO_ROOT, removeOutdir, synthRollgateApp, synthRollgateConstruct, type SynthesizedApp,
+  fullRollgateProps,
+  REPO_ROOT,
+  removeOutdir,
+  synthRollgateApp,
+  synthRollgateConstruct,
+  type SynthesizedApp,
   type SynthesizedConstruct,
 } from '../support/synth-stack.ts';
 
@@ -22,10 +27,14 @@ interface LintMatch {
 
 async function cfnLint(templatePath: string): Promise<LintMatch[]> {
   if (!existsSync(CFN_LINT)) {
-    throw new Error(`${CFN_LINT} is missing: run scripts/setup-test-env.sh to install the Python test tools into .venv`);
+    throw new Error(
+      `${CFN_LINT} is missing: run scripts/setup-test-env.sh to install the Python test tools into .venv`,
+    );
   }
   try {
-    const { stdout } = await promisify(execFile)(CFN_LINT, ['--format', 'json', templatePath], { maxBuffer: 16 * 1024 * 1024 });
+    const { stdout } = await promisify(execFile)(CFN_LINT, ['--format', 'json', templatePath], {
+      maxBuffer: 16 * 1024 * 1024,
+    });
     return JSON.parse(stdout || '[]') as LintMatch[];
   } catch (error) {
     // cfn-lint exits non-zero (2 errors, 4 warnings, 8 informational) whenever it matched something.
@@ -40,8 +49,10 @@ async function cfnLint(templatePath: string): Promise<LintMatch[]> {
  * DefaultPolicy, so the function never starts without its permissions. The policy dependency matters; the role one
  * duplicates the `Role: GetAtt` and is harmless. Allowed only there.
  */
-const isCdkRoleDependency = (match: LintMatch) => match.Rule.Id === 'W3005'
-  && match.Location.Path[2] === 'DependsOn' && /dependency already enforced by a 'GetAtt' at .*\/Properties\/Role'/.test(match.Message);
+const isCdkRoleDependency = (match: LintMatch) =>
+  match.Rule.Id === 'W3005' &&
+  match.Location.Path[2] === 'DependsOn' &&
+  /dependency already enforced by a 'GetAtt' at .*\/Properties\/Role'/.test(match.Message);
 
 let app: SynthesizedApp;
 let construct: SynthesizedConstruct;
@@ -53,8 +64,14 @@ afterAll(() => [app, construct].forEach(removeOutdir));
 
 describe.each([
   ['the app from the example config', () => app.templatePath],
-  ['the construct with every prop', () => path.join(construct.assembly.directory,
-    construct.assembly.getStackArtifact(construct.stack.artifactId).templateFile)],
+  [
+    'the construct with every prop',
+    () =>
+      path.join(
+        construct.assembly.directory,
+        construct.assembly.getStackArtifact(construct.stack.artifactId).templateFile,
+      ),
+  ],
 ])('cfn-lint on %s', (_name, templatePath) => {
   let matches: LintMatch[];
   beforeAll(async () => {

@@ -4,9 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EXAMPLE_CONFIG_FILE } from '../../lib/rollgate-app.ts';
-import {
-  loadRollgateConfig, parseRollgateConfig, RollgateConfigFileError,
-} from '../../lib/rollgate-config.ts';
+import { loadRollgateConfig, parseRollgateConfig, RollgateConfigFileError } from '../../lib/rollgate-config.ts';
 import { RollgateConfigError } from '../../lib/rollgate-config-error.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'rollgate-config-'));
@@ -33,18 +31,45 @@ describe('the shipped example', () => {
 
 describe('bad fields', () => {
   it.each<[string, unknown, string, unknown, RegExp]>([
-    ['a monitor name with a space', { monitors: [{ name: 'checkout prod', urls: ['https://x'] }] },
-      'monitors[0].name', 'checkout prod', /must match/],
-    ['a misspelt setting', { evidence: { checksExpiryDays: 10 } }, 'evidence.checksExpiryDays', 10, /not a Rollgate setting/],
+    [
+      'a monitor name with a space',
+      { monitors: [{ name: 'checkout prod', urls: ['https://x'] }] },
+      'monitors[0].name',
+      'checkout prod',
+      /must match/,
+    ],
+    [
+      'a misspelt setting',
+      { evidence: { checksExpiryDays: 10 } },
+      'evidence.checksExpiryDays',
+      10,
+      /not a Rollgate setting/,
+    ],
     ['a log retention CloudWatch does not offer', { logRetentionDays: 45 }, 'logRetentionDays', 45, /must be one of/],
     ['a string where a number belongs', { memorySize: '256' }, 'memorySize', '256', /expected number/],
-    ['a bad schedule', { monitors: [{ name: 'm', urls: ['https://x'], schedule: 'every 5 minutes' }] },
-      'monitors[0].schedule', 'every 5 minutes', /EventBridge schedule/],
+    [
+      'a bad schedule',
+      { monitors: [{ name: 'm', urls: ['https://x'], schedule: 'every 5 minutes' }] },
+      'monitors[0].schedule',
+      'every 5 minutes',
+      /EventBridge schedule/,
+    ],
     ['a bad e-mail', { alertEmails: ['oncall'] }, 'alertEmails[0]', 'oncall', /e-mail/],
-    ['a Powertools source other than layer or bundled', { powertools: 'latest' }, 'powertools', 'latest', /expected one of/],
+    [
+      'a Powertools source other than layer or bundled',
+      { powertools: 'latest' },
+      'powertools',
+      'latest',
+      /expected one of/,
+    ],
     ['a topic that is not an ARN', { alertTopicArn: 'alerts' }, 'alertTopicArn', 'alerts', /SNS topic ARN/],
-    ['expiry before the Glacier transition', { evidence: { deploysExpirationDays: 30 } },
-      'evidence.deploysExpirationDays', 30, /later than/],
+    [
+      'expiry before the Glacier transition',
+      { evidence: { deploysExpirationDays: 30 } },
+      'evidence.deploysExpirationDays',
+      30,
+      /later than/,
+    ],
   ])('reports %s by field and value', (_case, input, field, value, message) => {
     const [problem] = problemsOf(input);
     expect(problem).toMatchObject({ field, value });
@@ -74,6 +99,8 @@ describe('unreadable files', () => {
   });
 
   it('says the file cannot be read', () => {
-    expect(() => loadRollgateConfig(path.join(dir, 'missing.json'))).toThrow(/^missing\.json: \(file\): cannot be read/);
+    expect(() => loadRollgateConfig(path.join(dir, 'missing.json'))).toThrow(
+      /^missing\.json: \(file\): cannot be read/,
+    );
   });
 });

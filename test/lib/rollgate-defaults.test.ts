@@ -2,7 +2,12 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  actionsOf, INSTALLED_POWERTOOLS_VERSION, removeOutdir, resourcesOf, roleStatements, synthRollgateConstruct,
+  actionsOf,
+  INSTALLED_POWERTOOLS_VERSION,
+  removeOutdir,
+  resourcesOf,
+  roleStatements,
+  synthRollgateConstruct,
   type SynthesizedConstruct,
 } from '../support/synth-stack.ts';
 
@@ -27,10 +32,12 @@ describe('evidence bucket', () => {
   it('is encrypted with the construct key (aws:kms, bucket key on)', () => {
     synth.template.hasResourceProperties('AWS::S3::Bucket', {
       BucketEncryption: {
-        ServerSideEncryptionConfiguration: [{
-          ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: getAtt(id(synth.rollgate.key)) },
-          BucketKeyEnabled: true,
-        }],
+        ServerSideEncryptionConfiguration: [
+          {
+            ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: getAtt(id(synth.rollgate.key)) },
+            BucketKeyEnabled: true,
+          },
+        ],
       },
     });
   });
@@ -39,7 +46,10 @@ describe('evidence bucket', () => {
     const { logs } = bucketIds();
     synth.template.hasResourceProperties('AWS::S3::Bucket', {
       PublicAccessBlockConfiguration: {
-        BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true,
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
       },
       VersioningConfiguration: { Status: 'Enabled' },
       LoggingConfiguration: { DestinationBucketName: { Ref: logs }, LogFilePrefix: 'evidence/' },
@@ -51,12 +61,14 @@ describe('evidence bucket', () => {
     synth.template.hasResourceProperties('AWS::S3::BucketPolicy', {
       Bucket: { Ref: evidence },
       PolicyDocument: {
-        Statement: Match.arrayWith([Match.objectLike({
-          Effect: 'Deny',
-          Principal: { AWS: '*' },
-          Action: 's3:*',
-          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-        })]),
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Principal: { AWS: '*' },
+            Action: 's3:*',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        ]),
       },
     });
   });
@@ -66,15 +78,17 @@ describe('evidence bucket', () => {
     const bucket = synth.template.toJSON().Resources[evidence];
     expect(bucket.Properties.LifecycleConfiguration.TransitionDefaultMinimumObjectSize).toBe('varies_by_storage_class');
     const rules = bucket.Properties.LifecycleConfiguration.Rules as Array<Record<string, unknown>>;
-    expect(rules).toEqual(expect.arrayContaining([
-      expect.objectContaining({ Prefix: 'checks/', Status: 'Enabled', ExpirationInDays: 30 }),
-      expect.objectContaining({
-        Prefix: 'deploys/',
-        Status: 'Enabled',
-        ExpirationInDays: 365,
-        Transitions: [{ StorageClass: 'GLACIER', TransitionInDays: 90 }],
-      }),
-    ]));
+    expect(rules).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Prefix: 'checks/', Status: 'Enabled', ExpirationInDays: 30 }),
+        expect.objectContaining({
+          Prefix: 'deploys/',
+          Status: 'Enabled',
+          ExpirationInDays: 365,
+          Transitions: [{ StorageClass: 'GLACIER', TransitionInDays: 90 }],
+        }),
+      ]),
+    );
     expect(rules.map((rule) => rule.Prefix).sort()).toEqual(['checks/', 'deploys/']);
   });
 
@@ -93,14 +107,22 @@ describe('evidence bucket', () => {
   it('sends access logs to an S3-managed, TLS-only, non-public bucket', () => {
     const { logs } = bucketIds();
     const logsBucket = synth.template.toJSON().Resources[logs];
-    expect(logsBucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault)
-      .toEqual({ SSEAlgorithm: 'AES256' });
+    expect(
+      logsBucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault,
+    ).toEqual({ SSEAlgorithm: 'AES256' });
     expect(logsBucket.Properties.PublicAccessBlockConfiguration).toEqual({
-      BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true,
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
     });
     synth.template.hasResourceProperties('AWS::S3::BucketPolicy', {
       Bucket: { Ref: logs },
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
     });
   });
 });
@@ -110,11 +132,13 @@ describe('key', () => {
     synth.template.hasResourceProperties('AWS::KMS::Key', {
       EnableKeyRotation: true,
       KeyPolicy: {
-        Statement: Match.arrayWith([Match.objectLike({
-          Effect: 'Allow',
-          Principal: { Service: 'cloudwatch.amazonaws.com' },
-          Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        })]),
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          }),
+        ]),
       },
     });
   });
@@ -128,8 +152,16 @@ describe('alert topic', () => {
       Topics: [{ Ref: topicId }],
       PolicyDocument: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Effect: 'Deny', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-          Match.objectLike({ Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish' }),
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: 'sns:Publish',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: 'sns:Publish',
+          }),
         ]),
       },
     });
@@ -177,33 +209,37 @@ describe('functions', () => {
   it.each([
     ['deploy gate', () => synth.rollgate.deployGateFunction, 900, idempotencyTableVariable],
     ['scheduled check', () => synth.rollgate.scheduledCheckFunction, 120, () => ({})],
-  ])('runs the %s on nodejs22.x, arm64, 256 MB, with its timeout, DLQ and the handler environment', (_name, fn, timeout, own) => {
-    const resource = synth.template.toJSON().Resources[id(fn())];
-    expect(resource.Properties).toMatchObject({
-      Runtime: 'nodejs22.x',
-      Architectures: ['arm64'],
-      MemorySize: 256,
-      Timeout: timeout,
-      Handler: 'index.handler',
-      DeadLetterConfig: { TargetArn: expect.anything() },
-      LoggingConfig: { LogGroup: { Ref: expect.stringContaining('Logs') } },
-    });
-    expect(resource.Properties.Environment.Variables).toEqual({
-      ROLLGATE_EVIDENCE_BUCKET: { Ref: bucketIds().evidence },
-      ROLLGATE_ALERT_TOPIC_ARN: { Ref: id(synth.rollgate.alertTopic) },
-      ROLLGATE_ROLLBACK_DOCUMENT: { Ref: expect.stringContaining('RollbackDocument') },
-      ROLLGATE_ROLLBACK_WAIT_SECONDS: '600',
-      POWERTOOLS_SERVICE_NAME: 'rollgate',
-      POWERTOOLS_METRICS_NAMESPACE: 'Rollgate',
-      POWERTOOLS_LOG_LEVEL: 'INFO',
-      NODE_OPTIONS: '--enable-source-maps',
-      ...own(),
-    });
-  });
+  ])(
+    'runs the %s on nodejs22.x, arm64, 256 MB, with its timeout, DLQ and the handler environment',
+    (_name, fn, timeout, own) => {
+      const resource = synth.template.toJSON().Resources[id(fn())];
+      expect(resource.Properties).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        MemorySize: 256,
+        Timeout: timeout,
+        Handler: 'index.handler',
+        DeadLetterConfig: { TargetArn: expect.anything() },
+        LoggingConfig: { LogGroup: { Ref: expect.stringContaining('Logs') } },
+      });
+      expect(resource.Properties.Environment.Variables).toEqual({
+        ROLLGATE_EVIDENCE_BUCKET: { Ref: bucketIds().evidence },
+        ROLLGATE_ALERT_TOPIC_ARN: { Ref: id(synth.rollgate.alertTopic) },
+        ROLLGATE_ROLLBACK_DOCUMENT: { Ref: expect.stringContaining('RollbackDocument') },
+        ROLLGATE_ROLLBACK_WAIT_SECONDS: '600',
+        POWERTOOLS_SERVICE_NAME: 'rollgate',
+        POWERTOOLS_METRICS_NAMESPACE: 'Rollgate',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        NODE_OPTIONS: '--enable-source-maps',
+        ...own(),
+      });
+    },
+  );
 
   it('loads Powertools from its public layer, pinned to the installed version through its SSM parameter', () => {
-    const parameters = Object.entries(synth.template.toJSON().Parameters as Record<string, { Type: string; Default: string }>)
-      .filter(([, parameter]) => parameter.Default.startsWith('/aws/service/powertools/'));
+    const parameters = Object.entries(
+      synth.template.toJSON().Parameters as Record<string, { Type: string; Default: string }>,
+    ).filter(([, parameter]) => parameter.Default.startsWith('/aws/service/powertools/'));
     expect(parameters.map(([, parameter]) => parameter.Default)).toEqual([
       `/aws/service/powertools/typescript/generic/all/${INSTALLED_POWERTOOLS_VERSION}`,
     ]);
@@ -238,7 +274,11 @@ describe('functions', () => {
       expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
       synth.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
         Queues: [{ Ref: queueId }],
-        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
       });
     }
   });
@@ -248,13 +288,31 @@ describe('IAM', () => {
   const statementsOf = (fn: () => Parameters<typeof roleStatements>[1]) => roleStatements(synth, fn());
 
   it('grants the deploy gate exactly what its handler calls', () => {
-    const actions = statementsOf(() => synth.rollgate.deployGateFunction).flatMap(actionsOf).sort();
+    const actions = statementsOf(() => synth.rollgate.deployGateFunction)
+      .flatMap(actionsOf)
+      .sort();
     expect(actions).toEqual([
-      'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem',
-      'ec2:DescribeInstances', 'kms:Decrypt', 'kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey',
-      'kms:GenerateDataKey', 'logs:CreateLogStream', 'logs:PutLogEvents', 's3:PutObject', 'sns:Publish',
-      'sqs:SendMessage', 'ssm:GetCommandInvocation', 'ssm:GetParameter', 'ssm:ListCommandInvocations',
-      'ssm:SendCommand', 'ssm:SendCommand',
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'ec2:DescribeInstances',
+      'kms:Decrypt',
+      'kms:Decrypt',
+      'kms:DescribeKey',
+      'kms:Encrypt',
+      'kms:GenerateDataKey',
+      'kms:GenerateDataKey',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      's3:PutObject',
+      'sns:Publish',
+      'sqs:SendMessage',
+      'ssm:GetCommandInvocation',
+      'ssm:GetParameter',
+      'ssm:ListCommandInvocations',
+      'ssm:SendCommand',
+      'ssm:SendCommand',
     ]);
   });
 
@@ -270,7 +328,11 @@ describe('IAM', () => {
       Effect: 'Allow',
       Action: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
       Resource: getAtt(id(synth.rollgate.key)),
-      Condition: { StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['dynamodb.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } } },
+      Condition: {
+        StringEquals: {
+          'kms:ViaService': { 'Fn::Join': ['', ['dynamodb.', { Ref: 'AWS::Region' }, '.amazonaws.com']] },
+        },
+      },
     });
     const scheduled = roleStatements(synth, synth.rollgate.scheduledCheckFunction).flatMap(actionsOf);
     expect(scheduled.filter((action) => action.startsWith('dynamodb:'))).toEqual([]);
@@ -284,15 +346,18 @@ describe('IAM', () => {
   });
 
   it('sends commands only for the rollback document and for instances tagged rollgate:service', () => {
-    const sendCommand = statementsOf(() => synth.rollgate.deployGateFunction)
-      .filter((statement) => actionsOf(statement).includes('ssm:SendCommand'));
+    const sendCommand = statementsOf(() => synth.rollgate.deployGateFunction).filter((statement) =>
+      actionsOf(statement).includes('ssm:SendCommand'),
+    );
     expect(sendCommand).toHaveLength(2);
     for (const statement of sendCommand) {
       expect(actionsOf(statement)).toEqual(['ssm:SendCommand']);
       expect(resourcesOf(statement)).not.toContain('*');
     }
-    const [document, instances] = [sendCommand.find((s) => s.Sid === 'SendRollbackDocument')!,
-      sendCommand.find((s) => s.Sid === 'SendRollbackToRollgateInstances')!];
+    const [document, instances] = [
+      sendCommand.find((s) => s.Sid === 'SendRollbackDocument')!,
+      sendCommand.find((s) => s.Sid === 'SendRollbackToRollgateInstances')!,
+    ];
     expect(JSON.stringify(document.Resource)).toContain(':document/');
     expect(JSON.stringify(instances.Resource)).toContain(':instance/*');
     expect(instances.Condition).toEqual({ StringLike: { 'ssm:resourceTag/rollgate:service': '*' } });
@@ -340,12 +405,17 @@ describe('triggers', () => {
     expect(Object.keys(rules)).toHaveLength(1);
     const rule = Object.values(rules)[0]!;
     expect(rule.Properties.EventBusName).toBeUndefined();
-    expect(rule.Properties.EventPattern).toEqual({ 'source': ['rollgate.deploy'], 'detail-type': ['Deployment Completed'] });
-    expect(rule.Properties.Targets).toEqual([expect.objectContaining({
-      Arn: getAtt(id(synth.rollgate.deployGateFunction)),
-      DeadLetterConfig: { Arn: getAtt(id(synth.rollgate.deployGateDeadLetterQueue)) },
-      RetryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 3 },
-    })]);
+    expect(rule.Properties.EventPattern).toEqual({
+      source: ['rollgate.deploy'],
+      'detail-type': ['Deployment Completed'],
+    });
+    expect(rule.Properties.Targets).toEqual([
+      expect.objectContaining({
+        Arn: getAtt(id(synth.rollgate.deployGateFunction)),
+        DeadLetterConfig: { Arn: getAtt(id(synth.rollgate.deployGateDeadLetterQueue)) },
+        RetryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 3 },
+      }),
+    ]);
   });
 });
 
@@ -353,8 +423,13 @@ describe('alarms', () => {
   it('watches errors, throttles and DLQ depth of both functions, and failed gates', () => {
     const alarms = Object.values(synth.template.findResources('AWS::CloudWatch::Alarm'));
     expect(alarms.map((alarm) => alarm.Properties.MetricName).sort()).toEqual([
-      'ApproximateNumberOfMessagesVisible', 'ApproximateNumberOfMessagesVisible', 'Errors', 'Errors', 'GateFailed',
-      'Throttles', 'Throttles',
+      'ApproximateNumberOfMessagesVisible',
+      'ApproximateNumberOfMessagesVisible',
+      'Errors',
+      'Errors',
+      'GateFailed',
+      'Throttles',
+      'Throttles',
     ]);
     for (const alarm of alarms) {
       expect(alarm.Properties).toMatchObject({
@@ -388,13 +463,19 @@ describe('outputs', () => {
     expect(byName('DeployGateFunctionName')).toEqual({ Ref: id(synth.rollgate.deployGateFunction) });
     expect(byName('ScheduledCheckFunctionName')).toEqual({ Ref: id(synth.rollgate.scheduledCheckFunction) });
     expect(byName('RollbackDocumentName')).toEqual({ Ref: expect.stringContaining('RollbackDocument') });
-    expect(JSON.parse(byName('DeployEventPattern') as string))
-      .toEqual({ 'source': ['rollgate.deploy'], 'detail-type': ['Deployment Completed'] });
+    expect(JSON.parse(byName('DeployEventPattern') as string)).toEqual({
+      source: ['rollgate.deploy'],
+      'detail-type': ['Deployment Completed'],
+    });
     const command = byName('ExamplePutEventsCommand') as string;
     const entries = JSON.parse(command.match(/^aws events put-events --entries '(.*)'$/)![1]!);
-    expect(entries).toEqual([expect.objectContaining({
-      EventBusName: 'default', Source: 'rollgate.deploy', DetailType: 'Deployment Completed',
-    })]);
+    expect(entries).toEqual([
+      expect.objectContaining({
+        EventBusName: 'default',
+        Source: 'rollgate.deploy',
+        DetailType: 'Deployment Completed',
+      }),
+    ]);
     expect(JSON.parse(entries[0].Detail)).toMatchObject({ service: 'checkout', previousVersion: '1.4.1' });
   });
 });

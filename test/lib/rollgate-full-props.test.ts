@@ -4,8 +4,16 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  actionsOf, BROUGHT_TOPIC_ARN as TOPIC_ARN, fullRollgateProps, functionBundleDirectory, POWERTOOLS_LOGGER_SOURCE_MARKER,
-  removeOutdir, resourcesOf, roleStatements, synthRollgateConstruct, type SynthesizedConstruct,
+  actionsOf,
+  BROUGHT_TOPIC_ARN as TOPIC_ARN,
+  fullRollgateProps,
+  functionBundleDirectory,
+  POWERTOOLS_LOGGER_SOURCE_MARKER,
+  removeOutdir,
+  resourcesOf,
+  roleStatements,
+  synthRollgateConstruct,
+  type SynthesizedConstruct,
 } from '../support/synth-stack.ts';
 
 let synth: SynthesizedConstruct;
@@ -26,12 +34,17 @@ describe('brought resources', () => {
 
   it('subscribes each address to the brought topic with a dead-letter queue', () => {
     const subscriptions = Object.values(synth.template.findResources('AWS::SNS::Subscription'));
-    expect(subscriptions.map((s) => s.Properties.Endpoint).sort()).toEqual(['oncall@example.com', 'release@example.com']);
+    expect(subscriptions.map((s) => s.Properties.Endpoint).sort()).toEqual([
+      'oncall@example.com',
+      'release@example.com',
+    ]);
     for (const subscription of subscriptions) {
       expect(subscription.Properties).toMatchObject({
         Protocol: 'email',
         TopicArn: TOPIC_ARN,
-        RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [id(synth.rollgate.alertDeliveryDeadLetterQueue!), 'Arn'] } },
+        RedrivePolicy: {
+          deadLetterTargetArn: { 'Fn::GetAtt': [id(synth.rollgate.alertDeliveryDeadLetterQueue!), 'Arn'] },
+        },
       });
     }
   });
@@ -39,12 +52,13 @@ describe('brought resources', () => {
   it('listens on the brought bus with the given pattern', () => {
     synth.template.hasResourceProperties('AWS::Events::Rule', {
       EventBusName: 'deploys',
-      EventPattern: { 'source': ['acme.ci'], 'detail-type': ['Deployment Completed'], 'detail': { environment: ['prod'] } },
+      EventPattern: { source: ['acme.ci'], 'detail-type': ['Deployment Completed'], detail: { environment: ['prod'] } },
     });
   });
 
   it('points the functions at the brought topic and document', () => {
-    const variables = synth.template.toJSON().Resources[id(synth.rollgate.deployGateFunction)].Properties.Environment.Variables;
+    const variables =
+      synth.template.toJSON().Resources[id(synth.rollgate.deployGateFunction)].Properties.Environment.Variables;
     expect(variables).toMatchObject({
       ROLLGATE_ALERT_TOPIC_ARN: TOPIC_ARN,
       ROLLGATE_ROLLBACK_DOCUMENT: 'Acme-Rollback',
@@ -56,10 +70,17 @@ describe('brought resources', () => {
   it('encrypts evidence with the brought key', () => {
     expect(synth.rollgate.key.node.id).toBe('BroughtKey');
     synth.template.hasResourceProperties('AWS::S3::Bucket', {
-      BucketEncryption: { ServerSideEncryptionConfiguration: [{
-        ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [id(synth.rollgate.key), 'Arn'] } },
-        BucketKeyEnabled: true,
-      }] },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          {
+            ServerSideEncryptionByDefault: {
+              SSEAlgorithm: 'aws:kms',
+              KMSMasterKeyID: { 'Fn::GetAtt': [id(synth.rollgate.key), 'Arn'] },
+            },
+            BucketKeyEnabled: true,
+          },
+        ],
+      },
     });
   });
 });
@@ -68,27 +89,41 @@ describe('evidence', () => {
   it('locks objects in GOVERNANCE mode for the given retention', () => {
     synth.template.hasResourceProperties('AWS::S3::Bucket', {
       ObjectLockEnabled: true,
-      ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: 45 } } },
+      ObjectLockConfiguration: {
+        ObjectLockEnabled: 'Enabled',
+        Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: 45 } },
+      },
     });
   });
 
   it('applies the custom lifecycle days', () => {
-    const bucket = Object.values(synth.template.findResources('AWS::S3::Bucket'))
-      .find((resource) => resource.Properties.ObjectLockEnabled)!;
-    expect(bucket.Properties.LifecycleConfiguration.Rules).toEqual(expect.arrayContaining([
-      expect.objectContaining({ Prefix: 'checks/', ExpirationInDays: 14 }),
-      expect.objectContaining({
-        Prefix: 'deploys/', ExpirationInDays: 730, Transitions: [{ StorageClass: 'GLACIER', TransitionInDays: 60 }],
-      }),
-    ]));
+    const bucket = Object.values(synth.template.findResources('AWS::S3::Bucket')).find(
+      (resource) => resource.Properties.ObjectLockEnabled,
+    )!;
+    expect(bucket.Properties.LifecycleConfiguration.Rules).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Prefix: 'checks/', ExpirationInDays: 14 }),
+        expect.objectContaining({
+          Prefix: 'deploys/',
+          ExpirationInDays: 730,
+          Transitions: [{ StorageClass: 'GLACIER', TransitionInDays: 60 }],
+        }),
+      ]),
+    );
   });
 });
 
 describe('functions', () => {
   it('uses the given memory, check timeout and log retention', () => {
     const resources = synth.template.toJSON().Resources;
-    expect(resources[id(synth.rollgate.deployGateFunction)].Properties).toMatchObject({ MemorySize: 512, Timeout: 900 });
-    expect(resources[id(synth.rollgate.scheduledCheckFunction)].Properties).toMatchObject({ MemorySize: 512, Timeout: 180 });
+    expect(resources[id(synth.rollgate.deployGateFunction)].Properties).toMatchObject({
+      MemorySize: 512,
+      Timeout: 900,
+    });
+    expect(resources[id(synth.rollgate.scheduledCheckFunction)].Properties).toMatchObject({
+      MemorySize: 512,
+      Timeout: 180,
+    });
     for (const group of Object.values(synth.template.findResources('AWS::Logs::LogGroup'))) {
       expect(group.Properties.RetentionInDays).toBe(365);
     }
@@ -100,7 +135,10 @@ describe('functions', () => {
   ])('bundles Powertools into the %s, with no layer and no layer parameter, when told to', (_name, fn) => {
     expect(synth.template.toJSON().Resources[id(fn())].Properties.Layers).toBeUndefined();
     expect(JSON.stringify(synth.template.toJSON().Parameters ?? {})).not.toContain('/aws/service/powertools/');
-    const source = readFileSync(path.join(functionBundleDirectory(synth.assembly, synth.stack, fn()), 'index.js'), 'utf8');
+    const source = readFileSync(
+      path.join(functionBundleDirectory(synth.assembly, synth.stack, fn()), 'index.js'),
+      'utf8',
+    );
     expect(source).toContain(POWERTOOLS_LOGGER_SOURCE_MARKER);
     expect(source).not.toContain('require("@aws-lambda-powertools/');
   });
@@ -131,50 +169,62 @@ describe('IAM', () => {
   it('publishes only to the brought topic and uses only the brought key', () => {
     const statements = roleStatements(synth, synth.rollgate.deployGateFunction);
     expect(statements.find((statement) => actionsOf(statement).includes('sns:Publish'))!.Resource).toBe(TOPIC_ARN);
-    expect(statements.find((statement) => actionsOf(statement).includes('kms:Decrypt'))!.Resource)
-      .toEqual({ 'Fn::GetAtt': [id(synth.rollgate.key), 'Arn'] });
+    expect(statements.find((statement) => actionsOf(statement).includes('kms:Decrypt'))!.Resource).toEqual({
+      'Fn::GetAtt': [id(synth.rollgate.key), 'Arn'],
+    });
   });
 
   it('grants no s3:DeleteObject anywhere', () => {
     const all = [synth.rollgate.deployGateFunction, synth.rollgate.scheduledCheckFunction]
-      .flatMap((fn) => roleStatements(synth, fn)).flatMap(actionsOf);
+      .flatMap((fn) => roleStatements(synth, fn))
+      .flatMap(actionsOf);
     expect(all.filter((action) => action.startsWith('s3:'))).toEqual(['s3:PutObject', 's3:PutObject']);
   });
 });
 
 describe('monitors', () => {
-  const monitorRules = () => Object.values(synth.template.findResources('AWS::Events::Rule'))
-    .filter((rule) => rule.Properties.ScheduleExpression !== undefined);
+  const monitorRules = () =>
+    Object.values(synth.template.findResources('AWS::Events::Rule')).filter(
+      (rule) => rule.Properties.ScheduleExpression !== undefined,
+    );
 
   it('gives each monitor a schedule rule (default every 5 minutes) targeting the scheduled check', () => {
-    const schedules = monitorRules().map((rule) => rule.Properties.ScheduleExpression).sort();
+    const schedules = monitorRules()
+      .map((rule) => rule.Properties.ScheduleExpression)
+      .sort();
     expect(schedules).toEqual(['rate(1 minute)', 'rate(5 minutes)']);
     for (const rule of monitorRules()) {
-      expect(rule.Properties.Targets).toEqual([expect.objectContaining({
-        Arn: { 'Fn::GetAtt': [id(synth.rollgate.scheduledCheckFunction), 'Arn'] },
-        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [id(synth.rollgate.scheduledCheckDeadLetterQueue), 'Arn'] } },
-      })]);
+      expect(rule.Properties.Targets).toEqual([
+        expect.objectContaining({
+          Arn: { 'Fn::GetAtt': [id(synth.rollgate.scheduledCheckFunction), 'Arn'] },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [id(synth.rollgate.scheduledCheckDeadLetterQueue), 'Arn'] } },
+        }),
+      ]);
     }
   });
 
   it('sends each monitor object itself as the event', () => {
     const inputs = monitorRules().map((rule) => JSON.parse(rule.Properties.Targets[0].Input));
-    expect(inputs).toEqual(expect.arrayContaining([
-      { monitor: 'checkout-prod', urls: ['https://checkout.example.com/health'] },
-      {
-        monitor: 'payments.prod',
-        targets: [{
-          url: 'https://pay.example.com/health',
-          name: 'health',
-          expect: { status: ['200-299'], maxLatencyMs: 800 },
-          headers: { authorization: { ssm: '/rollgate/payments/token' } },
-        }],
-        rollbackOnFailure: true,
-        service: 'payments',
-        environment: 'prod',
-        expectedVersion: '2.0.1',
-      },
-    ]));
+    expect(inputs).toEqual(
+      expect.arrayContaining([
+        { monitor: 'checkout-prod', urls: ['https://checkout.example.com/health'] },
+        {
+          monitor: 'payments.prod',
+          targets: [
+            {
+              url: 'https://pay.example.com/health',
+              name: 'health',
+              expect: { status: ['200-299'], maxLatencyMs: 800 },
+              headers: { authorization: { ssm: '/rollgate/payments/token' } },
+            },
+          ],
+          rollbackOnFailure: true,
+          service: 'payments',
+          environment: 'prod',
+          expectedVersion: '2.0.1',
+        },
+      ]),
+    );
   });
 });
 
@@ -182,7 +232,9 @@ describe('alarms', () => {
   it('also watches the alert-delivery dead-letter queue, and notifies the brought topic', () => {
     const alarms = Object.values(synth.template.findResources('AWS::CloudWatch::Alarm'));
     expect(alarms).toHaveLength(8);
-    expect(alarms.filter((alarm) => alarm.Properties.MetricName === 'ApproximateNumberOfMessagesVisible')).toHaveLength(3);
+    expect(alarms.filter((alarm) => alarm.Properties.MetricName === 'ApproximateNumberOfMessagesVisible')).toHaveLength(
+      3,
+    );
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([TOPIC_ARN]);
   });
 });
@@ -192,7 +244,9 @@ describe('outputs', () => {
     const outputs = Object.entries(synth.template.toJSON().Outputs as Record<string, { Value: string }>);
     const value = (name: string) => outputs.find(([key]) => key.includes(name))![1].Value;
     expect(JSON.parse(value('DeployEventPattern'))).toEqual({
-      'source': ['acme.ci'], 'detail-type': ['Deployment Completed'], 'detail': { environment: ['prod'] },
+      source: ['acme.ci'],
+      'detail-type': ['Deployment Completed'],
+      detail: { environment: ['prod'] },
     });
     expect(value('ExamplePutEventsCommand')).toContain('"EventBusName":"deploys","Source":"acme.ci"');
   });

@@ -12,8 +12,16 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { applyNagChecks } from '../../lib/apply-nag-checks.ts';
 import { createRollgateApp, EXAMPLE_CONFIG_FILE } from '../../lib/rollgate-app.ts';
 import {
-  buildRollgateConstruct, cdkJsonContext, fullRollgateProps, nagViolations, removeOutdir, synthRollgateApp,
-  synthRollgateConstruct, validationReport, type SynthesizedApp, type SynthesizedConstruct,
+  buildRollgateConstruct,
+  cdkJsonContext,
+  fullRollgateProps,
+  nagViolations,
+  removeOutdir,
+  synthRollgateApp,
+  synthRollgateConstruct,
+  validationReport,
+  type SynthesizedApp,
+  type SynthesizedConstruct,
 } from '../support/synth-stack.ts';
 
 let noProps: SynthesizedConstruct;
@@ -48,7 +56,7 @@ describe.each<[string, () => SynthesizedConstruct | SynthesizedApp]>([
   });
 });
 
-it('leaves nothing in the app\'s validation report, CDK\'s built-in template checks included', () => {
+it("leaves nothing in the app's validation report, CDK's built-in template checks included", () => {
   expect(validationReport(app.assembly)).toEqual([]);
 });
 
@@ -60,27 +68,42 @@ describe('the harness', () => {
       new logs.LogGroup(new Stack(probeApp, 'Probe'), 'KeptForever', { retention: logs.RetentionDays.INFINITE });
       applyNagChecks(probeApp);
       expect(() => probeApp.synth()).toThrow(/Serverless-CloudWatchLogGroupRetentionPeriod/);
-      expect(nagViolations(outdir)).toEqual([expect.objectContaining({
-        pack: 'Serverless', ruleName: 'Serverless-CloudWatchLogGroupRetentionPeriod', severity: 'warning',
-      })]);
+      expect(nagViolations(outdir)).toEqual([
+        expect.objectContaining({
+          pack: 'Serverless',
+          ruleName: 'Serverless-CloudWatchLogGroupRetentionPeriod',
+          severity: 'warning',
+        }),
+      ]);
     } finally {
       removeOutdir({ outdir });
     }
   });
 });
 
-interface Acknowledgement { readonly path: string; readonly id: string; readonly reason: string }
-interface Finding { readonly ruleName: string; readonly path: string }
+interface Acknowledgement {
+  readonly path: string;
+  readonly id: string;
+  readonly reason: string;
+}
+interface Finding {
+  readonly ruleName: string;
+  readonly path: string;
+}
 
 /** Acknowledgements as recorded in the construct tree (the metadata cdk-nag reads). */
 function acknowledgementsIn(root: IConstruct): Acknowledgement[] {
-  return root.node.findAll().flatMap((construct) => construct.node.metadata
-    .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-    .flatMap((entry) => Object.entries(entry.data as Record<string, string>).map(([key, reason]) => ({
-      path: construct.node.path,
-      id: key.replace(/^annotation::/i, ''),
-      reason,
-    }))));
+  return root.node.findAll().flatMap((construct) =>
+    construct.node.metadata
+      .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((entry) =>
+        Object.entries(entry.data as Record<string, string>).map(([key, reason]) => ({
+          path: construct.node.path,
+          id: key.replace(/^annotation::/i, ''),
+          reason,
+        })),
+      ),
+  );
 }
 
 /** What the packs find in a tree built with every acknowledgement switched off. */
@@ -88,11 +111,14 @@ function findingsWithoutAcknowledgements(build: () => App): Finding[] {
   const acknowledge = vi.spyOn(Validations.prototype, 'acknowledge').mockImplementation(() => undefined);
   try {
     const tree = build();
-    return [new AwsSolutionsChecks(), new ServerlessChecks()].flatMap((pack) => pack.validateScope(tree).violations)
-      .flatMap((violation) => violation.violatingResources.map((resource) => ({
-        ruleName: violation.ruleName,
-        path: resource.constructPath ?? '',
-      })));
+    return [new AwsSolutionsChecks(), new ServerlessChecks()]
+      .flatMap((pack) => pack.validateScope(tree).violations)
+      .flatMap((violation) =>
+        violation.violatingResources.map((resource) => ({
+          ruleName: violation.ruleName,
+          path: resource.constructPath ?? '',
+        })),
+      );
   } finally {
     acknowledge.mockRestore();
   }
@@ -126,7 +152,9 @@ describe.each<[string, () => { app: App; outdir: string }]>([
       return unacknowledged.app;
     });
   });
-  afterAll(() => outdirs.forEach((outdir) => removeOutdir({ outdir })));
+  afterAll(() => {
+    for (const outdir of outdirs) removeOutdir({ outdir });
+  });
 
   it('each answers a finding on its own construct, and together they answer every finding', () => {
     expect(findings.length).toBeGreaterThan(0);

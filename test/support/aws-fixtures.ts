@@ -288,7 +288,11 @@ export async function createCommandDocument(
         action: 'aws:runShellScript',
         name: 'rollback',
         inputs: {
-          runCommand: [`echo ${Object.keys(parameters).map((parameterName) => `{{ ${parameterName} }}`).join(' ')}`],
+          runCommand: [
+            `echo ${Object.keys(parameters)
+              .map((parameterName) => `{{ ${parameterName} }}`)
+              .join(' ')}`,
+          ],
         },
       },
     ],

@@ -24,7 +24,7 @@ const TAIL_CHARS = 4_000;
  * It exits once the result is written, as a Lambda invocation ends when the handler settles (pipes are synchronous
  * on Linux, so no log line is lost).
  */
-const RUNNER_SOURCE = String.raw`'use strict';
+const RUNNER_SOURCE = `'use strict';
 const { readFileSync, writeFileSync } = require('node:fs');
 const Module = require('node:module');
 const [inputPath, resultPath] = process.argv.slice(2);
@@ -115,23 +115,25 @@ export async function invokeBundledHandler(
       // @aws-lambda-powertools/* only (see isProvidedByRuntimeOrLayer), so nothing else of the function's comes from node_modules.
       NODE_PATH: path.join(REPO_ROOT, 'node_modules'),
     };
-    const run = await new Promise<{ error: (Error & { killed?: boolean; signal?: string | null }) | null; stdout: string; stderr: string }>(
-      (resolve) => {
-        execFile(
-          process.execPath,
-          [runnerPath, inputPath, resultPath],
-          {
-            cwd: workDir,
-            env: childEnv,
-            timeout: BUNDLE_INVOCATION_TIMEOUT_MS,
-            killSignal: 'SIGKILL',
-            maxBuffer: OUTPUT_LIMIT_BYTES,
-            encoding: 'utf8',
-          },
-          (error, stdout, stderr) => resolve({ error, stdout, stderr }),
-        );
-      },
-    );
+    const run = await new Promise<{
+      error: (Error & { killed?: boolean; signal?: string | null }) | null;
+      stdout: string;
+      stderr: string;
+    }>((resolve) => {
+      execFile(
+        process.execPath,
+        [runnerPath, inputPath, resultPath],
+        {
+          cwd: workDir,
+          env: childEnv,
+          timeout: BUNDLE_INVOCATION_TIMEOUT_MS,
+          killSignal: 'SIGKILL',
+          maxBuffer: OUTPUT_LIMIT_BYTES,
+          encoding: 'utf8',
+        },
+        (error, stdout, stderr) => resolve({ error, stdout, stderr }),
+      );
+    });
     let result: Pick<BundleInvocation, 'outcome' | 'required'>;
     try {
       const written = JSON.parse(readFileSync(resultPath, 'utf8')) as
@@ -164,9 +166,15 @@ export async function invokeBundledHandler(
  */
 export function motoFunctionEnvironment(functionEnv: Readonly<Record<string, string>>): Record<string, string> {
   const aws = Object.fromEntries(
-    Object.entries(process.env).filter((entry): entry is [string, string] => entry[0].startsWith('AWS_') && entry[1] !== undefined),
+    Object.entries(process.env).filter(
+      (entry): entry is [string, string] => entry[0].startsWith('AWS_') && entry[1] !== undefined,
+    ),
   );
-  if (aws.AWS_ENDPOINT_URL !== inject('motoEndpoint') || aws.AWS_PROFILE !== undefined || aws.AWS_CONFIG_FILE !== devNull) {
+  if (
+    aws.AWS_ENDPOINT_URL !== inject('motoEndpoint') ||
+    aws.AWS_PROFILE !== undefined ||
+    aws.AWS_CONFIG_FILE !== devNull
+  ) {
     throw new Error(`this worker's AWS_* variables are not moto-global-setup's: ${JSON.stringify(aws)}`);
   }
   return { ...aws, ...functionEnv };

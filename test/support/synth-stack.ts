@@ -23,9 +23,11 @@ import type { RollgateStack } from '../../lib/rollgate-stack.ts';
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** The Powertools version installed in the repo (the Logger's package.json), which the layer must be pinned to. */
-export const INSTALLED_POWERTOOLS_VERSION = (JSON.parse(readFileSync(
-  path.join(REPO_ROOT, 'node_modules', '@aws-lambda-powertools', 'logger', 'package.json'), 'utf8',
-)) as { version: string }).version;
+export const INSTALLED_POWERTOOLS_VERSION = (
+  JSON.parse(
+    readFileSync(path.join(REPO_ROOT, 'node_modules', '@aws-lambda-powertools', 'logger', 'package.json'), 'utf8'),
+  ) as { version: string }
+).version;
 
 /** A property name the Powertools Logger's source keeps under minification: present only where the Logger is bundled. */
 export const POWERTOOLS_LOGGER_SOURCE_MARKER = 'persistentLogAttributes';
@@ -35,7 +37,9 @@ export const POWERTOOLS_LOGGER_SOURCE_MARKER = 'persistentLogAttributes';
  * (CDK's `aws:cdk:bundling-stacks`), for tests that only inspect the construct tree.
  */
 export function cdkJsonContext(options: BuildOptions = {}): Record<string, unknown> {
-  const cdkJson = JSON.parse(readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> };
+  const cdkJson = JSON.parse(readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')) as {
+    context?: Record<string, unknown>;
+  };
   return { ...cdkJson.context, ...(options.bundling === false ? { 'aws:cdk:bundling-stacks': [] } : {}) };
 }
 
@@ -123,12 +127,14 @@ export interface NagViolation {
 export function nagViolations(assembly: CloudAssembly | string): NagViolation[] {
   return validationReport(assembly)
     .filter((report) => (NAG_PACK_NAMES as readonly string[]).includes(report.pluginName))
-    .flatMap((report) => report.violations.map((violation) => ({
-      pack: report.pluginName,
-      ruleName: violation.ruleName,
-      severity: violation.severity,
-      constructPaths: violation.violatingConstructs.map((construct) => construct.constructPath),
-    })));
+    .flatMap((report) =>
+      report.violations.map((violation) => ({
+        pack: report.pluginName,
+        ruleName: violation.ruleName,
+        severity: violation.severity,
+        constructPaths: violation.violatingConstructs.map((construct) => construct.constructPath),
+      })),
+    );
 }
 
 interface ValidationReportFile {
@@ -155,7 +161,8 @@ export function functionBundleDirectory(assembly: CloudAssembly, stack: Stack, f
   const logicalId = stack.getLogicalId(fn.node.defaultChild as lambda.CfnFunction);
   const resources = artifact.template.Resources as Record<string, { Properties: { Code: { S3Key: unknown } } }>;
   const s3Key = resources[logicalId]?.Properties.Code.S3Key;
-  if (typeof s3Key !== 'string') throw new Error(`${logicalId} has no literal Code.S3Key (got ${JSON.stringify(s3Key)})`);
+  if (typeof s3Key !== 'string')
+    throw new Error(`${logicalId} has no literal Code.S3Key (got ${JSON.stringify(s3Key)})`);
   const assetHash = s3Key.replace(/\.zip$/, '');
   const manifestArtifact = artifact.dependencies.find(AssetManifestArtifact.isAssetManifestArtifact);
   if (!manifestArtifact) throw new Error(`stack ${stack.stackName} has no asset manifest`);
@@ -203,14 +210,19 @@ export interface PolicyStatementJson {
 }
 
 /** Every statement granted to a function's role, from every AWS::IAM::Policy attached to it. */
-export function roleStatements(synthesized: { template: Template; stack: Stack }, fn: lambda.IFunction): PolicyStatementJson[] {
+export function roleStatements(
+  synthesized: { template: Template; stack: Stack },
+  fn: lambda.IFunction,
+): PolicyStatementJson[] {
   if (!fn.role) throw new Error(`${fn.node.path} has no role`);
   const roleId = synthesized.stack.getLogicalId(fn.role.node.defaultChild as CfnRole);
   const policies = synthesized.template.findResources('AWS::IAM::Policy', {
     Properties: { Roles: Match.arrayWith([{ Ref: roleId }]) },
   });
   return Object.values(policies).flatMap(
-    (policy) => (policy as { Properties: { PolicyDocument: { Statement: PolicyStatementJson[] } } }).Properties.PolicyDocument.Statement,
+    (policy) =>
+      (policy as { Properties: { PolicyDocument: { Statement: PolicyStatementJson[] } } }).Properties.PolicyDocument
+        .Statement,
   );
 }
 
@@ -232,7 +244,11 @@ export function fullRollgateProps(stack: Stack): RollgateProps {
     alertTopic: sns.Topic.fromTopicArn(stack, 'BroughtTopic', BROUGHT_TOPIC_ARN),
     alertEmails: ['oncall@example.com', 'release@example.com'],
     eventBus: events.EventBus.fromEventBusName(stack, 'BroughtBus', 'deploys'),
-    deployEventPattern: { source: ['acme.ci'], detailType: ['Deployment Completed'], detail: { environment: ['prod'] } },
+    deployEventPattern: {
+      source: ['acme.ci'],
+      detailType: ['Deployment Completed'],
+      detail: { environment: ['prod'] },
+    },
     rollbackDocumentName: 'Acme-Rollback',
     rollbackWait: Duration.minutes(5),
     objectLock: true,
@@ -250,12 +266,14 @@ export function fullRollgateProps(stack: Stack): RollgateProps {
       {
         name: 'payments.prod',
         schedule: events.Schedule.rate(Duration.minutes(1)),
-        targets: [{
-          url: 'https://pay.example.com/health',
-          name: 'health',
-          expect: { status: ['200-299'], maxLatencyMs: 800 },
-          headers: { authorization: { ssm: '/rollgate/payments/token' } },
-        }],
+        targets: [
+          {
+            url: 'https://pay.example.com/health',
+            name: 'health',
+            expect: { status: ['200-299'], maxLatencyMs: 800 },
+            headers: { authorization: { ssm: '/rollgate/payments/token' } },
+          },
+        ],
         rollbackOnFailure: true,
         service: 'payments',
         environment: 'prod',

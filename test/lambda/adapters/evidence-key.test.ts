@@ -1,6 +1,11 @@
 // Evidence keys: where each kind of run lands, and which names are refused before they become key parts.
 import { describe, expect, it } from 'vitest';
-import { checkEvidencePrefix, deployEvidencePrefix, evidenceKey, keyTime } from '../../../lambda/adapters/evidence-key.ts';
+import {
+  checkEvidencePrefix,
+  deployEvidencePrefix,
+  evidenceKey,
+  keyTime,
+} from '../../../lambda/adapters/evidence-key.ts';
 import { ConfigError } from '../../../lambda/core/errors.ts';
 import type { EvidenceContext, EvidenceDocument } from '../../../lambda/core/evidence.ts';
 import type { EvidenceStage } from '../../../lambda/core/ports.ts';
@@ -123,11 +128,13 @@ describe('keyTime', () => {
   });
 });
 
-
 describe('deployEvidencePrefix and checkEvidencePrefix', () => {
   it.each<[string, string]>([
     [deployEvidencePrefix({ service: 'checkout', environment: 'prod' }), 'deploys/checkout/prod/'],
-    [deployEvidencePrefix({ service: 'checkout', environment: 'prod', day: '2026-11-23' }), 'deploys/checkout/prod/2026/11/23/'],
+    [
+      deployEvidencePrefix({ service: 'checkout', environment: 'prod', day: '2026-11-23' }),
+      'deploys/checkout/prod/2026/11/23/',
+    ],
     [checkEvidencePrefix('payments-prod'), 'checks/payments-prod/'],
   ])('lists the folder evidenceKey writes to: %s', (prefix, expected) => {
     expect(prefix).toBe(expected);
@@ -135,15 +142,42 @@ describe('deployEvidencePrefix and checkEvidencePrefix', () => {
 
   it('is a prefix of the key evidenceKey gives the same run', () => {
     const key = evidenceKey(documentOf(deployContext({ event_id: 'evt-1' })), 'verdict');
-    expect(key.startsWith(deployEvidencePrefix({ service: 'checkout', environment: 'prod', day: STARTED.slice(0, 10) }))).toBe(true);
+    expect(
+      key.startsWith(deployEvidencePrefix({ service: 'checkout', environment: 'prod', day: STARTED.slice(0, 10) })),
+    ).toBe(true);
   });
 
   it.each<[string, () => string, string, unknown]>([
-    ['a slash in the service', () => deployEvidencePrefix({ service: 'a/b', environment: 'prod' }, LABELS), '--service', 'a/b'],
-    ['an environment of dots', () => deployEvidencePrefix({ service: 'a', environment: '..' }, LABELS), '--environment', '..'],
-    ['a day not on the calendar', () => deployEvidencePrefix({ service: 'a', environment: 'b', day: '2026-02-30' }, LABELS), '--date', '2026-02-30'],
-    ['a day in another format', () => deployEvidencePrefix({ service: 'a', environment: 'b', day: '2026/11/23' }, LABELS), '--date', '2026/11/23'],
-    ['a month that does not exist', () => deployEvidencePrefix({ service: 'a', environment: 'b', day: '2026-13-01' }, LABELS), '--date', '2026-13-01'],
+    [
+      'a slash in the service',
+      () => deployEvidencePrefix({ service: 'a/b', environment: 'prod' }, LABELS),
+      '--service',
+      'a/b',
+    ],
+    [
+      'an environment of dots',
+      () => deployEvidencePrefix({ service: 'a', environment: '..' }, LABELS),
+      '--environment',
+      '..',
+    ],
+    [
+      'a day not on the calendar',
+      () => deployEvidencePrefix({ service: 'a', environment: 'b', day: '2026-02-30' }, LABELS),
+      '--date',
+      '2026-02-30',
+    ],
+    [
+      'a day in another format',
+      () => deployEvidencePrefix({ service: 'a', environment: 'b', day: '2026/11/23' }, LABELS),
+      '--date',
+      '2026/11/23',
+    ],
+    [
+      'a month that does not exist',
+      () => deployEvidencePrefix({ service: 'a', environment: 'b', day: '2026-13-01' }, LABELS),
+      '--date',
+      '2026-13-01',
+    ],
     ['a space in the monitor', () => checkEvidencePrefix('a b', LABELS), '--monitor', 'a b'],
   ])('refuses %s under the label it was given', (_label, build, field, value) => {
     const error = captureError(build);

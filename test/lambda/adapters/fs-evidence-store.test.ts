@@ -65,7 +65,8 @@ describe('FsEvidenceStore', () => {
     const reader = (async () => {
       while (writing && reads.length < 10_000) reads.push(await readFile(store.jsonPath, 'utf8'));
     })();
-    for (let round = 0; round < 6; round += 1) await store.write(bigDocument(1000, round % 2 === 0 ? 'b' : 'c'), 'rollback');
+    for (let round = 0; round < 6; round += 1)
+      await store.write(bigDocument(1000, round % 2 === 0 ? 'b' : 'c'), 'rollback');
     writing = false;
     await reader;
 
@@ -89,7 +90,10 @@ describe('FsEvidenceStore', () => {
     await mkdir(blocked);
     await expect(store.write(sampleEvidence(), 'verdict')).rejects.toBeInstanceOf(EvidenceWriteError);
     await rm(blocked, { recursive: true });
-    await expect(store.write(sampleEvidence(), 'verdict')).resolves.toEqual({ uri: store.jsonPath, extras: [store.envPath] });
+    await expect(store.write(sampleEvidence(), 'verdict')).resolves.toEqual({
+      uri: store.jsonPath,
+      extras: [store.envPath],
+    });
   });
 
   it('throws EvidenceWriteError naming the directory when it cannot be created', async () => {
@@ -98,7 +102,9 @@ describe('FsEvidenceStore', () => {
     const directory = join(blocker, 'evidence');
     const store = new FsEvidenceStore(directory);
 
-    const error = await store.write(sampleEvidence({ targets: [healthyTarget('http://a.example/')] }), 'verdict').catch((thrown: unknown) => thrown);
+    const error = await store
+      .write(sampleEvidence({ targets: [healthyTarget('http://a.example/')] }), 'verdict')
+      .catch((thrown: unknown) => thrown);
 
     expect(error).toBeInstanceOf(EvidenceWriteError);
     expect((error as EvidenceWriteError).message).toContain(directory);

@@ -47,7 +47,9 @@ describe('S3EvidenceStore against moto', () => {
 
     const key = 'deploys/checkout/prod/2026/01/07/20260107T100000000Z-evt-42.json';
     expect(location).toEqual({ uri: `s3://${bucket}/${key}` });
-    const object = await motoClients().s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' }));
+    const object = await motoClients().s3.send(
+      new GetObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' }),
+    );
     expect(object.ContentType).toBe('application/json');
     expect(object.ChecksumSHA256).toMatch(/^[A-Za-z0-9+/]{43}=$/);
     expect(JSON.parse(await object.Body!.transformToString())).toEqual(document);
@@ -60,7 +62,9 @@ describe('S3EvidenceStore against moto', () => {
     await store.write(document, 'verdict');
     const location = await store.write({ ...document, stage: 'rollback' }, 'rollback');
 
-    expect(location.uri).toBe(`s3://${bucket}/deploys/checkout/prod/2026/01/07/20260107T100000000Z-evt-43.rollback.json`);
+    expect(location.uri).toBe(
+      `s3://${bucket}/deploys/checkout/prod/2026/01/07/20260107T100000000Z-evt-43.rollback.json`,
+    );
     expect(await store.list('deploys/checkout/')).toEqual([
       'deploys/checkout/prod/2026/01/07/20260107T100000000Z-evt-43.json',
       'deploys/checkout/prod/2026/01/07/20260107T100000000Z-evt-43.rollback.json',
@@ -102,7 +106,10 @@ describe('S3EvidenceStore against moto', () => {
   });
 
   it('reports a bucket that does not exist as EvidenceWriteError NoSuchBucket', async () => {
-    const store = new S3EvidenceStore({ client: new S3Client(awsClientConfig()), bucket: uniqueName('rollgate-missing') });
+    const store = new S3EvidenceStore({
+      client: new S3Client(awsClientConfig()),
+      bucket: uniqueName('rollgate-missing'),
+    });
 
     const error = await captureError(store.write(deployEvidence(), 'verdict'));
 
@@ -165,7 +172,9 @@ describe('S3EvidenceStore with faults moto cannot produce', () => {
 
     expect(error).toBeInstanceOf(EvidenceWriteError);
     expect(error).toMatchObject({ errorName: 'AccessDenied', cause: denied });
-    expect((error as Error).message).toMatch(/^cannot write evidence to s3:\/\/rollgate-evidence\/deploys\/checkout\/.*: AccessDenied: /);
+    expect((error as Error).message).toMatch(
+      /^cannot write evidence to s3:\/\/rollgate-evidence\/deploys\/checkout\/.*: AccessDenied: /,
+    );
     expect(s3.commandCalls(PutObjectCommand)[0]?.args[0].input).toMatchObject({
       IfNoneMatch: '*',
       ContentType: 'application/json',
@@ -195,7 +204,10 @@ describe('S3EvidenceStore with faults moto cannot produce', () => {
     );
     const store = new S3EvidenceStore({ client, bucket: 'rollgate-evidence' });
 
-    await expect(store.list('deploys/')).rejects.toMatchObject({ name: 'EvidenceReadError', errorName: 'AccessDenied' });
+    await expect(store.list('deploys/')).rejects.toMatchObject({
+      name: 'EvidenceReadError',
+      errorName: 'AccessDenied',
+    });
     s3.restore();
   });
 });

@@ -89,7 +89,10 @@ describe('ShellRollbackExecutor.run', () => {
     const marker = join(dir, 'pwned');
     const out = join(dir, 'urls.txt');
     const hostile = url(marker);
-    const result = await executor(`printf '%s' "$ROLLGATE_FAILED_URLS" > ${shellQuote(out)}`).run({ ...REQUEST, failed_urls: [hostile] });
+    const result = await executor(`printf '%s' "$ROLLGATE_FAILED_URLS" > ${shellQuote(out)}`).run({
+      ...REQUEST,
+      failed_urls: [hostile],
+    });
     expect(result.ok).toBe(true);
     expect(await readFile(out, 'utf8')).toBe(hostile);
     expect(existsSync(marker)).toBe(false);
@@ -105,7 +108,11 @@ describe('ShellRollbackExecutor.run', () => {
   });
 
   it('reports send_failed when the shell cannot start', async () => {
-    const result = await new ShellRollbackExecutor({ command: 'true', timeoutMs: 1_000, cwd: join(dir, 'missing') }).run(REQUEST);
+    const result = await new ShellRollbackExecutor({
+      command: 'true',
+      timeoutMs: 1_000,
+      cwd: join(dir, 'missing'),
+    }).run(REQUEST);
     expect(result).toMatchObject({ attempted: true, ok: false, outcome: 'send_failed', exit_code: null });
     expect(result.detail).toContain('could not start /bin/sh');
   });
@@ -139,7 +146,11 @@ describe('ShellRollbackExecutor.run timeouts', () => {
     try {
       const pidsFile = join(own, 'pids');
       const started = performance.now();
-      const result = await new ShellRollbackExecutor({ command: command(shellQuote(pidsFile)), timeoutMs, cwd: own }).run(REQUEST);
+      const result = await new ShellRollbackExecutor({
+        command: command(shellQuote(pidsFile)),
+        timeoutMs,
+        cwd: own,
+      }).run(REQUEST);
       const elapsed = performance.now() - started;
       const pids = (await readFile(pidsFile, 'utf8')).trim().split('\n').map(Number);
       return { result, elapsed, pids };
@@ -154,7 +165,11 @@ describe('ShellRollbackExecutor.run timeouts', () => {
       (file) => `sleep 30 & echo $! > ${file}; sleep 30 & echo $! >> ${file}; echo started; wait`,
       timeoutMs,
     );
-    expect(result).toMatchObject({ ok: false, outcome: 'timed_out', detail: `still running after ${timeoutMs}ms; stopped` });
+    expect(result).toMatchObject({
+      ok: false,
+      outcome: 'timed_out',
+      detail: `still running after ${timeoutMs}ms; stopped`,
+    });
     expect(result.output_tail).toBe('started\n');
     expect(elapsed).toBeLessThan(timeoutMs + KILL_GRACE_MS + 1_000);
     expect(pids).toHaveLength(2);
@@ -163,7 +178,10 @@ describe('ShellRollbackExecutor.run timeouts', () => {
 
   it.concurrent('escalates to SIGKILL for a process group that ignores SIGTERM', async () => {
     const timeoutMs = SETUP_MS;
-    const { result, elapsed, pids } = await runWithChildren((file) => `trap '' TERM; sleep 30 & echo $! > ${file}; wait`, timeoutMs);
+    const { result, elapsed, pids } = await runWithChildren(
+      (file) => `trap '' TERM; sleep 30 & echo $! > ${file}; wait`,
+      timeoutMs,
+    );
     expect(result.outcome).toBe('timed_out');
     expect(elapsed).toBeLessThan(timeoutMs + KILL_GRACE_MS + 1_000);
     expect(running(pids[0]!)).toBe(false);
@@ -171,7 +189,10 @@ describe('ShellRollbackExecutor.run timeouts', () => {
 
   it.concurrent('still finishes on timeout when a process escaped the group and holds the output open', async () => {
     const timeoutMs = SETUP_MS;
-    const { result, elapsed, pids } = await runWithChildren((file) => `setsid sleep 30 & echo $! > ${file}; wait`, timeoutMs);
+    const { result, elapsed, pids } = await runWithChildren(
+      (file) => `setsid sleep 30 & echo $! > ${file}; wait`,
+      timeoutMs,
+    );
     try {
       expect(result.outcome).toBe('timed_out');
       expect(elapsed).toBeLessThan(timeoutMs + KILL_GRACE_MS + 1_000);
@@ -182,7 +203,10 @@ describe('ShellRollbackExecutor.run timeouts', () => {
 
   it.concurrent('reports a command that exits while a background process it started keeps the output open', async () => {
     const timeoutMs = 5_000;
-    const { result, elapsed, pids } = await runWithChildren((file) => `sleep 30 & echo $! > ${file}; echo restarted`, timeoutMs);
+    const { result, elapsed, pids } = await runWithChildren(
+      (file) => `sleep 30 & echo $! > ${file}; echo restarted`,
+      timeoutMs,
+    );
     try {
       expect(result).toMatchObject({ ok: true, outcome: 'succeeded', exit_code: 0, output_tail: 'restarted\n' });
       expect(elapsed).toBeLessThan(timeoutMs);
@@ -211,7 +235,11 @@ describe('ShellRollbackExecutor.checkProgram', () => {
   });
 
   it('looks a bare program up on PATH', () => {
-    const check = new ShellRollbackExecutor({ command: 'sh -c true', timeoutMs: 1_000, env: { PATH: '/nonexistent:/bin' } }).checkProgram();
+    const check = new ShellRollbackExecutor({
+      command: 'sh -c true',
+      timeoutMs: 1_000,
+      env: { PATH: '/nonexistent:/bin' },
+    }).checkProgram();
     expect(check).toEqual({ program: 'sh', found: true, resolved: '/bin/sh' });
   });
 

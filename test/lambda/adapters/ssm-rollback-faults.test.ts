@@ -15,7 +15,12 @@ import { describe, expect, it } from 'vitest';
 import { SsmRollbackExecutor, type SsmRollbackOptions } from '../../../lambda/adapters/ssm-rollback.ts';
 import type { DeployRecord, RollbackRequest } from '../../../lambda/core/ports.ts';
 
-const CHECKOUT: DeployRecord = { service: 'checkout', environment: 'prod', version: '1.4.2', previous_version: '1.4.1' };
+const CHECKOUT: DeployRecord = {
+  service: 'checkout',
+  environment: 'prod',
+  version: '1.4.2',
+  previous_version: '1.4.1',
+};
 
 function requestFor(deploy: DeployRecord): RollbackRequest {
   return {
@@ -44,7 +49,15 @@ function mockedExecutor(options: Partial<SsmRollbackOptions> = {}) {
     pollDelaySeconds: { min: 0.02, max: 0.05 },
     ...options,
   });
-  return { executor, ssm, ec2, restore: () => (ssm.restore(), ec2.restore()) };
+  return {
+    executor,
+    ssm,
+    ec2,
+    restore: () => {
+      ssm.restore();
+      ec2.restore();
+    },
+  };
 }
 
 function awsError(name: string, message: string): SSMServiceException {
@@ -110,7 +123,9 @@ describe('SsmRollbackExecutor with outcomes moto cannot produce', () => {
   it('reports wait_timed_out when an instance is still running as the wait runs out', async () => {
     const { executor, ssm, restore } = mockedExecutor({ waitSeconds: 0.3 });
     ssm.on(SendCommandCommand).resolves({ Command: { CommandId: 'cmd-3' } });
-    ssm.on(GetCommandInvocationCommand).resolves({ Status: 'InProgress', StatusDetails: 'InProgress', ResponseCode: -1 });
+    ssm
+      .on(GetCommandInvocationCommand)
+      .resolves({ Status: 'InProgress', StatusDetails: 'InProgress', ResponseCode: -1 });
     const started = performance.now();
 
     const result = await executor.run(requestFor(CHECKOUT));
@@ -150,14 +165,17 @@ describe('SsmRollbackExecutor with outcomes moto cannot produce', () => {
   it('reports send_failed naming the EC2 error when the instances cannot be looked up', async () => {
     const { executor, ssm, ec2, restore } = mockedExecutor({ target: { tags: { 'rollgate:service': 'checkout' } } });
     ec2.onAnyCommand().rejects(
-      Object.assign(new Error('You are not authorized to perform this operation.'), { name: 'UnauthorizedOperation' }),
+      Object.assign(new Error('You are not authorized to perform this operation.'), {
+        name: 'UnauthorizedOperation',
+      }),
     );
 
     const result = await executor.run(requestFor(CHECKOUT));
 
     expect(result).toMatchObject({
       outcome: 'send_failed',
-      detail: 'nothing sent: DescribeInstances failed: UnauthorizedOperation: You are not authorized to perform this operation.',
+      detail:
+        'nothing sent: DescribeInstances failed: UnauthorizedOperation: You are not authorized to perform this operation.',
     });
     expect(ssm.commandCalls(SendCommandCommand)).toEqual([]);
     restore();
@@ -166,7 +184,11 @@ describe('SsmRollbackExecutor with outcomes moto cannot produce', () => {
   it('sends nothing when more than 50 running instances carry the tags', async () => {
     const { executor, ssm, ec2, restore } = mockedExecutor({ target: { tags: { 'rollgate:service': 'checkout' } } });
     const page = (from: number, nextToken?: string) => ({
-      Reservations: [{ Instances: Array.from({ length: 30 }, (_, i) => ({ InstanceId: `i-${String(from + i).padStart(17, '0')}` })) }],
+      Reservations: [
+        {
+          Instances: Array.from({ length: 30 }, (_, i) => ({ InstanceId: `i-${String(from + i).padStart(17, '0')}` })),
+        },
+      ],
       ...(nextToken !== undefined ? { NextToken: nextToken } : {}),
     });
     ec2.onAnyCommand({ NextToken: undefined }).resolves(page(0, 'p2'));

@@ -40,7 +40,12 @@ describe('summarizeHosts', () => {
     ['a host was not reached in time', 'timed_out', null, [host('i-1', 'DeliveryTimedOut')]],
     ['a host is still running', 'wait_timed_out', null, [host('i-1', 'Success', 0), host('i-2', 'InProgress')]],
     ['one failed while one timed out', 'failed', 1, [host('i-1', 'TimedOut'), host('i-2', 'Failed', 1)]],
-    ['one timed out while one is still running', 'timed_out', null, [host('i-1', 'InProgress'), host('i-2', 'TimedOut')]],
+    [
+      'one timed out while one is still running',
+      'timed_out',
+      null,
+      [host('i-1', 'InProgress'), host('i-2', 'TimedOut')],
+    ],
     ['one failed while one is still running', 'failed', null, [host('i-1', 'Pending'), host('i-2', 'Cancelled')]],
   ])('when %s the outcome is %s with exit code %s', (_name, outcome, exitCode, hosts) => {
     expect(summarizeHosts(hosts, 600)).toMatchObject({ outcome, exit_code: exitCode });
@@ -62,7 +67,9 @@ describe('summarizeHosts', () => {
   });
 
   it('names the wait in the detail when hosts are still running', () => {
-    expect(summarizeHosts([host('i-1', 'InProgress')], 90).detail).toBe('still running after the 90s wait: i-1 InProgress');
+    expect(summarizeHosts([host('i-1', 'InProgress')], 90).detail).toBe(
+      'still running after the 90s wait: i-1 InProgress',
+    );
   });
 
   it('puts hosts that did not succeed last in the output, so the tail keeps their errors', () => {

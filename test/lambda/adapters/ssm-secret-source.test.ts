@@ -42,7 +42,7 @@ describe('SsmSecretSource against moto', () => {
     expect(getParameterCalls()).toBe(1);
   });
 
-  it('refuses an env reference, since it could read the function\'s own credentials, without calling SSM', async () => {
+  it("refuses an env reference, since it could read the function's own credentials, without calling SSM", async () => {
     const { client, getParameterCalls } = countingClient();
     const source = new SsmSecretSource({ client });
 
@@ -60,7 +60,9 @@ describe('SsmSecretSource against moto', () => {
       const { client, getParameterCalls } = countingClient();
       const source = new SsmSecretSource({ client });
 
-      await expect(source.resolve({ ssm: name })).rejects.toThrow(/the function may read parameters under \/rollgate\/ only/);
+      await expect(source.resolve({ ssm: name })).rejects.toThrow(
+        /the function may read parameters under \/rollgate\/ only/,
+      );
       expect(getParameterCalls()).toBe(0);
     },
   );

@@ -108,7 +108,9 @@ describe('verdictAlert', () => {
     const document = sampleEvidence({ configProblem: 'timeoutMs: too small (got -1)', context: CHECKOUT_DEPLOY });
     const alert = verdictAlert(document, null, false);
     expect(alert.type).toBe('GateFailed');
-    expect(alert.subject).toBe('[Rollgate] FAILED checkout/prod v1.4.2: configuration cannot be used, no rollback configured');
+    expect(alert.subject).toBe(
+      '[Rollgate] FAILED checkout/prod v1.4.2: configuration cannot be used, no rollback configured',
+    );
     expect(alert.message.summary).toBe('configuration cannot be used: timeoutMs: too small (got -1)');
   });
 
@@ -138,19 +140,22 @@ describe('verdictAlert', () => {
       subject: '[Rollgate] FAILED gate: 1/1 probes failing, no rollback configured',
       attributes: { service: 'unknown', environment: 'unknown' },
     },
-  ] satisfies Array<{ name: string; context: EvidenceContext; expectedVersion?: string; subject: string; attributes: object }>)(
-    'scopes the subject of $name',
-    ({ context, expectedVersion, subject, attributes }) => {
-      const document = sampleEvidence({
-        targets: [unhealthyTarget(A)],
-        context,
-        ...(expectedVersion !== undefined ? { expectedVersion } : {}),
-      });
-      const alert = verdictAlert(document, null, false);
-      expect(alert.subject).toBe(subject);
-      expect(alert.attributes).toMatchObject(attributes);
-    },
-  );
+  ] satisfies Array<{
+    name: string;
+    context: EvidenceContext;
+    expectedVersion?: string;
+    subject: string;
+    attributes: object;
+  }>)('scopes the subject of $name', ({ context, expectedVersion, subject, attributes }) => {
+    const document = sampleEvidence({
+      targets: [unhealthyTarget(A)],
+      context,
+      ...(expectedVersion !== undefined ? { expectedVersion } : {}),
+    });
+    const alert = verdictAlert(document, null, false);
+    expect(alert.subject).toBe(subject);
+    expect(alert.attributes).toMatchObject(attributes);
+  });
 
   it('keeps a subject for a long service name within 99 printable characters', () => {
     const context: EvidenceContext = {
@@ -183,8 +188,18 @@ describe('rollback alerts', () => {
       type: 'RollbackSucceeded',
       subject: '[Rollgate] ROLLBACK SUCCEEDED checkout/prod v1.4.2 to v1.4.1',
     },
-    { outcome: 'failed', ok: false, type: 'RollbackFailed', subject: '[Rollgate] ROLLBACK FAILED checkout/prod v1.4.2: failed' },
-    { outcome: 'timed_out', ok: false, type: 'RollbackFailed', subject: '[Rollgate] ROLLBACK FAILED checkout/prod v1.4.2: timed_out' },
+    {
+      outcome: 'failed',
+      ok: false,
+      type: 'RollbackFailed',
+      subject: '[Rollgate] ROLLBACK FAILED checkout/prod v1.4.2: failed',
+    },
+    {
+      outcome: 'timed_out',
+      ok: false,
+      type: 'RollbackFailed',
+      subject: '[Rollgate] ROLLBACK FAILED checkout/prod v1.4.2: timed_out',
+    },
     {
       outcome: 'send_failed',
       ok: false,
@@ -194,12 +209,21 @@ describe('rollback alerts', () => {
   ] satisfies Array<{ outcome: RollbackResult['outcome']; ok: boolean; type: string; subject: string }>)(
     'raises $type for a rollback that $outcome',
     ({ outcome, ok, type, subject }) => {
-      const document = sampleEvidence({ targets: [unhealthyTarget(A)], context: CHECKOUT_DEPLOY, rollback: rollback(outcome, ok) });
+      const document = sampleEvidence({
+        targets: [unhealthyTarget(A)],
+        context: CHECKOUT_DEPLOY,
+        rollback: rollback(outcome, ok),
+      });
       const alert = rollbackAlert(document, EVIDENCE);
       expect(alert.type).toBe(type);
       expect(alert.subject).toBe(subject);
       expectSnsSubject(alert);
-      expect(alert.attributes).toEqual({ alert_type: type, status: 'failed', service: 'checkout', environment: 'prod' });
+      expect(alert.attributes).toEqual({
+        alert_type: type,
+        status: 'failed',
+        service: 'checkout',
+        environment: 'prod',
+      });
       expect(alert.message.rollback).toEqual({
         attempted: true,
         outcome,
@@ -211,13 +235,19 @@ describe('rollback alerts', () => {
   );
 
   it('omits the target version when the deploy names no previous version', () => {
-    const context: EvidenceContext = { kind: 'deploy', deploy: { service: 'checkout', environment: 'prod', version: '1.4.2' } };
+    const context: EvidenceContext = {
+      kind: 'deploy',
+      deploy: { service: 'checkout', environment: 'prod', version: '1.4.2' },
+    };
     const document = sampleEvidence({ targets: [unhealthyTarget(A)], context, rollback: rollback('succeeded', true) });
     expect(rollbackAlert(document, EVIDENCE).subject).toBe('[Rollgate] ROLLBACK SUCCEEDED checkout/prod v1.4.2');
   });
 
   it('raises RollbackRequired naming the deploy', () => {
-    const alert = rollbackRequiredAlert(sampleEvidence({ targets: [unhealthyTarget(A)], context: CHECKOUT_DEPLOY }), EVIDENCE);
+    const alert = rollbackRequiredAlert(
+      sampleEvidence({ targets: [unhealthyTarget(A)], context: CHECKOUT_DEPLOY }),
+      EVIDENCE,
+    );
     expect(alert.type).toBe('RollbackRequired');
     expect(alert.subject).toBe('[Rollgate] ROLLBACK REQUIRED checkout/prod v1.4.2: gate failed, no automatic rollback');
     expect(alert.attributes.alert_type).toBe('RollbackRequired');
@@ -238,7 +268,12 @@ describe('evidenceWriteFailedAlert', () => {
     expect(alert.message.evidence_uri).toBeNull();
     expect(alert.message.status).toBe(status);
     expect(alert.message.failing_targets).toHaveLength(targets.filter((target) => !target.ok).length);
-    expect(alert.attributes).toEqual({ alert_type: 'EvidenceWriteFailed', status, service: 'checkout', environment: 'prod' });
+    expect(alert.attributes).toEqual({
+      alert_type: 'EvidenceWriteFailed',
+      status,
+      service: 'checkout',
+      environment: 'prod',
+    });
   });
 });
 

@@ -72,15 +72,13 @@ describe('parseGateConfig defaults', () => {
     expect(config.targets[0]?.headers).toEqual({ authorization: value });
   });
 
-  it.each([
-    { spec: [200] },
-    { spec: ['200-299', 304] },
-    { spec: ['503'] },
-    { spec: ['100-599'] },
-  ])('accepts the status list $spec', ({ spec }) => {
-    const config = parseGateConfig({ targets: [{ url: URL_A, expect: { status: spec } }] });
-    expect(config.targets[0]?.expect?.status).toEqual(spec);
-  });
+  it.each([{ spec: [200] }, { spec: ['200-299', 304] }, { spec: ['503'] }, { spec: ['100-599'] }])(
+    'accepts the status list $spec',
+    ({ spec }) => {
+      const config = parseGateConfig({ targets: [{ url: URL_A, expect: { status: spec } }] });
+      expect(config.targets[0]?.expect?.status).toEqual(spec);
+    },
+  );
 });
 
 describe('parseGateConfig rejections', () => {
@@ -92,7 +90,12 @@ describe('parseGateConfig rejections', () => {
     { name: 'retries 11', raw: { targets: [], retries: 11 }, field: 'retries', value: 11 },
     { name: 'negative retries', raw: { targets: [], retries: -1 }, field: 'retries', value: -1 },
     { name: 'concurrency 0', raw: { targets: [], concurrency: 0 }, field: 'concurrency', value: 0 },
-    { name: 'concurrency past the file-descriptor budget', raw: { targets: [], concurrency: 513 }, field: 'concurrency', value: 513 },
+    {
+      name: 'concurrency past the file-descriptor budget',
+      raw: { targets: [], concurrency: 513 },
+      field: 'concurrency',
+      value: 513,
+    },
     { name: 'a body cap under 1 KiB', raw: { targets: [], maxBodyBytes: 10 }, field: 'maxBodyBytes', value: 10 },
     { name: 'missing targets', raw: {}, field: 'targets', value: undefined },
     {
@@ -208,7 +211,12 @@ describe('parseGateConfig rejections', () => {
   });
 
   it('reports every problem at once as ConfigErrors', () => {
-    const raw = { targets: [{ url: URL_A }, { url: 'file:///etc/passwd' }], timeoutMs: -5, retries: 11, concurrency: 0 };
+    const raw = {
+      targets: [{ url: URL_A }, { url: 'file:///etc/passwd' }],
+      timeoutMs: -5,
+      retries: 11,
+      concurrency: 0,
+    };
     expect(() => parseGateConfig(raw)).toThrow(ConfigErrors);
     expect(problemsOf(raw).map((problem) => [problem.field, problem.value])).toEqual([
       ['targets[1].url', 'file:///etc/passwd'],

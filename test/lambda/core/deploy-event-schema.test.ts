@@ -130,9 +130,17 @@ describe('parseDeployEvent accepts', () => {
 
 describe('parseDeployEvent refuses', () => {
   it.each<[string, unknown, Array<[string, unknown]>]>([
-    ['a service with a space (envelope)', envelope({ ...DETAIL, service: 'check out' }), [['detail.service', 'check out']]],
+    [
+      'a service with a space (envelope)',
+      envelope({ ...DETAIL, service: 'check out' }),
+      [['detail.service', 'check out']],
+    ],
     ['a service with a space (direct invoke)', { ...DETAIL, service: 'check out' }, [['service', 'check out']]],
-    ['an environment that is a path', envelope({ ...DETAIL, environment: '../prod' }), [['detail.environment', '../prod']]],
+    [
+      'an environment that is a path',
+      envelope({ ...DETAIL, environment: '../prod' }),
+      [['detail.environment', '../prod']],
+    ],
     ['a missing version', envelope({ ...DETAIL, version: undefined }), [['detail.version', undefined]]],
     ['a version with shell characters', { ...DETAIL, version: '1.4.2;reboot' }, [['version', '1.4.2;reboot']]],
     ['a previous version with a quote', { ...DETAIL, previousVersion: "1.4.1'" }, [['previousVersion', "1.4.1'"]]],
@@ -144,7 +152,10 @@ describe('parseDeployEvent refuses', () => {
     [
       'a rollback command',
       { ...DETAIL, rollback: { command: './undo.sh' } },
-      [['rollback.command', './undo.sh'], ['rollback', {}]],
+      [
+        ['rollback.command', './undo.sh'],
+        ['rollback', {}],
+      ],
     ],
     [
       'an instance id that is not one',

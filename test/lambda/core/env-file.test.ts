@@ -26,7 +26,11 @@ describe('shellQuote', () => {
 describe('renderEnvFile', () => {
   it('writes one NAME=value line per CI contract variable, in order', () => {
     const document = sampleEvidence({
-      targets: [healthyTarget('http://a.example/health'), unhealthyTarget('http://b.example/health'), unreachableTarget('http://c.example/')],
+      targets: [
+        healthyTarget('http://a.example/health'),
+        unhealthyTarget('http://b.example/health'),
+        unreachableTarget('http://c.example/'),
+      ],
       expectedVersion: '1.4.2',
     });
     expect(renderEnvFile(document, '/work/out/health-gate.json')).toBe(
@@ -96,10 +100,7 @@ describe('renderEnvFile sourced by bash', () => {
 
   const hostile = (markerPath: string) => ({
     message: `it's "done"; $(touch ${markerPath}) \`touch ${markerPath}\` & echo hi > ${markerPath} ; rm -rf ${markerPath}\nsecond line\r\nthird`,
-    urls: [
-      `http://a.example/'$(touch%20${markerPath})'`,
-      `http://b.example/x;touch${markerPath}\`id\`$HOME"q"`,
-    ],
+    urls: [`http://a.example/'$(touch%20${markerPath})'`, `http://b.example/x;touch${markerPath}\`id\`$HOME"q"`],
     evidencePath: `/tmp/it's here/$(touch ${markerPath})\n\`touch ${markerPath}\`/health-gate.json`,
   });
 
@@ -134,7 +135,10 @@ describe('renderEnvFile sourced by bash', () => {
   });
 
   it('sources every variable it writes, each on its own line', async () => {
-    const document = sampleEvidence({ targets: [unhealthyTarget(`http://a.example/$(touch ${marker})`)], message: "a 'b'" });
+    const document = sampleEvidence({
+      targets: [unhealthyTarget(`http://a.example/$(touch ${marker})`)],
+      message: "a 'b'",
+    });
     const text = renderEnvFile(document, join(dir, 'health-gate.json'));
     const names = text
       .trim()

@@ -99,7 +99,11 @@ describe('evaluateExpectations: health status in a JSON body', () => {
   });
 
   it('does not check the status field when healthStatus is false', () => {
-    const results = evaluateExpectations(answered(200, json({ status: 'degraded' })), { healthStatus: false }, undefined);
+    const results = evaluateExpectations(
+      answered(200, json({ status: 'degraded' })),
+      { healthStatus: false },
+      undefined,
+    );
     expect(results.map((result) => result.name)).toEqual(['status']);
     expect(results.every((result) => result.ok)).toBe(true);
   });
@@ -117,7 +121,13 @@ describe('evaluateExpectations: version', () => {
   it.each([
     { name: 'equal versions', body: json({ version: '1.4.2' }), wanted: '1.4.2', ok: true, seen: '"1.4.2"' },
     { name: 'a leading v on the body', body: json({ version: 'v1.4.2' }), wanted: '1.4.2', ok: true, seen: '"v1.4.2"' },
-    { name: 'a leading v on the expectation', body: json({ version: '1.4.2' }), wanted: 'v1.4.2', ok: true, seen: '"1.4.2"' },
+    {
+      name: 'a leading v on the expectation',
+      body: json({ version: '1.4.2' }),
+      wanted: 'v1.4.2',
+      ok: true,
+      seen: '"1.4.2"',
+    },
     { name: 'a leading V on both', body: json({ version: 'V1.4.2' }), wanted: 'v1.4.2', ok: true, seen: '"V1.4.2"' },
     { name: 'a numeric version', body: '{"version": 2}', wanted: 'v2', ok: true, seen: '"2"' },
     { name: 'a different version', body: json({ version: '1.4.1' }), wanted: '1.4.2', ok: false, seen: '"1.4.1"' },
@@ -180,9 +190,17 @@ describe('evaluateExpectations: latency and body', () => {
 
 describe('evaluateExpectations: transport errors', () => {
   it.each([
-    { error: 'timeout', detail: 'no complete answer in time', condition: '[CONNECTED] timeout (no complete answer in time)' },
+    {
+      error: 'timeout',
+      detail: 'no complete answer in time',
+      condition: '[CONNECTED] timeout (no complete answer in time)',
+    },
     { error: 'connection_refused', detail: undefined, condition: '[CONNECTED] connection_refused' },
-    { error: 'body_too_large', detail: 'body over 65536 bytes', condition: '[CONNECTED] body_too_large (body over 65536 bytes)' },
+    {
+      error: 'body_too_large',
+      detail: 'body over 65536 bytes',
+      condition: '[CONNECTED] body_too_large (body over 65536 bytes)',
+    },
   ])('gives a single connected failure for $error', ({ error, detail, condition }) => {
     const observation: Observation = { error, latencyMs: 5, ...(detail !== undefined ? { errorDetail: detail } : {}) };
     const results = evaluateExpectations(observation, { status: [200], bodyContains: 'x', maxLatencyMs: 1 }, '1.0.0');
@@ -203,7 +221,8 @@ describe('failureReason', () => {
     {
       name: 'several failing, in check order',
       observation: answered(500, json({ status: 'degraded', version: '0.9.0' })),
-      reason: '[STATUS] 500 in [200-299]; [BODY].status "degraded" in [ok, healthy, pass, up]; [BODY].version "0.9.0" == "1.0.0"',
+      reason:
+        '[STATUS] 500 in [200-299]; [BODY].status "degraded" in [ok, healthy, pass, up]; [BODY].version "0.9.0" == "1.0.0"',
     },
     {
       name: 'a transport error',

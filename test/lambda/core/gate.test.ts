@@ -76,7 +76,13 @@ const ROLLBACK_OK: RollbackResult = {
   output_tail: 'rolled back to 1.4.1\n',
 };
 
-const ROLLBACK_FAILED: RollbackResult = { ...ROLLBACK_OK, ok: false, outcome: 'failed', exit_code: 3, detail: 'exited with 3' };
+const ROLLBACK_FAILED: RollbackResult = {
+  ...ROLLBACK_OK,
+  ok: false,
+  outcome: 'failed',
+  exit_code: 3,
+  detail: 'exited with 3',
+};
 
 const DEPLOY: EvidenceContext = {
   kind: 'deploy',
@@ -99,7 +105,14 @@ interface Harness {
   readonly ports: GatePorts;
 }
 
-function harness(options: { rollback?: RollbackResult | Error; storeFails?: Error; notifierFails?: Error; env?: Record<string, string> } = {}): Harness {
+function harness(
+  options: {
+    rollback?: RollbackResult | Error;
+    storeFails?: Error;
+    notifierFails?: Error;
+    env?: Record<string, string>;
+  } = {},
+): Harness {
   const log: string[] = [];
   const store = new RecordingEvidenceStore(log, options.storeFails);
   const notifier = new RecordingNotifier(log, options.notifierFails);
@@ -137,9 +150,19 @@ describe('runGate: verdicts', () => {
       DEPLOY,
       h.ports,
     );
-    expect(outcome.verdict).toEqual({ status: 'passed', status_reason: 'all_probes_healthy', total: 2, healthy: 2, failing: 0 });
+    expect(outcome.verdict).toEqual({
+      status: 'passed',
+      status_reason: 'all_probes_healthy',
+      total: 2,
+      healthy: 2,
+      failing: 0,
+    });
     expect(h.log).toEqual(['evidence:verdict']);
-    expect(h.store.written[0]?.document).toMatchObject({ status: 'passed', stage: 'verdict', message: 'all 2 target(s) healthy' });
+    expect(h.store.written[0]?.document).toMatchObject({
+      status: 'passed',
+      stage: 'verdict',
+      message: 'all 2 target(s) healthy',
+    });
     expect(outcome.alerts).toEqual([]);
     expect(outcome.problems).toEqual([]);
     expect(outcome.evidenceWritten).toBe(true);
@@ -149,45 +172,58 @@ describe('runGate: verdicts', () => {
   it.each([
     { name: 'a 503', handler: fixedService(503, { status: 'ok', version: '1.4.2' }), alert: 'GateFailed' },
     { name: 'the wrong version', handler: healthyService('1.4.1'), alert: 'VersionMismatch' },
-  ])('fails on $name: evidence before the $alert alert, one rollback, then its record and alert', async ({ handler, alert }) => {
-    const good = await serve(healthyService('1.4.2'));
-    const bad = await serve(handler);
-    const h = harness({ rollback: ROLLBACK_OK });
-    const outcome = await runGate(
-      config({ targets: [{ url: good.url('/health') }, { url: bad.url('/health') }], expectedVersion: '1.4.2' }),
-      DEPLOY,
-      h.ports,
-    );
+  ])(
+    'fails on $name: evidence before the $alert alert, one rollback, then its record and alert',
+    async ({ handler, alert }) => {
+      const good = await serve(healthyService('1.4.2'));
+      const bad = await serve(handler);
+      const h = harness({ rollback: ROLLBACK_OK });
+      const outcome = await runGate(
+        config({ targets: [{ url: good.url('/health') }, { url: bad.url('/health') }], expectedVersion: '1.4.2' }),
+        DEPLOY,
+        h.ports,
+      );
 
-    expect(h.log).toEqual(['evidence:verdict', `alert:${alert}`, 'rollback:run', 'evidence:rollback', 'alert:RollbackSucceeded']);
-    expect(outcome.verdict).toMatchObject({ status: 'failed', status_reason: 'probe_failures', failing: 1 });
-    expect(h.rollback?.requests).toEqual([
-      {
+      expect(h.log).toEqual([
+        'evidence:verdict',
+        `alert:${alert}`,
+        'rollback:run',
+        'evidence:rollback',
+        'alert:RollbackSucceeded',
+      ]);
+      expect(outcome.verdict).toMatchObject({ status: 'failed', status_reason: 'probe_failures', failing: 1 });
+      expect(h.rollback?.requests).toEqual([
+        {
+          status: 'failed',
+          status_reason: 'probe_failures',
+          failed_urls: [bad.url('/health')],
+          expected_version: '1.4.2',
+          deploy: DEPLOY.deploy,
+        },
+      ]);
+      const [verdictRecord, rollbackRecord] = h.store.written;
+      expect(verdictRecord?.document).toMatchObject({
+        stage: 'verdict',
+        status: 'failed',
+        rollback: { outcome: 'pending' },
+      });
+      expect(rollbackRecord?.document).toMatchObject({
+        stage: 'rollback',
         status: 'failed',
         status_reason: 'probe_failures',
-        failed_urls: [bad.url('/health')],
-        expected_version: '1.4.2',
-        deploy: DEPLOY.deploy,
-      },
-    ]);
-    const [verdictRecord, rollbackRecord] = h.store.written;
-    expect(verdictRecord?.document).toMatchObject({ stage: 'verdict', status: 'failed', rollback: { outcome: 'pending' } });
-    expect(rollbackRecord?.document).toMatchObject({
-      stage: 'rollback',
-      status: 'failed',
-      status_reason: 'probe_failures',
-      rollback: { attempted: true, ok: true, outcome: 'succeeded', executor: '/bin/sh -c "./rollback.sh"' },
-      links: { verdict: 'mem://evidence/verdict.json' },
-    });
-    expect(outcome.evidence).toBe(rollbackRecord?.document);
-    expect(outcome.evidenceWritten).toBe(true);
-    expect(outcome.locations).toEqual({
-      verdict: { uri: 'mem://evidence/verdict.json' },
-      rollback: { uri: 'mem://evidence/rollback.json' },
-    });
-    expect(h.notifier.sent[0]?.message.evidence_uri).toBe('mem://evidence/verdict.json');
-    expect(h.notifier.sent[1]?.message.evidence_uri).toBe('mem://evidence/rollback.json');
-  });
+        rollback: { attempted: true, ok: true, outcome: 'succeeded', executor: '/bin/sh -c "./rollback.sh"' },
+        links: { verdict: 'mem://evidence/verdict.json' },
+      });
+      expect(outcome.evidence).toBe(rollbackRecord?.document);
+      expect(outcome.evidenceWritten).toBe(true);
+      expect(outcome.locations).toEqual({
+        verdict: { uri: 'mem://evidence/verdict.json' },
+        rollback: { uri: 'mem://evidence/rollback.json' },
+      });
+      expect(h.notifier.sent[0]?.message.evidence_uri).toBe('mem://evidence/verdict.json');
+      expect(h.notifier.sent[1]?.message.evidence_uri).toBe('mem://evidence/rollback.json');
+    },
+  );
 
   it('stays failed when the rollback succeeds', async () => {
     const bad = await serve(fixedService(500, {}));
@@ -203,7 +239,12 @@ describe('runGate: verdicts', () => {
     const h = harness({ rollback: ROLLBACK_FAILED });
     const outcome = await runGate(config({ targets: [{ url: bad.url('/health') }] }), DEPLOY, h.ports);
     expect(h.log.at(-1)).toBe('alert:RollbackFailed');
-    expect(outcome.evidence.rollback).toMatchObject({ ok: false, outcome: 'failed', exit_code: 3, detail: 'exited with 3' });
+    expect(outcome.evidence.rollback).toMatchObject({
+      ok: false,
+      outcome: 'failed',
+      exit_code: 3,
+      detail: 'exited with 3',
+    });
   });
 
   it('records send_failed and stays failed when the rollback executor throws', async () => {
@@ -218,7 +259,13 @@ describe('runGate: verdicts', () => {
       detail: 'InvalidInstanceId: no instances matched',
     });
     expect(outcome.problems).toEqual([expect.objectContaining({ port: 'rollback', error_name: 'InvalidInstanceId' })]);
-    expect(h.log).toEqual(['evidence:verdict', 'alert:GateFailed', 'rollback:run', 'evidence:rollback', 'alert:RollbackFailed']);
+    expect(h.log).toEqual([
+      'evidence:verdict',
+      'alert:GateFailed',
+      'rollback:run',
+      'evidence:rollback',
+      'alert:RollbackFailed',
+    ]);
   });
 
   it.each([
@@ -247,24 +294,34 @@ describe('runGate: verdicts', () => {
 
 describe('runGate: failing ports', () => {
   it.each([
-    { name: 'a passing gate', handler: healthyService('1.4.2'), status: 'passed', log: ['evidence:verdict', 'alert:EvidenceWriteFailed'] },
+    {
+      name: 'a passing gate',
+      handler: healthyService('1.4.2'),
+      status: 'passed',
+      log: ['evidence:verdict', 'alert:EvidenceWriteFailed'],
+    },
     {
       name: 'a failing gate',
       handler: fixedService(500, {}),
       status: 'failed',
       log: ['evidence:verdict', 'alert:EvidenceWriteFailed', 'alert:GateFailed', 'alert:RollbackRequired'],
     },
-  ])('alerts EvidenceWriteFailed and still returns the verdict of $name when the store throws', async ({ handler, status, log }) => {
-    const server = await serve(handler);
-    const h = harness({ storeFails: new EvidenceWriteError('AccessDenied on evidence bucket', { errorName: 'AccessDenied' }) });
-    const outcome = await runGate(config({ targets: [{ url: server.url('/health') }] }), DEPLOY, h.ports);
-    expect(outcome.verdict.status).toBe(status);
-    expect(outcome.evidenceWritten).toBe(false);
-    expect(outcome.locations.verdict).toBeUndefined();
-    expect(h.log).toEqual(log);
-    expect(h.notifier.sent[0]?.message.evidence_error).toBe('AccessDenied on evidence bucket');
-    expect(outcome.problems[0]).toMatchObject({ port: 'evidence', error_name: 'AccessDenied' });
-  });
+  ])(
+    'alerts EvidenceWriteFailed and still returns the verdict of $name when the store throws',
+    async ({ handler, status, log }) => {
+      const server = await serve(handler);
+      const h = harness({
+        storeFails: new EvidenceWriteError('AccessDenied on evidence bucket', { errorName: 'AccessDenied' }),
+      });
+      const outcome = await runGate(config({ targets: [{ url: server.url('/health') }] }), DEPLOY, h.ports);
+      expect(outcome.verdict.status).toBe(status);
+      expect(outcome.evidenceWritten).toBe(false);
+      expect(outcome.locations.verdict).toBeUndefined();
+      expect(h.log).toEqual(log);
+      expect(h.notifier.sent[0]?.message.evidence_error).toBe('AccessDenied on evidence bucket');
+      expect(outcome.problems[0]).toMatchObject({ port: 'evidence', error_name: 'AccessDenied' });
+    },
+  );
 
   it('reports evidence not written when only the rollback record fails', async () => {
     const bad = await serve(fixedService(500, {}));
@@ -298,10 +355,19 @@ describe('runGate: failing ports', () => {
 
   it('records the problem and completes the run when the notifier throws', async () => {
     const bad = await serve(fixedService(500, {}));
-    const h = harness({ rollback: ROLLBACK_OK, notifierFails: new AlertPublishError('topic not found', { errorName: 'NotFound' }) });
+    const h = harness({
+      rollback: ROLLBACK_OK,
+      notifierFails: new AlertPublishError('topic not found', { errorName: 'NotFound' }),
+    });
     const outcome = await runGate(config({ targets: [{ url: bad.url('/health') }] }), DEPLOY, h.ports);
     expect(outcome.verdict.status).toBe('failed');
-    expect(h.log).toEqual(['evidence:verdict', 'alert:GateFailed', 'rollback:run', 'evidence:rollback', 'alert:RollbackSucceeded']);
+    expect(h.log).toEqual([
+      'evidence:verdict',
+      'alert:GateFailed',
+      'rollback:run',
+      'evidence:rollback',
+      'alert:RollbackSucceeded',
+    ]);
     expect(outcome.alerts).toEqual([
       expect.objectContaining({ type: 'GateFailed', delivered: false, error: 'topic not found' }),
       expect.objectContaining({ type: 'RollbackSucceeded', delivered: false, error: 'topic not found' }),
@@ -344,7 +410,10 @@ describe('runGate: configuration and secrets', () => {
     const outcome = await runGate(
       config({
         targets: [
-          { url: server.url('/health'), headers: { authorization: 'Bearer ${HEALTH_TOKEN}', 'x-api-key': { env: 'API_KEY' } } },
+          {
+            url: server.url('/health'),
+            headers: { authorization: 'Bearer ${HEALTH_TOKEN}', 'x-api-key': { env: 'API_KEY' } },
+          },
         ],
       }),
       DEPLOY,
@@ -392,9 +461,17 @@ describe('runGate: scale and bounds', () => {
     const targets = Array.from({ length: 100 }, (_, index) => ({ url: fleet[index % 4]!.url(`/health/${index}`) }));
     const h = harness();
     const outcome = await runGate(config({ targets, concurrency: 64, expectedVersion: '1.4.2' }), CLI, h.ports);
-    const failures = outcome.evidence.targets.filter((target) => !target.ok).map((target) => [target.url, target.reason, target.attempts]);
+    const failures = outcome.evidence.targets
+      .filter((target) => !target.ok)
+      .map((target) => [target.url, target.reason, target.attempts]);
     expect(failures).toEqual([]);
-    expect(outcome.verdict).toEqual({ status: 'passed', status_reason: 'all_probes_healthy', total: 100, healthy: 100, failing: 0 });
+    expect(outcome.verdict).toEqual({
+      status: 'passed',
+      status_reason: 'all_probes_healthy',
+      total: 100,
+      healthy: 100,
+      failing: 0,
+    });
     expect(outcome.evidence.targets.map((target) => target.url)).toEqual(targets.map((target) => target.url));
     const hits = fleet.reduce((sum, server) => sum + [...server.hits.values()].reduce((a, b) => a + b, 0), 0);
     expect(hits).toBe(100);
@@ -410,6 +487,8 @@ describe('runGate: scale and bounds', () => {
     expect(outcome.verdict).toMatchObject({ status: 'failed', status_reason: 'probe_failures' });
     expect(outcome.evidence.targets[0]?.attempts.map((attempt) => attempt.error)).toEqual(['timeout', 'timeout']);
     expect(h.rollback?.requests).toHaveLength(1);
-    expect(elapsed).toBeLessThan(settings.timeoutMs * (settings.retries + 1) + settings.backoffMs * settings.retries + 2_000);
+    expect(elapsed).toBeLessThan(
+      settings.timeoutMs * (settings.retries + 1) + settings.backoffMs * settings.retries + 2_000,
+    );
   });
 });

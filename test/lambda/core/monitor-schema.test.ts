@@ -44,8 +44,18 @@ describe('parseMonitorInput accepts', () => {
 
   it.each<[string, Record<string, unknown>, (check: ReturnType<typeof parseMonitorInput>) => unknown, unknown]>([
     ['an expected version', { expectedVersion: '2026.01.07' }, (c) => c.gateConfig.expectedVersion, '2026.01.07'],
-    ['a timeout and retries', { timeoutMs: 800, retries: 0 }, (c) => [c.gateConfig.timeoutMs, c.gateConfig.retries], [800, 0]],
-    ['service and environment without rollback', { service: 'web', environment: 'prod' }, (c) => c.rollbackScope, undefined],
+    [
+      'a timeout and retries',
+      { timeoutMs: 800, retries: 0 },
+      (c) => [c.gateConfig.timeoutMs, c.gateConfig.retries],
+      [800, 0],
+    ],
+    [
+      'service and environment without rollback',
+      { service: 'web', environment: 'prod' },
+      (c) => c.rollbackScope,
+      undefined,
+    ],
     [
       'rollback on failure with service and environment',
       { rollbackOnFailure: true, service: 'web', environment: 'prod' },
@@ -66,8 +76,16 @@ describe('parseMonitorInput refuses', () => {
     ['neither urls nor targets', { monitor: 'homepage' }, [['urls', undefined]]],
     ['an empty target list', { monitor: 'homepage', targets: [] }, [['targets', []]]],
     ['a url that is not http(s)', { ...MONITOR, urls: ['gopher://x'] }, [['urls[0]', 'gopher://x']]],
-    ['rollback without service', { ...MONITOR, rollbackOnFailure: true, environment: 'prod' }, [['rollbackOnFailure', true]]],
-    ['rollback without environment', { ...MONITOR, rollbackOnFailure: true, service: 'web' }, [['rollbackOnFailure', true]]],
+    [
+      'rollback without service',
+      { ...MONITOR, rollbackOnFailure: true, environment: 'prod' },
+      [['rollbackOnFailure', true]],
+    ],
+    [
+      'rollback without environment',
+      { ...MONITOR, rollbackOnFailure: true, service: 'web' },
+      [['rollbackOnFailure', true]],
+    ],
     ['rollback on failure as a string', { ...MONITOR, rollbackOnFailure: 'yes' }, [['rollbackOnFailure', 'yes']]],
     ['a service with a space', { ...MONITOR, service: 'web site' }, [['service', 'web site']]],
     ['a field the monitor does not have', { ...MONITOR, rollbackCommand: 'undo' }, [['rollbackCommand', 'undo']]],

@@ -12,10 +12,18 @@ function systemError(code: string, message = `${code} happened`): Error {
 
 describe('classifyProbeError', () => {
   it.each([
-    { name: 'an AbortSignal timeout', error: new DOMException('The operation was aborted due to timeout', 'TimeoutError'), kind: 'timeout' },
+    {
+      name: 'an AbortSignal timeout',
+      error: new DOMException('The operation was aborted due to timeout', 'TimeoutError'),
+      kind: 'timeout',
+    },
     { name: 'an abort', error: new DOMException('This operation was aborted', 'AbortError'), kind: 'timeout' },
     { name: 'a refused connection', error: fetchFailed(systemError('ECONNREFUSED')), kind: 'connection_refused' },
-    { name: 'running out of file descriptors here', error: fetchFailed(systemError('EMFILE')), kind: 'local_resources_exhausted' },
+    {
+      name: 'running out of file descriptors here',
+      error: fetchFailed(systemError('EMFILE')),
+      kind: 'local_resources_exhausted',
+    },
     { name: 'an unknown host', error: fetchFailed(systemError('ENOTFOUND')), kind: 'dns' },
     { name: 'a DNS timeout', error: fetchFailed(systemError('EAI_AGAIN')), kind: 'dns' },
     { name: 'a reset', error: fetchFailed(systemError('ECONNRESET')), kind: 'reset' },
@@ -26,7 +34,11 @@ describe('classifyProbeError', () => {
     { name: 'a host mismatch', error: fetchFailed(systemError('ERR_TLS_CERT_ALTNAME_INVALID')), kind: 'tls' },
     { name: 'an unreachable network', error: fetchFailed(systemError('ENETUNREACH')), kind: 'unreachable' },
     { name: 'a malformed response', error: fetchFailed(systemError('HPE_INVALID_CONSTANT')), kind: 'invalid_response' },
-    { name: 'a cause nested twice', error: fetchFailed(fetchFailed(systemError('ECONNREFUSED'))), kind: 'connection_refused' },
+    {
+      name: 'a cause nested twice',
+      error: fetchFailed(fetchFailed(systemError('ECONNREFUSED'))),
+      kind: 'connection_refused',
+    },
     { name: '"other side closed"', error: fetchFailed(new Error('other side closed')), kind: 'reset' },
     { name: 'something unknown', error: fetchFailed(new RangeError('odd')), kind: 'network' },
     { name: 'a thrown string', error: 'boom', kind: 'network' },
@@ -38,9 +50,9 @@ describe('classifyProbeError', () => {
   });
 
   it('names the code and message in the detail', () => {
-    expect(classifyProbeError(fetchFailed(systemError('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:9'))).detail).toBe(
-      'ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:9',
-    );
+    expect(
+      classifyProbeError(fetchFailed(systemError('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:9'))).detail,
+    ).toBe('ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:9');
   });
 
   it('stops following a cause chain that loops', () => {

@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest';
 import type { TargetConfig } from '../../../lambda/core/config-schema.ts';
 import { probeTarget, type ProbeSettings, type TargetResult } from '../../../lambda/core/probe.ts';
 import { createRedactor } from '../../../lambda/core/redact.ts';
-import { closedPort, fixedService, healthyService, sendJson, type RouteHandler } from '../../support/loopback-server.ts';
+import {
+  closedPort,
+  fixedService,
+  healthyService,
+  sendJson,
+  type RouteHandler,
+} from '../../support/loopback-server.ts';
 import { useLoopbackServers } from './loopback-fixture.ts';
 
 const ONE_MIB = 1024 * 1024;
@@ -41,7 +47,14 @@ function expectWellFormedAttempts(result: TargetResult): void {
 
 describe('probeTarget: what the service answers', () => {
   it.each([
-    { name: 'a healthy 200 JSON', handler: healthyService('1.4.2'), version: undefined, ok: true, status: 200, reason: undefined },
+    {
+      name: 'a healthy 200 JSON',
+      handler: healthyService('1.4.2'),
+      version: undefined,
+      ok: true,
+      status: 200,
+      reason: undefined,
+    },
     {
       name: 'a 500',
       handler: fixedService(500, { error: 'boom' }),
@@ -74,9 +87,30 @@ describe('probeTarget: what the service answers', () => {
       status: 200,
       reason: '[BODY].version "1.4.1" == "1.4.2"',
     },
-    { name: 'the right version', handler: healthyService('1.4.2'), version: '1.4.2', ok: true, status: 200, reason: undefined },
-    { name: 'the right version with a v', handler: healthyService('v1.4.2'), version: '1.4.2', ok: true, status: 200, reason: undefined },
-    { name: 'the right version expected with a v', handler: healthyService('1.4.2'), version: 'v1.4.2', ok: true, status: 200, reason: undefined },
+    {
+      name: 'the right version',
+      handler: healthyService('1.4.2'),
+      version: '1.4.2',
+      ok: true,
+      status: 200,
+      reason: undefined,
+    },
+    {
+      name: 'the right version with a v',
+      handler: healthyService('v1.4.2'),
+      version: '1.4.2',
+      ok: true,
+      status: 200,
+      reason: undefined,
+    },
+    {
+      name: 'the right version expected with a v',
+      handler: healthyService('1.4.2'),
+      version: 'v1.4.2',
+      ok: true,
+      status: 200,
+      reason: undefined,
+    },
   ])('judges $name as ok=$ok', async ({ handler, version, ok, status, reason }) => {
     const server = await serve(handler);
     const result = await probe({ url: server.url('/health'), name: 'api' }, { expectedVersion: version });
@@ -108,13 +142,18 @@ describe('probeTarget: transport failures', () => {
     expect(result.ok).toBe(false);
     expect(result.attempts.map((attempt) => attempt.error)).toEqual(['connection_refused', 'connection_refused']);
     expect(result.attempts[0]?.http_status).toBeUndefined();
-    expect(result.expectations).toEqual([expect.objectContaining({ name: 'connected', ok: false, observed: 'connection_refused' })]);
+    expect(result.expectations).toEqual([
+      expect.objectContaining({ name: 'connected', ok: false, observed: 'connection_refused' }),
+    ]);
     expect(result.reason).toMatch(/^\[CONNECTED\] connection_refused/);
     expectWellFormedAttempts(result);
   });
 
   it.each([
-    { name: 'drops the connection before answering', handler: ((request) => void request.socket.destroy()) satisfies RouteHandler },
+    {
+      name: 'drops the connection before answering',
+      handler: ((request) => void request.socket.destroy()) satisfies RouteHandler,
+    },
     {
       name: 'drops the connection halfway through the body',
       handler: ((request, response) => {
@@ -167,7 +206,10 @@ describe('probeTarget: transport failures', () => {
     });
     const chunk = Buffer.alloc(16 * 1024, 'x');
     const server = await serve((_request, response) => {
-      response.writeHead(200, { 'content-type': 'text/plain', ...(declare ? { 'content-length': String(ONE_MIB) } : {}) });
+      response.writeHead(200, {
+        'content-type': 'text/plain',
+        ...(declare ? { 'content-length': String(ONE_MIB) } : {}),
+      });
       let sent = 0;
       // Paced, so the 1 MiB cannot all sit in socket buffers before the client decides.
       const pump = setInterval(() => {
@@ -249,7 +291,9 @@ describe('probeTarget: redirects', () => {
     const result = await probe({ url: server.url('/hop/0') });
     expect(result.ok).toBe(ok);
     expect(result.attempts[0]?.http_status).toBe(200);
-    expect(result.attempts[0]?.redirects).toEqual(Array.from({ length: hops }, (_, index) => server.url(`/hop/${index + 1}`)));
+    expect(result.attempts[0]?.redirects).toEqual(
+      Array.from({ length: hops }, (_, index) => server.url(`/hop/${index + 1}`)),
+    );
   });
 
   it.each([
@@ -279,7 +323,9 @@ describe('probeTarget: retries', () => {
       [2, 503, false],
       [3, 200, true],
     ]);
-    expect(result.attempts[0]?.expectations.find((e) => e.name === 'status')?.condition).toBe('[STATUS] 503 in [200-299]');
+    expect(result.attempts[0]?.expectations.find((e) => e.name === 'status')?.condition).toBe(
+      '[STATUS] 503 in [200-299]',
+    );
     expectWellFormedAttempts(result);
   });
 
@@ -316,7 +362,9 @@ describe('probeTarget: headers and secrets', () => {
   const SECRETS = { authorization: 'Bearer tok-9f8e7d6c5b4a', 'x-api-key': 'key-0a1b2c3d4e5f' };
 
   it('sends the target headers and never records their values', async () => {
-    const server = await serve((request, response) => sendJson(response, 200, { status: 'ok', seen: Object.keys(request.headers) }));
+    const server = await serve((request, response) =>
+      sendJson(response, 200, { status: 'ok', seen: Object.keys(request.headers) }),
+    );
     const result = await probe({ url: server.url('/health') }, {}, SECRETS);
     const seen = server.lastHeaders.get('/health');
     expect(seen?.authorization).toBe(SECRETS.authorization);
@@ -360,7 +408,9 @@ describe('probeTarget: headers and secrets', () => {
     },
   ])('scrubs a header secret the service echoes back $name', async ({ body, ok, version }) => {
     const secret = SECRETS['x-api-key'];
-    const server = await serve((request, response) => sendJson(response, 200, body(String(request.headers['x-api-key']))));
+    const server = await serve((request, response) =>
+      sendJson(response, 200, body(String(request.headers['x-api-key']))),
+    );
     const result = await probe({ url: server.url('/health') }, { expectedVersion: version }, SECRETS);
     expect(server.lastHeaders.get('/health')?.['x-api-key']).toBe(secret);
     expect(result.ok).toBe(ok);
@@ -388,13 +438,21 @@ describe('probeTarget: headers and secrets', () => {
     const server = await serve(healthyService('1.0.0'));
     const result = await probe({ url: `http://ops:50%off@127.0.0.1:${server.port}/health` });
     expect(result.ok).toBe(true);
-    expect(server.lastHeaders.get('/health')?.authorization).toBe(`Basic ${Buffer.from('ops:50%off').toString('base64')}`);
+    expect(server.lastHeaders.get('/health')?.authorization).toBe(
+      `Basic ${Buffer.from('ops:50%off').toString('base64')}`,
+    );
     expect(JSON.stringify(result)).not.toContain('50%off');
   });
 
   it.each([
     { name: 'userinfo', path: '/health', auth: 'deploy:hunter22@', hidden: ['deploy', 'hunter22'], shown: '/health' },
-    { name: 'a token query value', path: '/health?token=abc123xyz&deep=1', auth: '', hidden: ['abc123xyz'], shown: '/health?token=***&deep=1' },
+    {
+      name: 'a token query value',
+      path: '/health?token=abc123xyz&deep=1',
+      auth: '',
+      hidden: ['abc123xyz'],
+      shown: '/health?token=***&deep=1',
+    },
   ])('redacts $name in the recorded URL', async ({ path, auth, hidden, shown }) => {
     const server = await serve(healthyService('1.0.0'));
     const url = `http://${auth}127.0.0.1:${server.port}${path}`;

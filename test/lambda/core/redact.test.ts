@@ -3,14 +3,38 @@ import { createRedactor, redactSecretsInText, redactUrl, REDACTED, tailOf } from
 
 describe('redactUrl', () => {
   it.each([
-    { name: 'user and password', raw: 'https://deploy:hunter22@api.example/health', out: 'https://***:***@api.example/health' },
+    {
+      name: 'user and password',
+      raw: 'https://deploy:hunter22@api.example/health',
+      out: 'https://***:***@api.example/health',
+    },
     { name: 'a user alone', raw: 'https://ghp_abcdef123456@api.example/health', out: 'https://***@api.example/health' },
-    { name: 'a token query value', raw: 'https://api.example/health?token=abc123', out: 'https://api.example/health?token=***' },
-    { name: 'a key query value', raw: 'https://api.example/health?key=abc123', out: 'https://api.example/health?key=***' },
-    { name: 'a signature query value', raw: 'https://api.example/h?signature=abc', out: 'https://api.example/h?signature=***' },
+    {
+      name: 'a token query value',
+      raw: 'https://api.example/health?token=abc123',
+      out: 'https://api.example/health?token=***',
+    },
+    {
+      name: 'a key query value',
+      raw: 'https://api.example/health?key=abc123',
+      out: 'https://api.example/health?key=***',
+    },
+    {
+      name: 'a signature query value',
+      raw: 'https://api.example/h?signature=abc',
+      out: 'https://api.example/h?signature=***',
+    },
     { name: 'a sig query value', raw: 'https://api.example/h?sig=abc', out: 'https://api.example/h?sig=***' },
-    { name: 'an api_key query value', raw: 'https://api.example/h?api_key=abc', out: 'https://api.example/h?api_key=***' },
-    { name: 'a password query value', raw: 'https://api.example/h?password=abc', out: 'https://api.example/h?password=***' },
+    {
+      name: 'an api_key query value',
+      raw: 'https://api.example/h?api_key=abc',
+      out: 'https://api.example/h?api_key=***',
+    },
+    {
+      name: 'a password query value',
+      raw: 'https://api.example/h?password=abc',
+      out: 'https://api.example/h?password=***',
+    },
     {
       name: 'presigned S3 parameters',
       raw: 'https://b.s3.amazonaws.com/k?X-Amz-Credential=AKIA%2F1&X-Amz-Signature=ff00&X-Amz-Expires=60',
@@ -56,15 +80,44 @@ describe('redactSecretsInText', () => {
       secrets: ['eyJhbGciOiJIUzI1NiJ9', 'eyJzdWIiOiIxIn0'],
     },
     { name: 'a lowercase bearer token', text: 'authorization: bearer abc.def-123', secrets: ['abc.def-123'] },
-    { name: 'password=value', text: 'login failed password=hunter22&user=bob', secrets: ['hunter22'], keeps: ['user=bob'] },
-    { name: 'a JSON api_key', text: '{"api_key": "k-98765xyz", "region": "eu"}', secrets: ['k-98765xyz'], keeps: ['"region": "eu"'] },
-    { name: 'a JSON password with spaces', text: '{"password": "correct horse battery", "user": "bob"}', secrets: ['correct', 'horse', 'battery'], keeps: ['"user": "bob"'] },
+    {
+      name: 'password=value',
+      text: 'login failed password=hunter22&user=bob',
+      secrets: ['hunter22'],
+      keeps: ['user=bob'],
+    },
+    {
+      name: 'a JSON api_key',
+      text: '{"api_key": "k-98765xyz", "region": "eu"}',
+      secrets: ['k-98765xyz'],
+      keeps: ['"region": "eu"'],
+    },
+    {
+      name: 'a JSON password with spaces',
+      text: '{"password": "correct horse battery", "user": "bob"}',
+      secrets: ['correct', 'horse', 'battery'],
+      keeps: ['"user": "bob"'],
+    },
     { name: 'a JSON token with an escaped quote', text: '{"token": "ab\\"cd ef"}', secrets: ['ab', 'cd ef'] },
-    { name: 'a quoted password cut off by an excerpt', text: '{"user": "bob", "password": "correct horse', secrets: ['correct', 'horse'], keeps: ['"user": "bob"'] },
-    { name: "a single-quoted secret", text: "secret='two words' rest", secrets: ['two', 'words'], keeps: [' rest'] },
-    { name: 'an env-style secret', text: 'DB_PASSWORD=s3cr3t-value\nAWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG', secrets: ['s3cr3t-value', 'wJalrXUtnFEMI'] },
+    {
+      name: 'a quoted password cut off by an excerpt',
+      text: '{"user": "bob", "password": "correct horse',
+      secrets: ['correct', 'horse'],
+      keeps: ['"user": "bob"'],
+    },
+    { name: 'a single-quoted secret', text: "secret='two words' rest", secrets: ['two', 'words'], keeps: [' rest'] },
+    {
+      name: 'an env-style secret',
+      text: 'DB_PASSWORD=s3cr3t-value\nAWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG',
+      secrets: ['s3cr3t-value', 'wJalrXUtnFEMI'],
+    },
     { name: 'a YAML-style token', text: 'client_token: tok_live_12345', secrets: ['tok_live_12345'] },
-    { name: 'an AWS access key id', text: 'using AKIAIOSFODNN7EXAMPLE for s3', secrets: ['AKIAIOSFODNN7EXAMPLE'], keeps: ['for s3'] },
+    {
+      name: 'an AWS access key id',
+      text: 'using AKIAIOSFODNN7EXAMPLE for s3',
+      secrets: ['AKIAIOSFODNN7EXAMPLE'],
+      keeps: ['for s3'],
+    },
     { name: 'an AWS session key id', text: 'key ASIAY34FZKBOKMUTVV7A expired', secrets: ['ASIAY34FZKBOKMUTVV7A'] },
     {
       name: 'a URL with credentials inside text',
@@ -120,7 +173,12 @@ describe('createRedactor', () => {
   it.each([
     { name: 'in text', use: 'text', raw: 'echo: tok-abcdef-123 was accepted', out: 'echo: *** was accepted' },
     { name: 'twice in text', use: 'text', raw: 'tok-abcdef-123/tok-abcdef-123', out: '***/***' },
-    { name: 'in a URL path', use: 'url', raw: 'https://api.example/hooks/tok-abcdef-123/health', out: 'https://api.example/hooks/***/health' },
+    {
+      name: 'in a URL path',
+      use: 'url',
+      raw: 'https://api.example/hooks/tok-abcdef-123/health',
+      out: 'https://api.example/hooks/***/health',
+    },
     { name: 'a short value left alone', use: 'text', raw: 'ok 12345 done', out: 'ok 12345 done' },
     { name: 'the longer of two overlapping secrets first', use: 'text', raw: 'tok-abcdef-123-extra', out: '***' },
   ])('scrubs literal secret values $name', ({ use, raw, out }) => {

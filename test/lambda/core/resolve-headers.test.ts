@@ -24,14 +24,24 @@ describe('resolveHeaders', () => {
       sent: `acme:${ENV.HEALTH_TOKEN}`,
       secrets: [`acme:${ENV.HEALTH_TOKEN}`, 'acme', ENV.HEALTH_TOKEN],
     },
-  ])('sends $name as its resolved value and counts every resolved part as a secret', async ({ value, sent, secrets }) => {
-    const resolved = await resolveHeaders([{ url: URL_A, headers: { authorization: value } }], new EnvSecretSource(ENV));
-    expect(resolved.perTarget).toEqual([{ authorization: sent }]);
-    expect([...resolved.secretValues].sort()).toEqual([...secrets].sort());
-  });
+  ])(
+    'sends $name as its resolved value and counts every resolved part as a secret',
+    async ({ value, sent, secrets }) => {
+      const resolved = await resolveHeaders(
+        [{ url: URL_A, headers: { authorization: value } }],
+        new EnvSecretSource(ENV),
+      );
+      expect(resolved.perTarget).toEqual([{ authorization: sent }]);
+      expect([...resolved.secretValues].sort()).toEqual([...secrets].sort());
+    },
+  );
 
   it('keeps one header record per target, in target order', async () => {
-    const targets: TargetConfig[] = [{ url: URL_A, headers: { 'x-a': '1' } }, { url: URL_A }, { url: URL_A, headers: { 'x-c': '3' } }];
+    const targets: TargetConfig[] = [
+      { url: URL_A, headers: { 'x-a': '1' } },
+      { url: URL_A },
+      { url: URL_A, headers: { 'x-c': '3' } },
+    ];
     const resolved = await resolveHeaders(targets, undefined);
     expect(resolved.perTarget).toEqual([{ 'x-a': '1' }, {}, { 'x-c': '3' }]);
   });
@@ -44,16 +54,49 @@ describe('resolveHeaders', () => {
         return 'value-123456';
       },
     };
-    const targets: TargetConfig[] = Array.from({ length: 5 }, () => ({ url: URL_A, headers: { authorization: { ssm: '/rollgate/token' } } }));
+    const targets: TargetConfig[] = Array.from({ length: 5 }, () => ({
+      url: URL_A,
+      headers: { authorization: { ssm: '/rollgate/token' } },
+    }));
     await resolveHeaders(targets, source);
     expect(asked).toEqual(['{"ssm":"/rollgate/token"}']);
   });
 
-  it.each<{ name: string; headers: TargetConfig['headers']; source: SecretSource | undefined; field: string; says: string }>([
-    { name: 'a missing env variable', headers: { authorization: { env: 'MISSING' } }, source: new EnvSecretSource(ENV), field: 'targets[1].headers.authorization', says: 'MISSING' },
-    { name: 'a template naming a missing variable', headers: { 'x-key': 'k=${MISSING}' }, source: new EnvSecretSource(ENV), field: 'targets[1].headers.x-key', says: 'MISSING' },
-    { name: 'an ssm reference the local source cannot read', headers: { authorization: { ssm: '/a/b' } }, source: new EnvSecretSource(ENV), field: 'targets[1].headers.authorization', says: '/a/b' },
-    { name: 'a reference with no secret source', headers: { authorization: { env: 'HEALTH_TOKEN' } }, source: undefined, field: 'targets[1].headers.authorization', says: 'no secret source' },
+  it.each<{
+    name: string;
+    headers: TargetConfig['headers'];
+    source: SecretSource | undefined;
+    field: string;
+    says: string;
+  }>([
+    {
+      name: 'a missing env variable',
+      headers: { authorization: { env: 'MISSING' } },
+      source: new EnvSecretSource(ENV),
+      field: 'targets[1].headers.authorization',
+      says: 'MISSING',
+    },
+    {
+      name: 'a template naming a missing variable',
+      headers: { 'x-key': 'k=${MISSING}' },
+      source: new EnvSecretSource(ENV),
+      field: 'targets[1].headers.x-key',
+      says: 'MISSING',
+    },
+    {
+      name: 'an ssm reference the local source cannot read',
+      headers: { authorization: { ssm: '/a/b' } },
+      source: new EnvSecretSource(ENV),
+      field: 'targets[1].headers.authorization',
+      says: '/a/b',
+    },
+    {
+      name: 'a reference with no secret source',
+      headers: { authorization: { env: 'HEALTH_TOKEN' } },
+      source: undefined,
+      field: 'targets[1].headers.authorization',
+      says: 'no secret source',
+    },
   ])('throws a ConfigError naming the header field for $name', async ({ headers, source, field, says }) => {
     const targets: TargetConfig[] = [{ url: URL_A }, { url: URL_A, headers }];
     const error = await resolveHeaders(targets, source).catch((thrown: unknown) => thrown);

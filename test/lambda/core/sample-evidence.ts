@@ -1,7 +1,12 @@
 // Evidence documents for the pure tests (env file, alerts): built with the real buildEvidence and decideVerdict, so
 // the tests judge the same shape a gate run produces.
 
-import { buildEvidence, describeVerdict, type EvidenceContext, type EvidenceDocument } from '../../../lambda/core/evidence.ts';
+import {
+  buildEvidence,
+  describeVerdict,
+  type EvidenceContext,
+  type EvidenceDocument,
+} from '../../../lambda/core/evidence.ts';
 import type { ExpectationResult } from '../../../lambda/core/expectations.ts';
 import type { TargetResult } from '../../../lambda/core/probe.ts';
 import { rollbackNotAttempted, type RollbackResult } from '../../../lambda/core/rollback-result.ts';

@@ -20,8 +20,17 @@ const HANDLER = '../../../lambda/handlers/deploy-event.ts';
 afterEach(resetHandlerTest);
 
 function deployDetail(service: string, url: string, detail: Record<string, unknown> = {}): Record<string, unknown> {
-  return { service, environment: 'prod', version: '1.4.2', previousVersion: '1.4.1', commit: 'abc1234', urls: [url],
-    retries: 0, timeoutMs: 2_000, ...detail };
+  return {
+    service,
+    environment: 'prod',
+    version: '1.4.2',
+    previousVersion: '1.4.1',
+    commit: 'abc1234',
+    urls: [url],
+    retries: 0,
+    timeoutMs: 2_000,
+    ...detail,
+  };
 }
 
 function deployEvent(detail: Record<string, unknown>, id: string = randomUUID()): Record<string, unknown> {
@@ -58,13 +67,15 @@ describe('deploy-event handler, once per deploy event', () => {
       expect.objectContaining({ status: { S: 'COMPLETED' }, expiration: { N: expect.any(String) } }),
     ]);
     expect(output.records().filter((record) => record.message === 'gate finished')).toHaveLength(1);
-    expect(output.records().find((record) => String(record.message).startsWith('duplicate deploy event'))).toMatchObject({
+    expect(
+      output.records().find((record) => String(record.message).startsWith('duplicate deploy event')),
+    ).toMatchObject({
       level: 'INFO',
       status: 'failed',
     });
   });
 
-  it('keeps the record a day, so a duplicate within EventBridge\'s retry window still finds it', async () => {
+  it("keeps the record a day, so a duplicate within EventBridge's retry window still finds it", async () => {
     const world = await createHandlerWorld();
     const server = await serve(healthyService('1.4.2'));
     const handler = await loadHandler(HANDLER, world.env);
@@ -73,7 +84,7 @@ describe('deploy-event handler, once per deploy event', () => {
     await handler(deployEvent(deployDetail(uniqueName('svc'), server.url('/health'))), lambdaContext());
 
     const [record] = await scanTable(world.idempotencyTable);
-    const expiration = Number((record?.expiration as { N: string }).N);
+    const expiration = Number((record!.expiration as { N: string }).N);
     expect(expiration - before).toBeGreaterThanOrEqual(24 * 60 * 60);
     expect(expiration - before).toBeLessThanOrEqual(24 * 60 * 60 + 60);
   });

@@ -69,7 +69,9 @@ describe('deploy-event handler', () => {
       status_reason: 'all_probes_healthy',
       evidence: {
         bucket: world.bucket,
-        key: expect.stringMatching(new RegExp(`^deploys/${service}/prod/\\d{4}/\\d{2}/\\d{2}/\\d{8}T\\d{9}Z-${event.id}\\.json$`)),
+        key: expect.stringMatching(
+          new RegExp(`^deploys/${service}/prod/\\d{4}/\\d{2}/\\d{2}/\\d{8}T\\d{9}Z-${event.id}\\.json$`),
+        ),
       },
       rollback: { attempted: false, command_id: null, outcome: 'not_needed' },
     });
@@ -145,7 +147,11 @@ describe('deploy-event handler', () => {
     // The alerts: GateFailed pointing at a verdict record already in S3, then RollbackSucceeded.
     expect(calls.published).toEqual([
       { type: 'GateFailed', evidenceUri: verdictUri, evidenceExistedWhenPublished: true },
-      { type: 'RollbackSucceeded', evidenceUri: `s3://${world.bucket}/${rollbackKey}`, evidenceExistedWhenPublished: true },
+      {
+        type: 'RollbackSucceeded',
+        evidenceUri: `s3://${world.bucket}/${rollbackKey}`,
+        evidenceExistedWhenPublished: true,
+      },
     ]);
     const delivered = await receiveSnsMessages(world.queueUrl, { expected: 2 });
     expect(delivered.map((alert) => alert.attributes.alert_type).sort()).toEqual(['GateFailed', 'RollbackSucceeded']);
@@ -203,7 +209,9 @@ describe('deploy-event handler', () => {
 
     await expect(
       handler(deployEvent(service, server.url('/health'), { environment: 'prod; reboot' }), lambdaContext()),
-    ).rejects.toThrow('detail.environment: must be 1-64 letters, digits, dots, dashes or underscores (got "prod; reboot")');
+    ).rejects.toThrow(
+      'detail.environment: must be 1-64 letters, digits, dots, dashes or underscores (got "prod; reboot")',
+    );
 
     expect(server.hits.size).toBe(0);
     expect(await commandsOf(world)).toEqual([]);
@@ -241,7 +249,10 @@ describe('deploy-event handler', () => {
 
   it("never sends the function's own credentials: an env reference in a header fails the gate unprobed", async () => {
     const world = await createHandlerWorld();
-    const handler = await loadHandler(HANDLER, { ...world.env, AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI-never-leaves-lambda' });
+    const handler = await loadHandler(HANDLER, {
+      ...world.env,
+      AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI-never-leaves-lambda',
+    });
     const server = await serve(healthyService('1.4.2'));
     const event = deployEvent(uniqueName('svc'), server.url('/health'), {
       urls: undefined,
@@ -250,7 +261,11 @@ describe('deploy-event handler', () => {
 
     const response = await handler(event, lambdaContext());
 
-    expect(response).toMatchObject({ status: 'failed', status_reason: 'invalid_config', rollback: { attempted: false } });
+    expect(response).toMatchObject({
+      status: 'failed',
+      status_reason: 'invalid_config',
+      rollback: { attempted: false },
+    });
     expect(server.hits.size).toBe(0);
     const evidence = await readEvidence(world.bucket, response.evidence!.key);
     expect(evidence.message).toContain('environment reference AWS_SECRET_ACCESS_KEY is not allowed in Lambda');

@@ -57,7 +57,10 @@ export async function createHandlerWorld(options: { readonly bucketExists?: bool
 }
 
 /** Imports the handler module as a cold start would, with `env` set (stubbed; vi.unstubAllEnvs undoes it). */
-export async function loadHandler(modulePath: string, env: Readonly<Record<string, string | undefined>>): Promise<Handler> {
+export async function loadHandler(
+  modulePath: string,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<Handler> {
   vi.resetModules();
   for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
   const module = (await import(modulePath)) as { handler: Handler };

@@ -25,24 +25,16 @@ describe('parseRuntimeSettings', () => {
     expect(parseRuntimeSettings({ ...ENV, ROLLGATE_ROLLBACK_WAIT_SECONDS: wait }).rollbackWaitSeconds).toBe(600);
   });
 
-  it.each([
-    ['arn:aws:ssm:eu-west-1:123456789012:document/RollgateRollback'],
-    ['AWS-RunShellScript'],
-  ])('accepts the rollback document %s', (document) => {
-    expect(parseRuntimeSettings({ ...ENV, ROLLGATE_ROLLBACK_DOCUMENT: document }).rollbackDocument).toBe(document);
-  });
+  it.each([['arn:aws:ssm:eu-west-1:123456789012:document/RollgateRollback'], ['AWS-RunShellScript']])(
+    'accepts the rollback document %s',
+    (document) => {
+      expect(parseRuntimeSettings({ ...ENV, ROLLGATE_ROLLBACK_DOCUMENT: document }).rollbackDocument).toBe(document);
+    },
+  );
 
   it.each<[string, Record<string, string | undefined>, string]>([
-    [
-      'a missing bucket',
-      { ROLLGATE_EVIDENCE_BUCKET: undefined },
-      'ROLLGATE_EVIDENCE_BUCKET: is not set (got nothing)',
-    ],
-    [
-      'an empty topic',
-      { ROLLGATE_ALERT_TOPIC_ARN: '' },
-      'ROLLGATE_ALERT_TOPIC_ARN: is empty (got "")',
-    ],
+    ['a missing bucket', { ROLLGATE_EVIDENCE_BUCKET: undefined }, 'ROLLGATE_EVIDENCE_BUCKET: is not set (got nothing)'],
+    ['an empty topic', { ROLLGATE_ALERT_TOPIC_ARN: '' }, 'ROLLGATE_ALERT_TOPIC_ARN: is empty (got "")'],
     [
       'a missing document',
       { ROLLGATE_ROLLBACK_DOCUMENT: undefined },
@@ -97,7 +89,6 @@ describe('parseRuntimeSettings', () => {
   });
 });
 
-
 describe('parseDeployGateSettings', () => {
   const DEPLOY_GATE_ENV = { ...ENV, ROLLGATE_IDEMPOTENCY_TABLE: 'Rollgate-IdempotencyTable-1A2B3C' };
 
@@ -111,7 +102,11 @@ describe('parseDeployGateSettings', () => {
   it.each<[string, string | undefined, string]>([
     ['missing', undefined, 'ROLLGATE_IDEMPOTENCY_TABLE: is not set (got nothing)'],
     ['empty', '', 'ROLLGATE_IDEMPOTENCY_TABLE: is empty (got "")'],
-    ['not a table name', 'rollgate table', 'ROLLGATE_IDEMPOTENCY_TABLE: must be a DynamoDB table name (got "rollgate table")'],
+    [
+      'not a table name',
+      'rollgate table',
+      'ROLLGATE_IDEMPOTENCY_TABLE: must be a DynamoDB table name (got "rollgate table")',
+    ],
   ])('refuses a table that is %s', (_name, table, message) => {
     expect(() => parseDeployGateSettings({ ...DEPLOY_GATE_ENV, ROLLGATE_IDEMPOTENCY_TABLE: table })).toThrow(message);
   });
@@ -119,13 +114,20 @@ describe('parseDeployGateSettings', () => {
   it('reports a bad table together with the shared variables', () => {
     const error = (() => {
       try {
-        parseDeployGateSettings({ ...DEPLOY_GATE_ENV, ROLLGATE_EVIDENCE_BUCKET: undefined, ROLLGATE_IDEMPOTENCY_TABLE: undefined });
+        parseDeployGateSettings({
+          ...DEPLOY_GATE_ENV,
+          ROLLGATE_EVIDENCE_BUCKET: undefined,
+          ROLLGATE_IDEMPOTENCY_TABLE: undefined,
+        });
       } catch (caught) {
         return caught;
       }
     })();
     expect(error).toBeInstanceOf(ConfigErrors);
-    expect((error as ConfigErrors).errors.map((e) => e.field).sort()).toEqual(['ROLLGATE_EVIDENCE_BUCKET', 'ROLLGATE_IDEMPOTENCY_TABLE']);
+    expect((error as ConfigErrors).errors.map((e) => e.field).sort()).toEqual([
+      'ROLLGATE_EVIDENCE_BUCKET',
+      'ROLLGATE_IDEMPOTENCY_TABLE',
+    ]);
   });
 
   it('is not needed by the scheduled check', () => {

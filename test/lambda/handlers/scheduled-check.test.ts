@@ -71,7 +71,11 @@ describe('scheduled-check handler', () => {
     const server = await serve(healthyService('2026.01.07'));
 
     const response = await handler(
-      { monitor: uniqueName('mon'), targets: [{ url: server.url('/health'), name: 'home' }], expectedVersion: '2026.01.07' },
+      {
+        monitor: uniqueName('mon'),
+        targets: [{ url: server.url('/health'), name: 'home' }],
+        expectedVersion: '2026.01.07',
+      },
       lambdaContext(),
     );
 
@@ -88,7 +92,14 @@ describe('scheduled-check handler', () => {
     const calls = recordAwsCalls();
 
     const response = await handler(
-      { monitor: uniqueName('mon'), urls: [server.url('/')], rollbackOnFailure: true, service, environment: 'prod', retries: 0 },
+      {
+        monitor: uniqueName('mon'),
+        urls: [server.url('/')],
+        rollbackOnFailure: true,
+        service,
+        environment: 'prod',
+        retries: 0,
+      },
       lambdaContext(),
     );
 
@@ -110,8 +121,13 @@ describe('scheduled-check handler', () => {
     captureOutput();
 
     await expect(
-      handler({ monitor: uniqueName('mon'), urls: [server.url('/')], rollbackOnFailure: true, service: 'web' }, lambdaContext()),
-    ).rejects.toThrow('rollbackOnFailure: needs service and environment, which pick the instances to roll back (got true)');
+      handler(
+        { monitor: uniqueName('mon'), urls: [server.url('/')], rollbackOnFailure: true, service: 'web' },
+        lambdaContext(),
+      ),
+    ).rejects.toThrow(
+      'rollbackOnFailure: needs service and environment, which pick the instances to roll back (got true)',
+    );
 
     expect(server.hits.size).toBe(0);
     const { Contents: objects = [] } = await motoClients().s3.send(new ListObjectsV2Command({ Bucket: world.bucket }));
