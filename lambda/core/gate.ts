@@ -30,7 +30,7 @@ import {
   type SecretSource,
 } from './ports.ts';
 import { probeTarget, type TargetResult } from './probe.ts';
-import { createRedactor, tailOf, type Redactor } from './redact.ts';
+import { createRedactor, secretsOfUrl, tailOf, type Redactor } from './redact.ts';
 import { resolveHeaders } from './resolve-headers.ts';
 import {
   rollbackNotAttempted,
@@ -90,7 +90,7 @@ export async function runGate(config: GateConfig, context: EvidenceContext, port
     }
     throw error;
   }
-  const redactor = createRedactor([...headers.secretValues, ...urlPasswordsOf(config)]);
+  const redactor = createRedactor([...headers.secretValues, ...urlSecretsOf(config)]);
   const settings = {
     timeoutMs: config.timeoutMs,
     retries: config.retries,
@@ -272,17 +272,12 @@ async function runRollback(
   }
 }
 
-/** Passwords embedded in target URLs are secrets too: scrub them wherever a server echoes them. */
-function urlPasswordsOf(config: GateConfig): string[] {
-  return config.targets.flatMap((target) => {
-    if (!target.url.includes('@')) return [];
-    try {
-      const password = new URL(target.url).password;
-      return password === '' ? [] : [decodeURIComponent(password)];
-    } catch {
-      return [];
-    }
-  });
+/**
+ * The credentials written into target URLs (passwords, `?token=` and `#access_token=` values) are secrets too: scrub
+ * them literally wherever a server or a rollback command echoes them, under whatever key.
+ */
+function urlSecretsOf(config: GateConfig): string[] {
+  return config.targets.flatMap((target) => secretsOfUrl(target.url));
 }
 
 function problemOf(port: PortProblem['port'], error: unknown, redactor: Redactor): PortProblem {

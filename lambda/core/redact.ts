@@ -6,7 +6,11 @@ export const REDACTED = '***';
 
 const SECRET_NAME = /(token|key|secret|passw(or)?d|pwd|signature|sig|auth|credential|session|api[-_]?key|code)/i;
 // Any scheme, not only http(s): a rejected `ftp://user:pw@…` or `redis://:pw@…` is quoted by the error naming it.
-const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>]+/gi;
+// A comma followed by another scheme ends the URL, so each URL of a comma-separated list (ROLLGATE_FAILED_URLS, a
+// RUNTIME_HEALTH_URLS echoed by a script) is redacted on its own; a comma inside a URL (`?ids=1,2`) stays in it.
+const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/(?:[^\s"'<>,]|,(?![a-z][a-z0-9+.-]*:\/\/))+/gi;
+/** The userinfo of a URL that `new URL` refuses: its password is a secret all the same. */
+const USERINFO = /^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i;
 const BEARER = /\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+/gi;
 // A quoted value is redacted up to its closing quote (or the line's end, when an excerpt cut it off), so a password
 // with spaces does not leak its later words; an unquoted value ends at whitespace or a separator.
@@ -60,7 +64,60 @@ function redactUrlQuietly(candidate: string): string {
   try {
     return redactUrl(new URL(candidate).toString());
   } catch {
-    return candidate;
+    // Unparseable (`http://u:pw@[bad`): no URL API to lean on, so cut the userinfo by pattern; KEY_VALUE then takes
+    // `token=…` style query values.
+    return candidate.replace(USERINFO, `$1${REDACTED}@`);
+  }
+}
+
+/**
+ * The literal secrets a configured URL carries: its password (or a user name standing alone, as a token does in
+ * `https://TOKEN@host`) and its secret-looking query and fragment values, each as written and decoded. A service
+ * that echoes one back under a harmless key (`{"echo": "…"}`) matches no pattern, so the run scrubs them literally.
+ */
+export function secretsOfUrl(raw: string): string[] {
+  // Most target URLs carry no credential: skip the parse for a gate of thousands of them.
+  if (!/[@?#]/.test(raw)) return [];
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return [];
+  }
+  const found: string[] = [];
+  const add = (written: string): void => {
+    if (written === '') return;
+    found.push(written);
+    try {
+      found.push(decodeURIComponent(written));
+    } catch {
+      // A malformed escape is sent as written; the written form is already listed.
+    }
+  };
+  if (url.password !== '') add(url.password);
+  else if (url.username !== '') add(url.username);
+  const params = (text: string): void => {
+    for (const pair of text.split('&')) {
+      const equals = pair.indexOf('=');
+      if (equals < 0) continue;
+      const name = pair.slice(0, equals);
+      if (!SECRET_NAME.test(safeDecode(name))) continue;
+      const value = pair.slice(equals + 1);
+      add(value);
+      // A form-encoded value is decoded with `+` as a space by URLSearchParams-based servers.
+      add(value.replaceAll('+', ' '));
+    }
+  };
+  params(url.search.slice(1));
+  params(url.hash.slice(1));
+  return [...new Set(found)];
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text.replaceAll('+', ' '));
+  } catch {
+    return text;
   }
 }
 
@@ -78,15 +135,20 @@ export function createRedactor(secretValues: Iterable<string> = []): Redactor {
   const literals = [...new Set([...secretValues].filter((value) => value.length >= 6))].sort(
     (a, b) => b.length - a.length,
   );
-  const scrub = (text: string): string => {
-    let result = text;
-    for (const literal of literals) result = result.split(literal).join(REDACTED);
-    return result;
-  };
+  // One alternation, longest first, so a run with a token per target (thousands of literals) still scans each text
+  // once rather than once per literal.
+  const pattern = literals.length === 0 ? undefined : new RegExp(literals.map(escapeRegExp).join('|'), 'g');
+  const scrub = (text: string): string => (pattern === undefined ? text : text.replace(pattern, REDACTED));
+  // Literals first: the pattern pass re-serialises URLs (percent-encoding what it touches), after which an echoed
+  // secret might no longer match itself.
   return {
-    url: (raw) => scrub(redactUrl(raw)),
-    text: (raw) => scrub(redactSecretsInText(raw)),
+    url: (raw) => redactUrl(scrub(raw)),
+    text: (raw) => redactSecretsInText(scrub(raw)),
   };
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
 /** Keeps the last `maxBytes` bytes of UTF-8 text (the end of a command's output is where the error is). */

@@ -427,6 +427,23 @@ describe('runGate: configuration and secrets', () => {
     expect(recorded).not.toContain('key-1a2b3c4d5e');
   });
 
+  it.each([
+    { name: 'a ?token= value', path: '/health?token=qt-7c1d2e3f4a5b&region=eu', secret: 'qt-7c1d2e3f4a5b' },
+    { name: 'a #access_token= value', path: '/health#access_token=ft-9a8b7c6d5e4f', secret: 'ft-9a8b7c6d5e4f' },
+    { name: 'a URL password', path: '/health', userinfo: 'ops:pw-3e4f5a6b7c8d@', secret: 'pw-3e4f5a6b7c8d' },
+  ])(
+    'scrubs $name of a target URL that the service echoes under a harmless key',
+    async ({ path, userinfo, secret }) => {
+      const server = await serve((_request, response) => sendJson(response, 503, { echo: secret, status: 'down' }));
+      const url = server.url(path).replace('http://', `http://${userinfo ?? ''}`);
+      const h = harness({ rollback: { ...ROLLBACK_OK, output_tail: `undoing ${secret}\n` } });
+      const outcome = await runGate(config({ targets: [{ url }] }), DEPLOY, h.ports);
+      expect(outcome.verdict.status).toBe('failed');
+      expect(outcome.evidence.targets[0]?.attempts[0]?.body_excerpt).toContain('"echo":"***"');
+      expect(JSON.stringify([h.store.written, h.notifier.sent, outcome])).not.toContain(secret);
+    },
+  );
+
   it('records a configuration error as failed / invalid_config with its message', async () => {
     const h = harness({ rollback: ROLLBACK_OK });
     const error = new ConfigError('--timeout-ms', -1, 'must be at least 1');

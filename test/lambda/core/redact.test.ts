@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { createRedactor, redactSecretsInText, redactUrl, REDACTED, tailOf } from '../../../lambda/core/redact.ts';
+import {
+  createRedactor,
+  redactSecretsInText,
+  redactUrl,
+  REDACTED,
+  secretsOfUrl,
+  tailOf,
+} from '../../../lambda/core/redact.ts';
 
 describe('redactUrl', () => {
   it.each([
@@ -143,6 +150,28 @@ describe('redactSecretsInText', () => {
       secrets: ['abc987'],
       keeps: ['page=1 then gave up'],
     },
+    {
+      name: 'each URL of a comma-separated list (ROLLGATE_FAILED_URLS echoed by a script)',
+      text: 'rolling back https://u:pw-first1@a.example/h,https://v:pw-second2@b.example/h?token=tk-third3',
+      secrets: ['pw-first1', 'pw-second2', 'tk-third3'],
+      keeps: ['a.example/h,https://', 'b.example/h?token='],
+    },
+    {
+      name: 'each URL of a comma-and-space separated list',
+      text: 'failed: http://a.example/?code=c0de111, http://b.example/?sig=s1g222',
+      secrets: ['c0de111', 's1g222'],
+    },
+    {
+      name: 'each URL of a newline-separated list',
+      text: 'https://u:pw-first1@a.example/h\nhttps://v:pw-second2@b.example/h',
+      secrets: ['pw-first1', 'pw-second2'],
+    },
+    {
+      name: 'the userinfo of a URL that does not parse',
+      text: 'cannot use http://ops:hunter22@[not-a-host/health',
+      secrets: ['hunter22'],
+      keeps: ['[not-a-host/health'],
+    },
   ])('redacts $name', ({ text, secrets, keeps }) => {
     const out = redactSecretsInText(text);
     expect(out).toContain(REDACTED);
@@ -159,6 +188,12 @@ describe('redactSecretsInText', () => {
     expect(redactSecretsInText(text)).toBe(out);
   });
 
+  it('keeps a comma inside a URL as part of it', () => {
+    expect(redactSecretsInText('GET https://a.example/a,b/?code=xyz987 failed')).toBe(
+      'GET https://a.example/a,b/?code=*** failed',
+    );
+  });
+
   it.each([
     { text: 'connect ECONNREFUSED 127.0.0.1:8080' },
     { text: 'GET https://api.example/health returned 503' },
@@ -166,6 +201,34 @@ describe('redactSecretsInText', () => {
     { text: '' },
   ])('leaves "$text" unchanged', ({ text }) => {
     expect(redactSecretsInText(text)).toBe(text);
+  });
+});
+
+describe('secretsOfUrl', () => {
+  it.each([
+    { name: 'a plain URL', raw: 'https://api.example/health', out: [] },
+    { name: 'a non-secret query', raw: 'https://api.example/health?page=2&region=eu', out: [] },
+    { name: 'a password', raw: 'https://ops:hunter22@api.example/', out: ['hunter22'] },
+    {
+      name: 'an encoded password, as written and decoded',
+      raw: 'https://ops:p%40ss%2Fw0rd@a.example/',
+      out: ['p%40ss%2Fw0rd', 'p@ss/w0rd'],
+    },
+    {
+      name: 'a user name standing alone (a token)',
+      raw: 'https://ghp_abcdef123456@a.example/',
+      out: ['ghp_abcdef123456'],
+    },
+    { name: 'a token query value', raw: 'https://a.example/h?page=2&token=tok-123456', out: ['tok-123456'] },
+    {
+      name: 'a form-encoded query value',
+      raw: 'https://a.example/h?api_key=a+b%2Bc',
+      out: ['a+b%2Bc', 'a+b+c', 'a b%2Bc', 'a b+c'],
+    },
+    { name: 'a fragment token', raw: 'https://a.example/cb#access_token=frag-98765&state=x', out: ['frag-98765'] },
+    { name: 'something that is not a URL', raw: 'not a url?token=abc', out: [] },
+  ])('lists the literal secrets of $name', ({ raw, out }) => {
+    expect(secretsOfUrl(raw)).toEqual(out);
   });
 });
 
@@ -184,6 +247,16 @@ describe('createRedactor', () => {
   ])('scrubs literal secret values $name', ({ use, raw, out }) => {
     const redactor = createRedactor(['tok-abcdef-123', 'tok-abcdef-123-extra', '12345']);
     expect(use === 'url' ? redactor.url(raw) : redactor.text(raw)).toBe(out);
+  });
+
+  it("scrubs a configured URL's query token that a service echoes under a harmless key", () => {
+    const redactor = createRedactor(secretsOfUrl('https://api.example/health?token=tok-5e6f7a8b'));
+    expect(redactor.text('{"echo":"tok-5e6f7a8b","status":"down"}')).toBe('{"echo":"***","status":"down"}');
+  });
+
+  it('scrubs literals that hold regular expression characters', () => {
+    const redactor = createRedactor(['a+b(c)*[d]$^|.?\\']);
+    expect(redactor.text('seen a+b(c)*[d]$^|.?\\ here')).toBe('seen *** here');
   });
 
   it('still applies the pattern redaction with no literals', () => {
