@@ -4,6 +4,7 @@
 
 import * as z from 'zod/mini';
 import { ConfigError, ConfigErrors } from './errors.ts';
+import { rejectPrototypeKeys } from './reject-prototype-keys.ts';
 import { schemaIssueMessage } from './schema-issue-message.ts';
 import { VERSION_PATTERN } from './name-patterns.ts';
 import { httpUrlProblem } from './url-list.ts';
@@ -93,6 +94,11 @@ export const targetSchema = z.strictObject({
   name: z.optional(boundedText(1, 128)),
   headers: z.optional(z.record(headerNameSchema, headerValueSchema)),
   expect: z.optional(expectationsSchema),
+  /**
+   * Lets this target reach loopback, private-network and link-local addresses that the shell's address policy refuses
+   * (a Lambda refuses all three; the CLI refuses link-local). Cloud metadata addresses stay refused. @default false
+   */
+  allowPrivate: z.optional(z.boolean()),
 });
 
 export const rollbackSettingsSchema = z.strictObject({
@@ -128,31 +134,52 @@ export function parseGateConfig(raw: unknown, fieldLabels: Readonly<Record<strin
   return parseWithSchema(gateConfigSchema, raw, fieldLabels);
 }
 
-/** Runs any schema with the same error reporting: ConfigError for one problem, ConfigErrors for several. */
+/**
+ * Fields whose values are secrets wherever they appear (a header value is sent as written, so any of it may be a
+ * credential): an error about one, or about anything under one, names the field and withholds the value.
+ */
+const SECRET_BEARING_FIELDS: ReadonlySet<PropertyKey> = new Set(['headers']);
+
+/**
+ * Runs any schema with the same error reporting: ConfigError for one problem, ConfigErrors for several. Prototype
+ * keys (`__proto__`, `constructor`, `prototype`) are refused at any depth before the schema sees the input.
+ */
 export function parseWithSchema<T extends z.ZodMiniType>(
   schema: T,
   raw: unknown,
   fieldLabels: Readonly<Record<string, string>> = {},
   rootLabel = 'config',
 ): z.infer<T> {
-  const result = schema.safeParse(raw, { reportInput: true, error: schemaIssueMessage });
-  if (result.success) return result.data;
   const label = (path: readonly PropertyKey[]): string => {
     const text = formatPath(path);
-    return fieldLabels[text] ?? (text === '' ? rootLabel : text);
+    // Labels are looked up by string and checked as one: `toString` or `constructor` must not find a prototype's.
+    const labelled: unknown = fieldLabels[text];
+    return typeof labelled === 'string' ? labelled : text === '' ? rootLabel : text;
   };
+  rejectPrototypeKeys(raw, (path) => {
+    const labelled: unknown = fieldLabels[formatPath(path)];
+    return typeof labelled === 'string' ? labelled : formatPath([rootLabel, ...path]);
+  });
+  const result = schema.safeParse(raw, { reportInput: true, error: schemaIssueMessage });
+  if (result.success) return result.data;
   const errors = result.error.issues.flatMap((issue) => {
     // One error per unknown field, named by its own path and value, rather than the whole enclosing object.
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => {
-        const path = [...issue.path, key];
-        return new ConfigError(label(path), valueAt(raw, path), issue.message, { cause: issue });
-      });
+      return issue.keys.map((key) => issueError(issue, [...issue.path, key], valueAt(raw, [...issue.path, key])));
     }
-    const value = 'input' in issue ? issue.input : valueAt(raw, issue.path);
-    return [new ConfigError(label(issue.path), value, issue.message, { cause: issue })];
+    return [issueError(issue, issue.path, 'input' in issue ? issue.input : valueAt(raw, issue.path))];
   });
   throw errors.length === 1 ? errors[0]! : new ConfigErrors(errors);
+
+  function issueError(issue: z.core.$ZodIssue, path: readonly PropertyKey[], value: unknown): ConfigError {
+    // A bad header name is a key, not a value: quoting it tells the user which one without telling a secret.
+    if (issue.code === 'invalid_key' || !path.some((part) => SECRET_BEARING_FIELDS.has(part))) {
+      return new ConfigError(label(path), value, issue.message, { cause: issue });
+    }
+    // The issue holds the input too: keep only what names the problem, so no log of the cause carries the secret.
+    const cause = { code: issue.code, path: issue.path, message: issue.message };
+    return new ConfigError(label(path), undefined, issue.message, { cause, show: 'withheld' });
+  }
 }
 
 export function formatPath(path: readonly PropertyKey[]): string {

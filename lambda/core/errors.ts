@@ -1,6 +1,8 @@
 // Typed errors for broken input and broken infrastructure. Expected outcomes (an unhealthy service, a failed
 // rollback) are values, never exceptions; these are for what stops Rollgate from judging or recording at all.
 
+import { redactSecretsInText } from './redact.ts';
+
 /** Base of every error Rollgate throws on purpose; `cause` keeps the underlying error. */
 export class RollgateError extends Error {
   public constructor(message: string, options?: { cause?: unknown }) {
@@ -9,16 +11,34 @@ export class RollgateError extends Error {
   }
 }
 
+/**
+ * How a ConfigError shows the offending value: quoted (redacted like everything else recorded), withheld when the
+ * field holds a secret (a header value is sent as is, so nothing in it can be told apart from a credential), or not
+ * at all when the field name already says what is wrong (`config.__proto__`).
+ */
+export type ValueShown = 'quoted' | 'withheld' | 'none';
+
+export interface ConfigErrorOptions {
+  readonly cause?: unknown;
+  /** @default 'quoted' */
+  readonly show?: ValueShown;
+}
+
 /** A setting, event field or flag that cannot be used. Names the field and the offending value. */
 export class ConfigError extends RollgateError {
   public readonly field: string;
+  /** The offending value; undefined when it was withheld, so no log of this error can carry the secret. */
   public readonly value: unknown;
+  public readonly show: ValueShown;
 
-  public constructor(field: string, value: unknown, problem: string, options?: { cause?: unknown }) {
-    super(`${field}: ${problem} (got ${describeValue(value)})`, options);
+  public constructor(field: string, value: unknown, problem: string, options: ConfigErrorOptions = {}) {
+    const show = options.show ?? 'quoted';
+    const shown = show === 'withheld' ? ' (value withheld)' : show === 'none' ? '' : ` (got ${describeValue(value)})`;
+    super(`${field}: ${problem}${shown}`, options.cause === undefined ? {} : { cause: options.cause });
     this.name = 'ConfigError';
     this.field = field;
-    this.value = value;
+    this.value = show === 'withheld' ? undefined : value;
+    this.show = show;
   }
 }
 
@@ -101,14 +121,33 @@ export function describeError(error: unknown): string {
   return `${errorNameOf(error)}: ${errorMessageOf(error)}`;
 }
 
-/** A short, printable rendering of a bad value for error messages (never a multi-kilobyte dump). */
+/** Longer strings are cut before they are rendered: an error names a value, it does not dump it. */
+const DESCRIBED_INPUT_CHARS = 64 * 1024;
+const DESCRIBED_CHARS = 120;
+
+/**
+ * A short, printable rendering of a bad value for error messages (never a multi-kilobyte dump), with credentials
+ * redacted: a rejected `ftp://user:pw@host` or `?token=` URL is quoted without them. Never throws, whatever the
+ * value (a cycle, a BigInt, nesting deeper than the stack, an object without a prototype).
+ */
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
-  let text: string;
+  // Redact before cutting, so the cut cannot split a URL from the `@` or `?` that marks its secret.
+  const text = redactSecretsInText(renderValue(value));
+  return text.length > DESCRIBED_CHARS ? `${text.slice(0, DESCRIBED_CHARS - 3)}...` : text;
+}
+
+function renderValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.slice(0, DESCRIBED_INPUT_CHARS));
   try {
-    text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
+    const json = JSON.stringify(value);
+    if (json !== undefined) return json.slice(0, DESCRIBED_INPUT_CHARS);
   } catch {
-    text = String(value);
+    // A cycle, a BigInt or nesting deeper than the stack: fall back to a plainer rendering.
   }
-  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+  try {
+    return String(value).slice(0, DESCRIBED_INPUT_CHARS);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
 }

@@ -153,30 +153,35 @@ describe('parseGateConfig rejections', () => {
       raw: { targets: [{ url: URL_A, headers: { authorization: { env: '1-TOKEN' } } }] },
       field: 'targets[0].headers.authorization.env',
       value: '1-TOKEN',
+      withheld: true,
     },
     {
       name: 'an ssm reference without a leading slash',
       raw: { targets: [{ url: URL_A, headers: { authorization: { ssm: 'rollgate/token' } } }] },
       field: 'targets[0].headers.authorization.ssm',
       value: 'rollgate/token',
+      withheld: true,
     },
     {
       name: 'a header reference with both env and ssm',
       raw: { targets: [{ url: URL_A, headers: { authorization: { env: 'A', ssm: '/b' } } }] },
       field: 'targets[0].headers.authorization',
       value: { env: 'A', ssm: '/b' },
+      withheld: true,
     },
     {
       name: 'a header value that is a number',
       raw: { targets: [{ url: URL_A, headers: { 'x-retries': 3 } }] },
       field: 'targets[0].headers.x-retries',
       value: 3,
+      withheld: true,
     },
     {
       name: 'a header value with a line break',
       raw: { targets: [{ url: URL_A, headers: { 'x-note': 'a\r\nx-injected: 1' } }] },
       field: 'targets[0].headers.x-note',
       value: 'a\r\nx-injected: 1',
+      withheld: true,
       says: 'line breaks',
     },
     {
@@ -199,16 +204,26 @@ describe('parseGateConfig rejections', () => {
       field: 'expectedVersion',
       value: '1.4.2; rm -rf /',
     },
-  ])('rejects $name, naming the field and the value', ({ raw, field, value, says }) => {
-    const problems = problemsOf(raw);
-    expect(problems).toHaveLength(1);
-    const [problem] = problems;
-    expect(problem?.field).toBe(field);
-    expect(problem?.value).toEqual(value);
-    expect(problem?.message.startsWith(`${field}: `)).toBe(true);
-    expect(problem?.message).toContain(`(got ${describeValue(value)})`);
-    if (says !== undefined) expect(problem?.message).toContain(says);
-  });
+  ])(
+    'rejects $name, naming the field and the value (withheld under headers)',
+    ({ raw, field, value, says, withheld }) => {
+      const problems = problemsOf(raw);
+      expect(problems).toHaveLength(1);
+      const [problem] = problems;
+      expect(problem?.field).toBe(field);
+      expect(problem?.message.startsWith(`${field}: `)).toBe(true);
+      if (withheld) {
+        // A header value may be a credential: the error, its value and its cause never carry it.
+        expect(problem?.value).toBeUndefined();
+        expect(problem?.message).toMatch(/\(value withheld\)$/);
+        expect(JSON.stringify(problem?.cause)).not.toContain(JSON.stringify(value));
+      } else {
+        expect(problem?.value).toEqual(value);
+        expect(problem?.message).toContain(`(got ${describeValue(value)})`);
+      }
+      if (says !== undefined) expect(problem?.message).toContain(says);
+    },
+  );
 
   it('reports every problem at once as ConfigErrors', () => {
     const raw = {
@@ -256,5 +271,67 @@ describe('parseGateConfig rejections', () => {
   ])('rejects $name as the whole config under the name "config"', ({ raw }) => {
     const [problem] = problemsOf(raw);
     expect(problem?.field).toBe('config');
+  });
+});
+
+describe('parseGateConfig: hostile keys and secret-bearing values', () => {
+  it.each([
+    {
+      name: 'a top-level __proto__',
+      json: '{"targets":[],"__proto__":{"rollback":{"command":"curl evil"}}}',
+      field: 'config.__proto__',
+    },
+    {
+      name: 'a constructor inside a target',
+      json: '{"targets":[{"url":"http://a.example/","constructor":{}}]}',
+      field: 'config.targets[0].constructor',
+    },
+    {
+      name: 'a prototype key inside headers',
+      json: '{"targets":[{"url":"http://a.example/","headers":{"prototype":"x"}}]}',
+      field: 'config.targets[0].headers.prototype',
+    },
+    {
+      name: 'a __proto__ deep in an unknown field',
+      json: '{"targets":[],"x":[[{"y":{"__proto__":1}}]]}',
+      field: 'config.x[0][0].y.__proto__',
+    },
+  ])('refuses $name, naming its path', ({ json, field }) => {
+    const [problem] = problemsOf(JSON.parse(json));
+    expect(problem?.field).toBe(field);
+    expect(problem?.message).toBe(`${field}: is not allowed (prototype keys are refused)`);
+  });
+
+  it.each(['toString', 'hasOwnProperty', 'valueOf'])(
+    'names an unknown field called %s by its own name, not a prototype function',
+    (key) => {
+      const [problem] = problemsOf({ targets: [], [key]: 1 }, { timeoutMs: '--timeout-ms' });
+      expect(problem?.field).toBe(key);
+      expect(problem?.message).toBe(`${key}: is not a known field (got 1)`);
+    },
+  );
+
+  it.each([
+    { name: 'an ftp URL', url: 'ftp://ops:pw-9f8e7d6c5b4a@files.example/' },
+    { name: 'an http URL with a bad port', url: 'http://ops:pw-9f8e7d6c5b4a@a.example:99999/' },
+    { name: 'a URL with a space in its host', url: 'https://ops:pw-9f8e7d6c5b4a@a exa mple/' },
+    { name: 'a URL with a token query', url: 'gopher://a.example/?token=pw-9f8e7d6c5b4a' },
+  ])('quotes a rejected target URL ($name) without its credentials', ({ url }) => {
+    const [problem] = problemsOf({ targets: [{ url }] });
+    expect(problem?.field).toBe('targets[0].url');
+    expect(problem?.message).toContain('(got "');
+    expect(problem?.message).not.toContain('pw-9f8e7d6c5b4a');
+  });
+
+  it('withholds a header value that is not a string or a reference (it may still be a secret)', () => {
+    const [problem] = problemsOf({ targets: [{ url: URL_A, headers: { Authorization: ['Bearer tok-123456789'] } }] });
+    expect(problem?.message).toBe(
+      'targets[0].headers.Authorization: is not any of the accepted forms (value withheld)',
+    );
+  });
+
+  it('withholds headers given as something other than an object', () => {
+    const [problem] = problemsOf({ targets: [{ url: URL_A, headers: 'Authorization: Bearer tok-123456789' }] });
+    expect(problem?.message).toBe('targets[0].headers: must be an object (value withheld)');
   });
 });
