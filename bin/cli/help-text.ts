@@ -22,7 +22,7 @@ Evidence is written for every outcome, before the process exits.
 
 Targets and rollback (flags override --config, which overrides the environment):
   --url URL                 a URL to probe; repeatable; each value may be a comma list
-                            (else RUNTIME_HEALTH_URLS, comma-separated)
+                            (else RUNTIME_HEALTH_URLS: commas or newlines)
   --rollback-command CMD    run with /bin/sh -c when the gate fails (else RUNTIME_ROLLBACK_COMMAND).
                             It gets ROLLGATE_STATUS, ROLLGATE_STATUS_REASON, ROLLGATE_FAILED_URLS and
                             ROLLGATE_EXPECTED_VERSION as environment variables, never in the command string.

@@ -1,14 +1,18 @@
-// The CI contract's target list: RUNTIME_HEALTH_URLS is comma-separated; entries are trimmed, empties dropped,
-// duplicates removed keeping first-seen order, and only http: and https: URLs accepted.
+// The CI contract's target list: RUNTIME_HEALTH_URLS is separated by commas or line breaks (a multi-line YAML value in
+// CI); entries are trimmed, empties dropped, duplicates removed keeping first-seen order, and only http: and https: URLs
+// accepted.
 
 import { ConfigError } from './errors.ts';
 
-/** Splits a comma list of URLs. Throws ConfigError naming `field` and the first entry that is not an http(s) URL. */
+/**
+ * Splits a list of URLs at commas and line breaks. Throws ConfigError naming `field` and the first entry that is not an
+ * http(s) URL (quoted without its credentials).
+ */
 export function parseUrlList(raw: string | undefined, field: string): string[] {
   if (raw === undefined) return [];
   const seen = new Set<string>();
   const urls: string[] = [];
-  for (const entry of raw.split(',')) {
+  for (const entry of raw.split(/[,\r\n]/)) {
     const candidate = entry.trim();
     if (candidate === '') continue;
     const problem = httpUrlProblem(candidate);

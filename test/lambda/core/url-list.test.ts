@@ -30,6 +30,16 @@ describe('parseUrlList', () => {
       raw: 'https://user:pw@a.example:8443/health?deep=1',
       urls: ['https://user:pw@a.example:8443/health?deep=1'],
     },
+    {
+      name: 'one URL per line, as a multi-line YAML value gives it',
+      raw: 'http://a.example/health\nhttps://b.example/ready\n',
+      urls: ['http://a.example/health', 'https://b.example/ready'],
+    },
+    {
+      name: 'CRLF lines mixed with commas',
+      raw: 'http://a.example/,https://b.example/\r\n  http://c.example/ \r\n\r\n',
+      urls: ['http://a.example/', 'https://b.example/', 'http://c.example/'],
+    },
   ])('returns $urls for $name', ({ raw, urls }) => {
     expect(parseUrlList(raw, FIELD)).toEqual(urls);
   });
@@ -64,4 +74,10 @@ describe('parseUrlList', () => {
       expect.objectContaining({ field: FIELD, value: 'ftp://one.example/' }),
     );
   });
+});
+
+it('quotes a rejected entry without its credentials', () => {
+  expect(() => parseUrlList('http://ok.example/\nftp://ops:pw-1a2b3c4d@files.example/', FIELD)).toThrow(
+    'RUNTIME_HEALTH_URLS: must be an http: or https: URL, not ftp: (got "ftp://***:***@files.example/")',
+  );
 });
