@@ -1,5 +1,6 @@
 // Where a run's evidence lives in S3. Keys sort by time under one prefix per service and environment (deploys) or per
-// monitor (checks), so an operator lists a day with one prefix; the rollback record sits beside its verdict record.
+// monitor (checks), so an operator lists a day with one prefix; the rollback and delivery records sit beside their
+// verdict record.
 // Names come from events, so each is checked before it becomes a key part: no slashes, no `..`, nothing to escape.
 
 import { ConfigError } from '../core/errors.ts';
@@ -12,7 +13,8 @@ const ONLY_DOTS = /^\.+$/;
 
 /**
  * `deploys/<service>/<environment>/<YYYY>/<MM>/<DD>/<stamp>-<event id>.json` for a deploy gate,
- * `checks/<monitor>/<YYYY>/<MM>/<DD>/<stamp>.json` for a scheduled check; `.rollback.json` for the rollback record.
+ * `checks/<monitor>/<YYYY>/<MM>/<DD>/<stamp>.json` for a scheduled check; `.rollback.json` for the rollback record and
+ * `.delivery.json` for the delivery record, beside it.
  */
 export function evidenceKey(document: EvidenceDocument, stage: EvidenceStage): string {
   const { day, stamp } = keyTime(document.started_at);
@@ -35,7 +37,7 @@ export function evidenceKey(document: EvidenceDocument, stage: EvidenceStage): s
     case 'gate':
       throw new ConfigError('kind', document.kind, 'S3 evidence is kept for deploy and check runs only');
   }
-  return stage === 'rollback' ? `${stem}.rollback.json` : `${stem}.json`;
+  return stage === 'verdict' ? `${stem}.json` : `${stem}.${stage}.json`;
 }
 
 /** The flag or field each part of a listing prefix came from, so a bad value is reported under the name the user typed. */

@@ -1,6 +1,7 @@
 // Local evidence, the CI contract's files: `health-gate.json` and `health-gate.env` in one directory, each written
-// atomically (temporary file, then rename) so a reader never sees half a file, and rewritten when the rollback record
-// completes the run.
+// atomically (temporary file, then rename) so a reader never sees half a file, and rewritten by each later record of
+// the run (rollback, delivery) so they always hold the most complete one. The delivery record, written only when an
+// alert was not delivered, also gets a file of its own beside them, so a CI step can tell by its presence.
 
 import { randomUUID } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
@@ -12,6 +13,7 @@ import type { EvidenceLocation, EvidenceStage, EvidenceStore } from '../core/por
 
 export const EVIDENCE_JSON = 'health-gate.json';
 export const EVIDENCE_ENV = 'health-gate.env';
+export const EVIDENCE_DELIVERY_JSON = 'health-gate.delivery.json';
 
 export class FsEvidenceStore implements EvidenceStore {
   public readonly directory: string;
@@ -30,10 +32,27 @@ export class FsEvidenceStore implements EvidenceStore {
     return join(this.directory, EVIDENCE_ENV);
   }
 
-  public write(document: EvidenceDocument, _stage: EvidenceStage): Promise<EvidenceLocation> {
-    const written = this.queue.then(() => this.writeBoth(document));
+  public get deliveryPath(): string {
+    return join(this.directory, EVIDENCE_DELIVERY_JSON);
+  }
+
+  public write(document: EvidenceDocument, stage: EvidenceStage): Promise<EvidenceLocation> {
+    const written = this.queue.then(async () => {
+      const location = await this.writeBoth(document);
+      if (stage !== 'delivery') return location;
+      await this.writeOne(this.deliveryPath, `${JSON.stringify(document, null, 2)}\n`);
+      return { uri: this.deliveryPath, extras: [location.uri, ...(location.extras ?? [])] };
+    });
     this.queue = written.catch(() => undefined);
     return written;
+  }
+
+  private async writeOne(path: string, content: string): Promise<void> {
+    try {
+      await writeAtomically(path, content);
+    } catch (error) {
+      throw new EvidenceWriteError(`cannot write evidence to ${path}: ${errorMessageOf(error)}`, { cause: error });
+    }
   }
 
   private async writeBoth(document: EvidenceDocument): Promise<EvidenceLocation> {

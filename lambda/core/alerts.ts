@@ -64,7 +64,12 @@ export function verdictAlert(document: EvidenceDocument, evidenceUri: string | n
     document.status_reason === 'probe_failures' &&
     failing.length > 0 &&
     failing.every((target) => target.expectations.every((result) => result.ok || result.name === 'version'));
-  const rollbackWords = rollbackPlanned ? 'rollback sent' : 'no rollback configured';
+  const rollbackWords =
+    document.rollback.outcome === 'withheld'
+      ? 'rollback withheld'
+      : rollbackPlanned
+        ? 'rollback sent'
+        : 'no rollback configured';
   if (onlyVersion) {
     const running = [...new Set(failing.map((target) => target.version ?? '(none)'))].join('/');
     return makeAlert(
@@ -81,13 +86,17 @@ export function verdictAlert(document: EvidenceDocument, evidenceUri: string | n
   return makeAlert('GateFailed', document, evidenceUri, `FAILED ${scopeOf(document)}: ${what}, ${rollbackWords}`);
 }
 
-/** A failed deploy gate with no rollback to run: someone has to roll back by hand. */
+/**
+ * A failed gate with no rollback to run, or one whose automatic rollback was withheld (the rollback's detail says
+ * why): someone has to roll back by hand.
+ */
 export function rollbackRequiredAlert(document: EvidenceDocument, evidenceUri: string | null): Alert {
+  const why = document.rollback.outcome === 'withheld' ? 'automatic rollback withheld' : 'no automatic rollback';
   return makeAlert(
     'RollbackRequired',
     document,
     evidenceUri,
-    `ROLLBACK REQUIRED ${scopeOf(document)}: gate failed, no automatic rollback`,
+    `ROLLBACK REQUIRED ${scopeOf(document)}: gate failed, ${why}`,
   );
 }
 
@@ -118,6 +127,11 @@ export function evidenceWriteFailedAlert(document: EvidenceDocument, problem: st
     `EVIDENCE NOT WRITTEN ${scopeOf(document)}: gate ${document.status}`,
   );
   return { ...alert, message: { ...alert.message, evidence_error: problem } };
+}
+
+/** The same alert pointing at `evidenceUri`: alerts are drafted before the record they point at is written. */
+export function pointedAt(alert: Alert, evidenceUri: string | null): Alert {
+  return { ...alert, message: { ...alert.message, evidence_uri: evidenceUri } };
 }
 
 function makeAlert(type: AlertType, document: EvidenceDocument, evidenceUri: string | null, headline: string): Alert {

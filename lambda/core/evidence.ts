@@ -1,8 +1,9 @@
 // The evidence model: one versioned JSON document per gate run, complete for every outcome, that an operator can
 // read after an incident without guessing. Everything in it is already redacted.
 
+import type { AlertType } from './alerts.ts';
 import type { CiContext } from './ci-context.ts';
-import type { DeployRecord } from './ports.ts';
+import type { DeployRecord, EvidenceStage } from './ports.ts';
 import type { TargetResult } from './probe.ts';
 import type { RollbackResult } from './rollback-result.ts';
 import type { GateStatus, StatusReason, Verdict } from './verdict.ts';
@@ -31,12 +32,39 @@ export interface EvidenceContext {
   readonly run_id?: string;
 }
 
+/**
+ * An alert the run raised. `delivered` is null while it is still to be sent: a record is written before the alerts
+ * that point at it, so a verdict record lists its alerts as pending, and a later record of the run (the rollback
+ * record, or the delivery record written when an alert could not be delivered) carries how each one went.
+ */
+export interface EvidenceAlert {
+  readonly type: AlertType;
+  readonly subject: string;
+  readonly delivered: boolean | null;
+  /** Why delivery failed, redacted; null otherwise. */
+  readonly error: string | null;
+}
+
+/** Which piece of infrastructure a fault was in. */
+export type FaultPort = 'evidence' | 'alert' | 'rollback' | 'secrets' | 'idempotency';
+
+/** Infrastructure that failed during the run: where, the underlying error's name (AWS's when there is one), why. */
+export interface EvidenceFault {
+  readonly port: FaultPort;
+  readonly error_name: string;
+  /** Redacted. */
+  readonly message: string;
+}
+
 export interface EvidenceDocument {
   readonly schema_version: typeof EVIDENCE_SCHEMA_VERSION;
   readonly tool: typeof TOOL_NAME;
   readonly kind: EvidenceContext['kind'];
-  /** `verdict`: written as soon as the verdict is known; `rollback`: the same run after its rollback. */
-  readonly stage: 'verdict' | 'rollback';
+  /**
+   * `verdict`: written as soon as the verdict is known; `rollback`: the same run after its rollback; `delivery`: the
+   * same run again, with how each alert went, when one of them could not be delivered.
+   */
+  readonly stage: EvidenceStage;
   readonly status: GateStatus;
   readonly status_reason: StatusReason;
   /** A sentence saying why, e.g. the configuration problem behind invalid_config. */
@@ -50,8 +78,12 @@ export interface EvidenceDocument {
   readonly rollback: RollbackResult;
   readonly context: Omit<EvidenceContext, 'kind'>;
   readonly settings: EvidenceSettings | null;
-  /** Links between the records of one run: the rollback record points at its verdict record. */
-  readonly links?: { readonly verdict?: string };
+  /** Every alert the run raised up to this record, with its delivery so far (null: still to be sent). */
+  readonly alerts: readonly EvidenceAlert[];
+  /** Infrastructure faults the run met up to this record (an unreachable idempotency store, a secret not read...). */
+  readonly faults: readonly EvidenceFault[];
+  /** Links between the records of one run: later records point at the earlier ones. */
+  readonly links?: { readonly verdict?: string; readonly rollback?: string };
 }
 
 export interface EvidenceInput {
@@ -65,6 +97,8 @@ export interface EvidenceInput {
   readonly rollback: RollbackResult;
   readonly context: EvidenceContext;
   readonly settings: EvidenceSettings | null;
+  /** @default [] */
+  readonly faults?: readonly EvidenceFault[];
 }
 
 export function buildEvidence(input: EvidenceInput): EvidenceDocument {
@@ -86,6 +120,8 @@ export function buildEvidence(input: EvidenceInput): EvidenceDocument {
     rollback: input.rollback,
     context,
     settings: input.settings,
+    alerts: [],
+    faults: input.faults ?? [],
   };
 }
 
@@ -104,6 +140,28 @@ export function withRollback(
     finished_at: finishedAt.toISOString(),
     duration_ms: Math.round(durationMs),
     ...(verdictUri !== undefined ? { links: { verdict: verdictUri } } : {}),
+  };
+}
+
+/**
+ * The same run once its alerts have gone out, written when one could not be delivered: every alert with how it went,
+ * linked to the records before it.
+ */
+export function withDelivery(
+  document: EvidenceDocument,
+  alerts: readonly EvidenceAlert[],
+  finishedAt: Date,
+  durationMs: number,
+  links: { readonly verdict?: string | undefined; readonly rollback?: string | undefined },
+): EvidenceDocument {
+  const known = Object.fromEntries(Object.entries(links).filter(([, uri]) => uri !== undefined));
+  return {
+    ...document,
+    stage: 'delivery',
+    alerts,
+    finished_at: finishedAt.toISOString(),
+    duration_ms: Math.round(durationMs),
+    ...(Object.keys(known).length > 0 ? { links: known } : {}),
   };
 }
 

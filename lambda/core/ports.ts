@@ -6,8 +6,11 @@ import type { EvidenceDocument } from './evidence.ts';
 import type { RollbackResult } from './rollback-result.ts';
 import type { GateStatus, StatusReason } from './verdict.ts';
 
-/** Which record of a run is being written: the verdict (always) and, after a rollback, the rollback record. */
-export type EvidenceStage = 'verdict' | 'rollback';
+/**
+ * Which record of a run is being written: the verdict (always), the rollback record after a rollback, and the
+ * delivery record when an alert could not be delivered.
+ */
+export type EvidenceStage = 'verdict' | 'rollback' | 'delivery';
 
 export interface EvidenceLocation {
   /** Where an operator finds it: a file path or `s3://bucket/key`. */

@@ -6,6 +6,11 @@ export type RollbackOutcomeKind =
   | 'not_needed'
   /** The gate failed but no rollback is configured: an operator must act. */
   | 'not_configured'
+  /**
+   * The gate failed and a rollback is configured, but a fault in what keeps an automatic rollback safe (the store
+   * that stops a redelivered event from rolling back twice) made the gate hold it back: an operator must act.
+   */
+  | 'withheld'
   /** Recorded in the verdict evidence while the rollback runs; the rollback record replaces it. */
   | 'pending'
   | 'succeeded'
@@ -15,14 +20,20 @@ export type RollbackOutcomeKind =
   | 'timed_out'
   /** The rollback could not be started or sent at all. */
   | 'send_failed'
-  /** It was sent, but waiting for its outcome ran out before it finished. */
+  /**
+   * It was sent, but waiting for its outcome ran out (the configured wait, or the invocation's own time) before it
+   * finished: the hosts may still be running it; `command_id` lets an operator follow it.
+   */
   | 'wait_timed_out';
 
 export interface RollbackHostResult {
   readonly instance_id: string;
+  /** Run Command's status for the host, or `NotManaged` for a host the command was never sent to. */
   readonly status: string;
   readonly exit_code: number | null;
   readonly output_tail: string;
+  /** Why the host was not sent the command, or why its outcome could not be read. */
+  readonly detail?: string;
 }
 
 export interface RollbackResult {
@@ -43,12 +54,31 @@ export interface RollbackResult {
 
 export const ROLLBACK_OUTPUT_TAIL_BYTES = 4096;
 
-export function rollbackNotAttempted(outcome: 'not_needed' | 'not_configured' | 'pending'): RollbackResult {
-  return { attempted: false, ok: null, outcome, exit_code: null, duration_ms: null, output_tail: null };
+export function rollbackNotAttempted(
+  outcome: 'not_needed' | 'not_configured' | 'pending' | 'withheld',
+  detail?: string,
+): RollbackResult {
+  return {
+    attempted: false,
+    ok: null,
+    outcome,
+    exit_code: null,
+    duration_ms: null,
+    output_tail: null,
+    ...(detail !== undefined ? { detail } : {}),
+  };
 }
 
-/** A rollback that could not be started or sent at all; `startedMs` is a performance.now() reading. */
-export function rollbackSendFailed(startedMs: number, executor: string, detail: string): RollbackResult {
+/**
+ * A rollback that could not be started or sent at all; `startedMs` is a performance.now() reading. `hosts` names the
+ * instances that were asked for and why none of them could be sent the command.
+ */
+export function rollbackSendFailed(
+  startedMs: number,
+  executor: string,
+  detail: string,
+  hosts?: readonly RollbackHostResult[],
+): RollbackResult {
   return {
     attempted: true,
     ok: false,
@@ -58,5 +88,6 @@ export function rollbackSendFailed(startedMs: number, executor: string, detail: 
     output_tail: null,
     executor,
     detail,
+    ...(hosts !== undefined ? { hosts } : {}),
   };
 }

@@ -43,6 +43,13 @@ describe('evidenceKey', () => {
       'deploys/checkout/prod/2026/11/23/20261123T143349123Z-evt-1.rollback.json',
     ],
     [
+      'the delivery record beside its verdict record',
+      deployContext({ event_id: 'evt-1' }),
+      'delivery',
+      STARTED,
+      'deploys/checkout/prod/2026/11/23/20261123T143349123Z-evt-1.delivery.json',
+    ],
+    [
       'the run id when the deploy record has no event id',
       deployContext({}, '5f0c2a51-3b55-4a53-9d32-7ad4c2b0c111'),
       'verdict',

@@ -2,7 +2,12 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EVIDENCE_ENV, EVIDENCE_JSON, FsEvidenceStore } from '../../../lambda/adapters/fs-evidence-store.ts';
+import {
+  EVIDENCE_DELIVERY_JSON,
+  EVIDENCE_ENV,
+  EVIDENCE_JSON,
+  FsEvidenceStore,
+} from '../../../lambda/adapters/fs-evidence-store.ts';
 import { renderEnvFile } from '../../../lambda/core/env-file.ts';
 import { EvidenceWriteError } from '../../../lambda/core/errors.ts';
 import type { EvidenceDocument } from '../../../lambda/core/evidence.ts';
@@ -55,6 +60,27 @@ describe('FsEvidenceStore', () => {
 
     expect(JSON.parse(await readFile(store.jsonPath, 'utf8'))).toEqual(rollback);
     expect((await readdir(dir)).sort()).toEqual([EVIDENCE_ENV, EVIDENCE_JSON]);
+  });
+
+  it('keeps the delivery record in health-gate.json, the most complete record, and in a file of its own', async () => {
+    const store = new FsEvidenceStore(dir);
+    const verdict = sampleEvidence({ targets: [unhealthyTarget('http://a.example/health')] });
+    const rollback: EvidenceDocument = { ...verdict, stage: 'rollback', links: { verdict: store.jsonPath } };
+    const delivery: EvidenceDocument = {
+      ...rollback,
+      stage: 'delivery',
+      alerts: [{ type: 'GateFailed', subject: '[Rollgate] FAILED gate', delivered: false, error: 'NotFound' }],
+    };
+
+    await store.write(verdict, 'verdict');
+    await store.write(rollback, 'rollback');
+    const location = await store.write(delivery, 'delivery');
+
+    expect(location).toEqual({ uri: store.deliveryPath, extras: [store.jsonPath, store.envPath] });
+    expect(JSON.parse(await readFile(store.jsonPath, 'utf8'))).toEqual(delivery);
+    expect(JSON.parse(await readFile(store.deliveryPath, 'utf8'))).toEqual(delivery);
+    expect(await readFile(store.envPath, 'utf8')).toBe(renderEnvFile(delivery, store.jsonPath));
+    expect((await readdir(dir)).sort()).toEqual([EVIDENCE_DELIVERY_JSON, EVIDENCE_ENV, EVIDENCE_JSON]);
   });
 
   it('never lets a reader see a half-written file', async () => {

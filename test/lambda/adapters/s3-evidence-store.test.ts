@@ -71,6 +71,24 @@ describe('S3EvidenceStore against moto', () => {
     ]);
   });
 
+  it('writes the delivery record beside the verdict and rollback records, never over them', async () => {
+    const { store, bucket } = await storeWithBucket();
+    const document = deployEvidence('checkout', 'evt-44');
+    const stem = 'deploys/checkout/prod/2026/01/07/20260107T100000000Z-evt-44';
+
+    await store.write(document, 'verdict');
+    await store.write({ ...document, stage: 'rollback' }, 'rollback');
+    const location = await store.write({ ...document, stage: 'delivery' }, 'delivery');
+
+    expect(location.uri).toBe(`s3://${bucket}/${stem}.delivery.json`);
+    expect(await store.list('deploys/checkout/')).toEqual([
+      `${stem}.delivery.json`,
+      `${stem}.json`,
+      `${stem}.rollback.json`,
+    ]);
+    expect((await store.get(`${stem}.json`)).stage).toBe('verdict');
+  });
+
   it('writes a scheduled check under checks/<monitor>/', async () => {
     const { store, bucket } = await storeWithBucket();
     const document = sampleEvidence({ context: { kind: 'check', monitor: 'homepage', run_id: 'req-1' } });

@@ -1,135 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { EnvSecretSource } from '../../../lambda/adapters/env-secret-source.ts';
-import type { Alert } from '../../../lambda/core/alerts.ts';
-import { parseGateConfig, type GateConfigInput } from '../../../lambda/core/config-schema.ts';
 import { AlertPublishError, ConfigError, EvidenceWriteError, RollbackSendError } from '../../../lambda/core/errors.ts';
-import type { EvidenceContext, EvidenceDocument } from '../../../lambda/core/evidence.ts';
-import { recordInvalidConfig, runGate, type GatePorts } from '../../../lambda/core/gate.ts';
-import type {
-  EvidenceLocation,
-  EvidenceStage,
-  EvidenceStore,
-  Notifier,
-  RollbackExecutor,
-  RollbackRequest,
-} from '../../../lambda/core/ports.ts';
-import type { RollbackResult } from '../../../lambda/core/rollback-result.ts';
+import { recordInvalidConfig, runGate } from '../../../lambda/core/gate.ts';
+import type { EvidenceStore } from '../../../lambda/core/ports.ts';
 import { fixedService, healthyService, sendJson } from '../../support/loopback-server.ts';
+import {
+  CLI,
+  config,
+  DEPLOY,
+  harness,
+  RecordingNotifier,
+  RecordingRollback,
+  ROLLBACK_FAILED,
+  ROLLBACK_OK,
+} from './gate-harness.ts';
 import { useLoopbackServers } from './loopback-fixture.ts';
 
-// The core's own ports, recorded in one shared log so the tests can check the order of effects.
-
-class RecordingEvidenceStore implements EvidenceStore {
-  public readonly written: Array<{ stage: EvidenceStage; document: EvidenceDocument }> = [];
-  public constructor(
-    private readonly log: string[],
-    private readonly failure?: Error,
-  ) {}
-
-  public async write(document: EvidenceDocument, stage: EvidenceStage): Promise<EvidenceLocation> {
-    this.log.push(`evidence:${stage}`);
-    if (this.failure) throw this.failure;
-    this.written.push({ stage, document });
-    return { uri: `mem://evidence/${stage}.json` };
-  }
-}
-
-class RecordingNotifier implements Notifier {
-  public readonly sent: Alert[] = [];
-  public constructor(
-    private readonly log: string[],
-    private readonly failure?: Error,
-  ) {}
-
-  public async notify(alert: Alert): Promise<void> {
-    this.log.push(`alert:${alert.type}`);
-    if (this.failure) throw this.failure;
-    this.sent.push(alert);
-  }
-}
-
-class RecordingRollback implements RollbackExecutor {
-  public readonly requests: RollbackRequest[] = [];
-  public constructor(
-    private readonly log: string[],
-    private readonly answer: RollbackResult | Error,
-  ) {}
-
-  public describe(): string {
-    return '/bin/sh -c "./rollback.sh"';
-  }
-
-  public async run(request: RollbackRequest): Promise<RollbackResult> {
-    this.log.push('rollback:run');
-    this.requests.push(request);
-    if (this.answer instanceof Error) throw this.answer;
-    return this.answer;
-  }
-}
-
-const ROLLBACK_OK: RollbackResult = {
-  attempted: true,
-  ok: true,
-  outcome: 'succeeded',
-  exit_code: 0,
-  duration_ms: 40,
-  output_tail: 'rolled back to 1.4.1\n',
-};
-
-const ROLLBACK_FAILED: RollbackResult = {
-  ...ROLLBACK_OK,
-  ok: false,
-  outcome: 'failed',
-  exit_code: 3,
-  detail: 'exited with 3',
-};
-
-const DEPLOY: EvidenceContext = {
-  kind: 'deploy',
-  deploy: { service: 'checkout', environment: 'prod', version: '1.4.2', previous_version: '1.4.1' },
-};
-const CLI: EvidenceContext = { kind: 'gate' };
-
 const serve = useLoopbackServers();
-
-/** A healthy answer never waits for the timeout, so a generous one costs nothing; the bound test sets its own. */
-function config(input: Partial<GateConfigInput> & Pick<GateConfigInput, 'targets'>) {
-  return parseGateConfig({ timeoutMs: 5_000, retries: 0, backoffMs: 0, ...input });
-}
-
-interface Harness {
-  readonly log: string[];
-  readonly store: RecordingEvidenceStore;
-  readonly notifier: RecordingNotifier;
-  readonly rollback?: RecordingRollback;
-  readonly ports: GatePorts;
-}
-
-function harness(
-  options: {
-    rollback?: RollbackResult | Error;
-    storeFails?: Error;
-    notifierFails?: Error;
-    env?: Record<string, string>;
-  } = {},
-): Harness {
-  const log: string[] = [];
-  const store = new RecordingEvidenceStore(log, options.storeFails);
-  const notifier = new RecordingNotifier(log, options.notifierFails);
-  const rollback = options.rollback !== undefined ? new RecordingRollback(log, options.rollback) : undefined;
-  return {
-    log,
-    store,
-    notifier,
-    ...(rollback ? { rollback } : {}),
-    ports: {
-      evidenceStore: store,
-      notifier,
-      ...(rollback ? { rollbackExecutor: rollback } : {}),
-      secrets: new EnvSecretSource(options.env ?? {}),
-    },
-  };
-}
 
 describe('runGate: verdicts', () => {
   it('skips with no targets, writing evidence and raising no alert', async () => {
@@ -367,6 +253,7 @@ describe('runGate: failing ports', () => {
       'rollback:run',
       'evidence:rollback',
       'alert:RollbackSucceeded',
+      'evidence:delivery',
     ]);
     expect(outcome.alerts).toEqual([
       expect.objectContaining({ type: 'GateFailed', delivered: false, error: 'topic not found' }),
