@@ -6,9 +6,11 @@ import { EXIT_FAILED, EXIT_PASSED, EXIT_USAGE } from '../../lambda/core/verdict.
 import type { CliIo } from './cli-io.ts';
 import { readEvidenceOptions, type EvidenceOptions } from './evidence-options.ts';
 import { EVIDENCE_HELP } from './help-text.ts';
+import { withRedactedStderr } from './redacted-io.ts';
 import { renderStoredEvidence } from './render-summary.ts';
 
-export async function runEvidenceCommand(argv: readonly string[], io: CliIo): Promise<number> {
+export async function runEvidenceCommand(argv: readonly string[], unredactedIo: CliIo): Promise<number> {
+  const io = withRedactedStderr(unredactedIo);
   let options: EvidenceOptions;
   try {
     options = readEvidenceOptions(argv);

@@ -9,15 +9,17 @@ import { ciContextFromEnv } from '../../lambda/core/ci-context.ts';
 import { ConfigError, ConfigErrors } from '../../lambda/core/errors.ts';
 import type { EvidenceContext } from '../../lambda/core/evidence.ts';
 import { recordInvalidConfig, runGate, type GateOutcome } from '../../lambda/core/gate.ts';
-import { redactUrl } from '../../lambda/core/redact.ts';
-import { EXIT_PASSED, EXIT_USAGE, exitCodeFor } from '../../lambda/core/verdict.ts';
+import { redactSecretsInText, redactUrl } from '../../lambda/core/redact.ts';
+import { EXIT_PASSED, EXIT_SKIPPED_NOT_ALLOWED, EXIT_USAGE, exitCodeFor } from '../../lambda/core/verdict.ts';
 import type { CliIo } from './cli-io.ts';
 import { evidenceDirFromArgv, readGateOptions, type GateOptions } from './gate-options.ts';
 import { GATE_HELP } from './help-text.ts';
+import { withRedactedStderr } from './redacted-io.ts';
 import { renderSummary } from './render-summary.ts';
 import { resolve } from 'node:path';
 
-export async function runGateCommand(argv: readonly string[], io: CliIo): Promise<number> {
+export async function runGateCommand(argv: readonly string[], unredactedIo: CliIo): Promise<number> {
+  const io = withRedactedStderr(unredactedIo);
   const context: EvidenceContext = { kind: 'gate', ci: ciContextFromEnv(io.env) };
   const notifier = new ConsoleNotifier(io.stderr);
   let options: GateOptions;
@@ -72,11 +74,17 @@ function report(outcome: GateOutcome, json: boolean, io: CliIo): void {
   }
 }
 
-/** Says what a run would do and checks the rollback program exists; probes nothing and runs nothing. */
+/**
+ * Says what a run would do and checks the rollback program exists; probes nothing and runs nothing. Exits as the run
+ * would where it can tell without probing: 2 for a missing rollback program, 3 for no targets under --fail-on-skipped
+ * (so a "fail early" preflight on the main branch fails early).
+ */
 function dryRun(options: GateOptions, rollback: ShellRollbackExecutor | undefined, io: CliIo): number {
   const { config } = options;
   const lines = ['Dry run: nothing probed, nothing run.'];
+  let code = EXIT_PASSED;
   if (config.targets.length === 0) {
+    if (config.failOnSkipped) code = EXIT_SKIPPED_NOT_ALLOWED;
     lines.push(
       `Targets: none -> the gate would be skipped/no_urls_configured${config.failOnSkipped ? ' (exit 3, --fail-on-skipped)' : ''}`,
     );
@@ -91,12 +99,12 @@ function dryRun(options: GateOptions, rollback: ShellRollbackExecutor | undefine
   }
   lines.push(`Expected version: ${config.expectedVersion ?? 'any'}`);
   lines.push(`Evidence: ${resolve(io.cwd, options.evidenceDir)}/health-gate.{json,env}`);
-  let code = EXIT_PASSED;
   if (rollback === undefined) {
     lines.push('Rollback: not configured');
   } else {
     const check = rollback.checkProgram();
-    lines.push(`Rollback on failure: ${rollback.describe()}`);
+    // The command may carry a credential (`curl -H "Authorization: Bearer …"`); the evidence redacts it, so does this.
+    lines.push(`Rollback on failure: ${redactSecretsInText(rollback.describe())}`);
     lines.push(
       check.found
         ? `  program ${JSON.stringify(check.program)} found (${check.resolved})`

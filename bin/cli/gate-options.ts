@@ -2,12 +2,12 @@
 // overrides the environment), and validates them once with the engine's schema. Every error names the flag, variable
 // or file field that supplied the bad value.
 
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { parseGateConfig, type GateConfig, type GateConfigInput } from '../../lambda/core/config-schema.ts';
-import { ConfigError, errorMessageOf } from '../../lambda/core/errors.ts';
+import { ConfigError } from '../../lambda/core/errors.ts';
 import { parseUrlList } from '../../lambda/core/url-list.ts';
+import { readConfigFile } from './config-file.ts';
+import { parseGateFlags } from './gate-flags.ts';
 
 export const DEFAULT_EVIDENCE_DIR = 'artifacts/rollout';
 
@@ -18,23 +18,6 @@ export interface GateOptions {
   readonly json: boolean;
   readonly help: boolean;
 }
-
-const FLAGS = {
-  url: { type: 'string', multiple: true },
-  'rollback-command': { type: 'string' },
-  'rollback-timeout-ms': { type: 'string' },
-  'expect-version': { type: 'string' },
-  'timeout-ms': { type: 'string' },
-  retries: { type: 'string' },
-  'backoff-ms': { type: 'string' },
-  concurrency: { type: 'string' },
-  'fail-on-skipped': { type: 'boolean' },
-  'evidence-dir': { type: 'string' },
-  'dry-run': { type: 'boolean' },
-  config: { type: 'string' },
-  json: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
 
 const NUMERIC_FLAGS = [
   ['timeout-ms', 'timeoutMs'],
@@ -60,18 +43,11 @@ export function evidenceDirFromArgv(argv: readonly string[]): string {
 
 /** Parses and validates. Throws ConfigError or ConfigErrors naming the flag, variable or file field. */
 export function readGateOptions(argv: readonly string[], env: Env, cwd: string): GateOptions {
-  let parsed: ReturnType<
-    typeof parseArgs<{ args: string[]; options: typeof FLAGS; strict: true; allowPositionals: false }>
-  >;
-  try {
-    parsed = parseArgs({ args: joinNegativeValues(argv), options: FLAGS, strict: true, allowPositionals: false });
-  } catch (error) {
-    throw usageError(error);
-  }
-  const flags = parsed.values;
+  const flags = parseGateFlags(argv);
   const help = flags.help === true;
-  const labels: Record<string, string> = {};
-  const raw: Record<string, unknown> = {};
+  // No prototype on either: a key read from a file (`toString`, say) is only ever an own property here.
+  const labels: Record<string, string> = Object.create(null);
+  const raw: Record<string, unknown> = Object.create(null);
 
   // Lowest precedence: the CI contract's environment variables.
   const envUrls = parseUrlList(nonEmpty(env.RUNTIME_HEALTH_URLS), 'RUNTIME_HEALTH_URLS');
@@ -85,12 +61,13 @@ export function readGateOptions(argv: readonly string[], env: Env, cwd: string):
   const envFailOnSkipped = parseBooleanEnv(env.ROLLGATE_FAIL_ON_SKIPPED, 'ROLLGATE_FAIL_ON_SKIPPED');
   setFrom(raw, labels, 'failOnSkipped', envFailOnSkipped, 'ROLLGATE_FAIL_ON_SKIPPED');
 
-  // Then the config file.
+  // Then the config file, whose prototype keys readConfigFile has already refused.
   if (flags.config !== undefined) {
     const file = readConfigFile(resolve(cwd, flags.config), flags.config);
-    for (const [key, value] of Object.entries(file)) {
+    for (const key of Object.keys(file)) {
+      const value = file[key];
       if (key === 'rollback' && isRecord(value)) {
-        raw.rollback = { ...(isRecord(raw.rollback) ? raw.rollback : {}), ...value };
+        raw.rollback = Object.assign(ownRecord(raw.rollback), value);
         for (const inner of Object.keys(value)) labels[`rollback.${inner}`] = `${flags.config}: rollback.${inner}`;
       } else {
         raw[key] = value;
@@ -113,7 +90,7 @@ export function readGateOptions(argv: readonly string[], env: Env, cwd: string):
   const flagCommand = flags['rollback-command'];
   const flagRollbackTimeout = wholeNumber(flags['rollback-timeout-ms'], '--rollback-timeout-ms');
   if (flagCommand !== undefined || flagRollbackTimeout !== undefined) {
-    const rollback: Record<string, unknown> = isRecord(raw.rollback) ? { ...raw.rollback } : {};
+    const rollback = ownRecord(raw.rollback);
     if (flagCommand !== undefined) {
       if (flagCommand.trim() === '') delete rollback.command;
       else rollback.command = flagCommand;
@@ -136,24 +113,6 @@ export function readGateOptions(argv: readonly string[], env: Env, cwd: string):
   };
 }
 
-/** `--timeout-ms -5` would read -5 as a flag; join it as `--timeout-ms=-5` so the schema can name the real problem. */
-function joinNegativeValues(argv: readonly string[]): string[] {
-  const out: string[] = [];
-  for (let index = 0; index < argv.length; index += 1) {
-    const arg = argv[index]!;
-    const next = argv[index + 1];
-    const name = arg.startsWith('--') ? arg.slice(2) : '';
-    const takesValue = name in FLAGS && FLAGS[name as keyof typeof FLAGS].type === 'string';
-    if (takesValue && next !== undefined && /^-\d/.test(next)) {
-      out.push(`${arg}=${next}`);
-      index += 1;
-    } else {
-      out.push(arg);
-    }
-  }
-  return out;
-}
-
 function setFrom(
   raw: Record<string, unknown>,
   labels: Record<string, string>,
@@ -168,35 +127,17 @@ function setFrom(
 
 /** Schema paths below a labelled prefix (`targets[0].url` under `file: targets[0]`) keep the source in the name. */
 function expandLabels(labels: Record<string, string>): Record<string, string> {
-  const expanded: Record<string, string> = { ...labels };
   const handler: ProxyHandler<Record<string, string>> = {
     get: (target, property) => {
       if (typeof property !== 'string') return undefined;
-      if (property in target) return target[property];
+      if (Object.hasOwn(target, property)) return target[property];
       const prefix = Object.keys(target)
         .filter((key) => property.startsWith(`${key}.`) || property.startsWith(`${key}[`))
         .sort((a, b) => b.length - a.length)[0];
       return prefix === undefined ? undefined : `${target[prefix]}${property.slice(prefix.length)}`;
     },
   };
-  return new Proxy(expanded, handler);
-}
-
-function readConfigFile(path: string, shown: string): Record<string, unknown> {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new ConfigError('--config', shown, `cannot be read: ${errorMessageOf(error)}`, { cause: error });
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new ConfigError('--config', shown, `is not valid JSON: ${errorMessageOf(error)}`, { cause: error });
-  }
-  if (!isRecord(parsed)) throw new ConfigError('--config', shown, 'must hold a JSON object');
-  return parsed;
+  return new Proxy(Object.assign(Object.create(null), labels), handler);
 }
 
 function wholeNumber(value: string | undefined, flag: string): number | undefined {
@@ -221,18 +162,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-/** parseArgs errors, reworded to name the flag. */
-function usageError(error: unknown): ConfigError {
-  const message = errorMessageOf(error);
-  const flag = /'(-{1,2}[^' ]+)/.exec(message)?.[1] ?? 'arguments';
-  const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
-  const problem =
-    code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION'
-      ? 'is not a rollgate gate option'
-      : code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE'
-        ? 'needs a value'
-        : code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL'
-          ? 'unexpected argument (options start with --)'
-          : message;
-  return new ConfigError(flag, flag, problem, { cause: error });
+/** A prototype-free copy of a record's own fields (empty for anything else), safe to merge file fields into. */
+function ownRecord(value: unknown): Record<string, unknown> {
+  return Object.assign(Object.create(null), isRecord(value) ? value : {});
 }

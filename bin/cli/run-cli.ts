@@ -1,14 +1,28 @@
 // Dispatches `rollgate <command>`; unknown commands and flags are usage errors (exit 2) with a one-line message.
 
-import { EXIT_PASSED, EXIT_USAGE } from '../../lambda/core/verdict.ts';
+import { describeError } from '../../lambda/core/errors.ts';
+import { EXIT_FAILED, EXIT_PASSED, EXIT_USAGE } from '../../lambda/core/verdict.ts';
 import type { CliIo } from './cli-io.ts';
 import { runDemoCommand } from './demo-command.ts';
 import { runEvidenceCommand } from './evidence-command.ts';
 import { runGateCommand } from './gate-command.ts';
 import { EVIDENCE_HELP, GATE_HELP, TOP_HELP } from './help-text.ts';
+import { withRedactedStderr } from './redacted-io.ts';
 import { ROLLGATE_VERSION } from './version.ts';
 
-export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+export async function runCli(argv: readonly string[], unredactedIo: CliIo): Promise<number> {
+  const io = withRedactedStderr(unredactedIo);
+  try {
+    return await dispatch(argv, io);
+  } catch (error) {
+    // Bad input is a ConfigError handled by each command; anything reaching here is a defect, still reported as one
+    // redacted line rather than a stack trace over the CI log.
+    io.stderr.write(`rollgate: internal error, please report it: ${oneLine(describeError(error))}\n`);
+    return EXIT_FAILED;
+  }
+}
+
+async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case undefined:
@@ -39,4 +53,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.stderr.write(`rollgate: unknown command ${JSON.stringify(command)}; try 'rollgate --help'\n`);
       return EXIT_USAGE;
   }
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
 }

@@ -271,6 +271,13 @@ describe.concurrent('rollgate gate settings', () => {
     expect(existsSync(join(run.dir, 'artifacts'))).toBe(false);
   });
 
+  it('--dry-run exits 3 with no URLs under --fail-on-skipped, as the run itself would', async () => {
+    const run = await runGate(['--dry-run', '--fail-on-skipped']);
+    expect(run.code).toBe(3);
+    expect(run.stdout).toContain('exit 3, --fail-on-skipped');
+    expect(existsSync(join(run.dir, 'artifacts'))).toBe(false);
+  });
+
   it('--dry-run exits 2 when the rollback program does not exist', async () => {
     const run = await runGate([
       '--dry-run',
