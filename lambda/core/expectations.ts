@@ -7,7 +7,14 @@ import { VERSION_PATTERN } from './name-patterns.ts';
 export const HEALTHY_STATUS_WORDS = ['ok', 'healthy', 'pass', 'up'] as const;
 const DEFAULT_STATUS_RANGES = ['200-299'] as const;
 
-export type ExpectationName = 'connected' | 'status' | 'health_status' | 'version' | 'latency' | 'body_contains';
+export type ExpectationName =
+  | 'connected'
+  | 'status'
+  | 'health_body'
+  | 'health_status'
+  | 'version'
+  | 'latency'
+  | 'body_contains';
 
 export interface ExpectationResult {
   readonly name: ExpectationName;
@@ -27,6 +34,8 @@ export interface Observation {
   readonly latencyMs: number;
   /** Body text, at most the configured cap. */
   readonly body?: string;
+  /** The response's Content-Type header: a JSON type makes the body JSON whatever it starts with. */
+  readonly contentType?: string;
   /** The body's health fields, when the probe already read them (parsed once per attempt). */
   readonly health?: HealthBody;
 }
@@ -35,32 +44,61 @@ export interface Observation {
 export interface HealthBody {
   readonly status?: string;
   readonly version?: string;
+  /** Present when the body is JSON (by its content type, or by starting with `{` or `[`): whether it parsed. */
+  readonly json?: JsonReading;
 }
 
-export function readHealthBody(body: string | undefined): HealthBody {
+export type JsonReading = { readonly valid: true } | { readonly valid: false; readonly problem: string };
+
+const VALID_JSON: JsonReading = { valid: true };
+const JSON_PROBLEM_CHARS = 120;
+
+/**
+ * Reads the health fields of a body. A body that is JSON by its content type or its first character must parse: a
+ * truncated `{"status":"degraded",` is reported as invalid JSON, never read as a body without a status.
+ */
+export function readHealthBody(body: string | undefined, contentType?: string): HealthBody {
   if (body === undefined) return {};
   const trimmed = body.trim();
   if (trimmed === '') return {};
-  if (trimmed.startsWith('{')) {
+  if (trimmed.startsWith('{') || trimmed.startsWith('[') || isJsonMediaType(contentType)) {
+    let parsed: unknown;
     try {
-      const parsed: unknown = JSON.parse(trimmed);
-      if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) {
-        const record = parsed as Record<string, unknown>;
-        return {
-          ...(typeof record.status === 'string' ? { status: record.status } : {}),
-          ...(typeof record.version === 'string' || typeof record.version === 'number'
-            ? { version: String(record.version) }
-            : {}),
-        };
-      }
-    } catch {
-      return {};
+      parsed = JSON.parse(trimmed);
+    } catch (error) {
+      return { json: { valid: false, problem: jsonProblemOf(error) } };
     }
-    return {};
+    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) {
+      const record = parsed as Record<string, unknown>;
+      return {
+        ...(typeof record.status === 'string' ? { status: record.status } : {}),
+        ...(typeof record.version === 'string' || typeof record.version === 'number'
+          ? { version: String(record.version) }
+          : {}),
+        json: VALID_JSON,
+      };
+    }
+    return { json: VALID_JSON };
   }
   // A /version endpoint answering a bare `v1.4.2` line; a word without digits (`OK`) is a status, not a version.
   if (VERSION_PATTERN.test(trimmed) && /\d/.test(trimmed)) return { version: trimmed };
   return {};
+}
+
+/** `application/json`, `text/json` and structured types such as `application/health+json`. */
+function isJsonMediaType(contentType: string | undefined): boolean {
+  if (contentType === undefined) return false;
+  const media = contentType.split(';')[0]!.trim().toLowerCase();
+  return media === 'application/json' || media === 'text/json' || media.endsWith('+json');
+}
+
+/**
+ * The parser's complaint without the quoted excerpt V8 adds (`Unexpected token '}', "{"a":}" is not valid JSON`): the
+ * excerpt is body text cut at an arbitrary point, where a secret's first characters could escape redaction.
+ */
+function jsonProblemOf(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/, (?:\.\.\.)?".*" is not valid JSON$/s, '').slice(0, JSON_PROBLEM_CHARS);
 }
 
 /** `1.4.2` and `v1.4.2` are the same version; nothing else is normalised. */
@@ -113,7 +151,17 @@ export function evaluateExpectations(
     condition: `[STATUS] ${status} in ${acceptedText}`,
   });
 
-  const health = observation.health ?? readHealthBody(observation.body);
+  const health = observation.health ?? readHealthBody(observation.body, observation.contentType);
+  if (health.json !== undefined) {
+    const { json } = health;
+    results.push({
+      name: 'health_body',
+      ok: json.valid,
+      observed: json.valid ? 'valid JSON' : json.problem,
+      expected: 'valid JSON',
+      condition: json.valid ? '[BODY] is valid JSON' : `[BODY] is not valid JSON: ${json.problem}`,
+    });
+  }
   if ((expect?.healthStatus ?? true) && health.status !== undefined) {
     const ok = (HEALTHY_STATUS_WORDS as readonly string[]).includes(health.status.toLowerCase());
     results.push({

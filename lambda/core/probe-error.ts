@@ -1,7 +1,9 @@
-// Maps what fetch throws to a small vocabulary of transport failures, so evidence says `connection_refused` or `tls`
-// rather than `TypeError: fetch failed`.
+// Maps what node:http, node:tls, node:dns and node:zlib throw to a small vocabulary of transport failures, so evidence
+// says `connection_refused` or `tls` rather than `Error: socket hang up`.
 
 export type ProbeErrorKind =
+  /** The address guard refused the target or a redirect hop before any connection: see AddressPolicy. */
+  | 'address_refused'
   | 'timeout'
   | 'connection_refused'
   | 'dns'
@@ -17,6 +19,14 @@ export type ProbeErrorKind =
   | 'local_resources_exhausted'
   | 'network';
 
+/** Raised by the address guard inside a connection's DNS lookup, so the connection never starts. */
+export class AddressRefusedError extends Error {
+  public constructor(detail: string) {
+    super(detail);
+    this.name = 'AddressRefusedError';
+  }
+}
+
 export interface ClassifiedProbeError {
   readonly kind: ProbeErrorKind;
   readonly detail: string;
@@ -30,11 +40,17 @@ const CODE_KINDS: ReadonlyArray<[RegExp, ProbeErrorKind]> = [
   [/^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|ERR_OSSL_|HOSTNAME_MISMATCH)/, 'tls'],
   [/^(EHOSTUNREACH|ENETUNREACH|EHOSTDOWN|ENETDOWN)$/, 'unreachable'],
   [/^(EMFILE|ENFILE|ENOBUFS|EADDRNOTAVAIL)$/, 'local_resources_exhausted'],
-  [/^(HPE_|UND_ERR_INVALID_ARG|UND_ERR_RES_CONTENT_LENGTH_MISMATCH|UND_ERR_NOT_SUPPORTED)/, 'invalid_response'],
+  // Parser errors (HPE_HEADER_OVERFLOW for headers over maxHeaderSize, HPE_INVALID_STATUS, HPE_INVALID_CHUNK_SIZE...)
+  // and bodies that do not decode (Z_DATA_ERROR, Z_BUF_ERROR, ERR__ERROR_FORMAT_PADDING_1 from brotli).
+  [
+    /^(HPE_|UND_ERR_INVALID_ARG|UND_ERR_RES_CONTENT_LENGTH_MISMATCH|UND_ERR_NOT_SUPPORTED|Z_|ERR__)/,
+    'invalid_response',
+  ],
 ];
 
-/** Classifies an error thrown by fetch or by reading its body. Follows `cause` chains (undici nests them). */
+/** Classifies an error from a request, its connection or reading its body. Follows `cause` chains. */
 export function classifyProbeError(error: unknown): ClassifiedProbeError {
+  if (error instanceof AddressRefusedError) return { kind: 'address_refused', detail: error.message };
   const chain: unknown[] = [];
   for (let current: unknown = error, depth = 0; current !== undefined && current !== null && depth < 5; depth += 1) {
     chain.push(current);

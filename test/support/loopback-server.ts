@@ -1,13 +1,21 @@
-// Real node:http servers on 127.0.0.1 for probe, CLI and handler tests. Each test starts its own on a free port and
-// closes it after; nothing ever leaves loopback.
+// Real node:http(s) servers on 127.0.0.1 for probe, CLI and handler tests. Each test starts its own on a free port
+// (or the port it asks for) and closes it after; nothing ever leaves loopback.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 
 export type RouteHandler = (request: IncomingMessage, response: ServerResponse) => void | Promise<void>;
 
+export interface LoopbackServerOptions {
+  /** Serve HTTPS with this certificate chain and key (PEM); see test-certificates.ts. */
+  readonly tls?: { readonly cert: string; readonly key: string };
+  /** Listen on this port instead of a free one; starting rejects (EADDRINUSE, EACCES) when it cannot. */
+  readonly port?: number;
+}
+
 export interface LoopbackServer {
-  /** `http://127.0.0.1:<port>` */
+  /** `http://127.0.0.1:<port>`, or `https://…` for a TLS server. */
   readonly origin: string;
   readonly port: number;
   /** `origin + path`. */
@@ -20,11 +28,14 @@ export interface LoopbackServer {
 }
 
 /** Starts a server whose handler sees every request; open sockets are destroyed on close so hung clients end too. */
-export async function startLoopbackServer(handler: RouteHandler): Promise<LoopbackServer> {
+export async function startLoopbackServer(
+  handler: RouteHandler,
+  options: LoopbackServerOptions = {},
+): Promise<LoopbackServer> {
   const sockets = new Set<Socket>();
   const hits = new Map<string, number>();
   const lastHeaders = new Map<string, IncomingMessage['headers']>();
-  const server: Server = createServer((request, response) => {
+  const onRequest = (request: IncomingMessage, response: ServerResponse): void => {
     const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
     hits.set(path, (hits.get(path) ?? 0) + 1);
     lastHeaders.set(path, request.headers);
@@ -32,14 +43,23 @@ export async function startLoopbackServer(handler: RouteHandler): Promise<Loopba
       if (!response.headersSent) response.writeHead(500);
       response.end(String(error));
     });
-  });
-  server.on('connection', (socket) => {
+  };
+  const server: Server = options.tls ? createTlsServer(options.tls, onRequest) : createServer(onRequest);
+  server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  // A failed TLS handshake is the client's verdict on the certificate, not a server problem.
+  server.on('tlsClientError', (_error, socket) => socket.destroy());
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
   const { port } = server.address() as AddressInfo;
-  const origin = `http://127.0.0.1:${port}`;
+  const origin = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
   return {
     origin,
     port,

@@ -85,17 +85,17 @@ describe('evaluateExpectations: health status in a JSON body', () => {
   });
 
   it.each([
-    { name: 'plain text', body: 'OK' },
-    { name: 'HTML', body: '<html><body>status: degraded</body></html>' },
-    { name: 'broken JSON', body: '{"status": "degraded"' },
-    { name: 'a JSON array', body: json([{ status: 'degraded' }]) },
-    { name: 'JSON without a status field', body: json({ version: '1.0.0' }) },
-    { name: 'JSON with a non-string status', body: json({ status: 0 }) },
-    { name: 'an empty body', body: '' },
-  ])('leaves the health check out for $name', ({ body }) => {
+    { name: 'plain text', body: 'OK', names: ['status'] },
+    { name: 'HTML', body: '<html><body>status: degraded</body></html>', names: ['status'] },
+    { name: 'a JSON array', body: json([{ status: 'degraded' }]), names: ['status', 'health_body'] },
+    { name: 'JSON without a status field', body: json({ version: '1.0.0' }), names: ['status', 'health_body'] },
+    { name: 'JSON with a non-string status', body: json({ status: 0 }), names: ['status', 'health_body'] },
+    { name: 'an empty body', body: '', names: ['status'] },
+  ])('leaves the health check out for $name', ({ body, names }) => {
     const results = evaluateExpectations(answered(200, body), undefined, undefined);
     expect(resultNamed(results, 'health_status')).toBeUndefined();
-    expect(results.map((result) => result.name)).toEqual(['status']);
+    expect(results.map((result) => result.name)).toEqual(names);
+    expect(results.every((result) => result.ok)).toBe(true);
   });
 
   it('does not check the status field when healthStatus is false', () => {
@@ -104,7 +104,7 @@ describe('evaluateExpectations: health status in a JSON body', () => {
       { healthStatus: false },
       undefined,
     );
-    expect(results.map((result) => result.name)).toEqual(['status']);
+    expect(results.map((result) => result.name)).toEqual(['status', 'health_body']);
     expect(results.every((result) => result.ok)).toBe(true);
   });
 
@@ -112,8 +112,62 @@ describe('evaluateExpectations: health status in a JSON body', () => {
     const results = evaluateExpectations(answered(503, json({ status: 'ok' })), undefined, undefined);
     expect(results.map((result) => [result.name, result.ok])).toEqual([
       ['status', false],
+      ['health_body', true],
       ['health_status', true],
     ]);
+  });
+});
+
+describe('evaluateExpectations: a JSON body must parse', () => {
+  it.each([
+    { name: 'truncated mid-object', body: '{"status":"degraded",', problem: 'Expected double-quoted property name' },
+    { name: 'cut after a key', body: '{"status":', problem: 'Unexpected end of JSON input' },
+    { name: 'an unclosed array', body: ' \n[1, 2', problem: "Expected ',' or ']' after array element" },
+    { name: 'trailing text', body: '{"status":"ok"} and more', problem: 'Unexpected non-whitespace character' },
+  ])('fails a body that is $name and says what the parser saw', ({ body, problem }) => {
+    const results = evaluateExpectations(answered(200, body), undefined, undefined);
+    const check = resultNamed(results, 'health_body');
+    expect(check?.ok).toBe(false);
+    expect(check?.expected).toBe('valid JSON');
+    expect(check?.condition).toMatch(/^\[BODY\] is not valid JSON: /);
+    expect(check?.condition).toContain(problem);
+    expect(resultNamed(results, 'health_status')).toBeUndefined();
+    expect(failureReason(results)).toBe(check?.condition);
+  });
+
+  it.each([
+    { contentType: 'application/json', ok: false },
+    { contentType: 'application/json; charset=utf-8', ok: false },
+    { contentType: 'application/health+json', ok: false },
+    { contentType: 'text/json', ok: false },
+    { contentType: 'text/plain', ok: true },
+    { contentType: undefined, ok: true },
+  ])('judges a bare word served as $contentType as ok=$ok', ({ contentType, ok }) => {
+    const observation: Observation = { ...answered(200, 'OK'), ...(contentType ? { contentType } : {}) };
+    const results = evaluateExpectations(observation, undefined, undefined);
+    expect(results.every((result) => result.ok)).toBe(ok);
+    if (!ok)
+      expect(resultNamed(results, 'health_body')?.condition).toBe("[BODY] is not valid JSON: Unexpected token 'O'");
+  });
+
+  it('keeps the body text out of the parser message, where a cut secret could escape redaction', () => {
+    const body = `{"echo":"tok-9f8e7d6c5b4a"} x${'y'.repeat(40)}`;
+    const results = evaluateExpectations(answered(200, body, 5), undefined, undefined);
+    const condition = resultNamed(results, 'health_body')?.condition ?? '';
+    expect(condition).toMatch(/^\[BODY\] is not valid JSON: Unexpected non-whitespace character after JSON/);
+    expect(condition).not.toContain('tok-');
+    expect(condition.length).toBeLessThanOrEqual(160);
+  });
+
+  it('passes a JSON body that parses and records that it did', () => {
+    const results = evaluateExpectations(answered(200, json({ status: 'ok' })), undefined, undefined);
+    expect(resultNamed(results, 'health_body')).toEqual({
+      name: 'health_body',
+      ok: true,
+      observed: 'valid JSON',
+      expected: 'valid JSON',
+      condition: '[BODY] is valid JSON',
+    });
   });
 });
 
@@ -260,11 +314,15 @@ describe('versions', () => {
   });
 
   it.each([
-    { body: json({ status: 'ok', version: 'v1.2.3' }), read: { status: 'ok', version: 'v1.2.3' } },
+    {
+      body: json({ status: 'ok', version: 'v1.2.3' }),
+      read: { status: 'ok', version: 'v1.2.3', json: { valid: true } },
+    },
     { body: '  v1.2.3  \n', read: { version: 'v1.2.3' } },
     { body: 'version 1.2.3', read: {} },
     { body: 'OK', read: {} },
-    { body: json({ version: { number: '1' } }), read: {} },
+    { body: json({ version: { number: '1' } }), read: { json: { valid: true } } },
+    { body: '{"version":"1', read: { json: { valid: false, problem: 'Unterminated string in JSON at position 13' } } },
     { body: undefined, read: {} },
   ])('readHealthBody reads $read from $body', ({ body, read }) => {
     expect(readHealthBody(body)).toEqual(read);

@@ -149,25 +149,27 @@ describe('probeTarget: transport failures', () => {
     expectWellFormedAttempts(result);
   });
 
-  it.each([
-    {
-      name: 'drops the connection before answering',
-      handler: ((request) => void request.socket.destroy()) satisfies RouteHandler,
-    },
-    {
-      name: 'drops the connection halfway through the body',
-      handler: ((request, response) => {
-        response.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
-        response.write('{"status":');
-        setTimeout(() => request.socket.destroy(), 10);
-      }) satisfies RouteHandler,
-    },
-  ])('records reset when the server $name', async ({ handler }) => {
-    const server = await serve(handler);
+  it('records reset when the server drops the connection before answering', async () => {
+    const server = await serve((request) => void request.socket.destroy());
     const result = await probe({ url: server.url('/health') });
     expect(result.ok).toBe(false);
     expect(result.attempts[0]?.error).toBe('reset');
     expect(result.reason).toMatch(/^\[CONNECTED\] reset/);
+  });
+
+  it('records a body cut short of its content-length as a truncated invalid_response', async () => {
+    const server = await serve((request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+      response.write('{"status":');
+      setTimeout(() => request.socket.destroy(), 10);
+    });
+    const result = await probe({ url: server.url('/health') });
+    expect(result.ok).toBe(false);
+    expect(result.attempts[0]?.error).toBe('invalid_response');
+    expect(result.attempts[0]?.http_status).toBe(200);
+    expect(result.reason).toBe(
+      '[CONNECTED] invalid_response (truncated body: the connection closed after 10 of 1000 declared bytes)',
+    );
   });
 
   it.each([
@@ -197,9 +199,13 @@ describe('probeTarget: transport failures', () => {
   });
 
   it.each([
-    { name: 'a declared content-length', declare: true },
-    { name: 'a chunked body', declare: false },
-  ])('cuts a 1 MiB body with $name at the cap, and the server sees the cut', async ({ declare }) => {
+    {
+      name: 'a declared content-length',
+      declare: true,
+      detail: `body over ${CAP} bytes: content-length ${ONE_MIB} declared, not read`,
+    },
+    { name: 'a chunked body', declare: false, detail: `body over ${CAP} bytes: stopped after ` },
+  ])('cuts a 1 MiB body with $name at the cap, and the server sees the cut', async ({ declare, detail }) => {
     let cut!: (seen: { finished: boolean; sent: number }) => void;
     const serverSaw = new Promise<{ finished: boolean; sent: number }>((resolve) => {
       cut = resolve;
@@ -232,7 +238,9 @@ describe('probeTarget: transport failures', () => {
     expect(result.ok).toBe(false);
     expect(result.attempts[0]?.error).toBe('body_too_large');
     expect(result.attempts[0]?.http_status).toBe(200);
-    expect(result.reason).toBe(`[CONNECTED] body_too_large (body over ${CAP} bytes)`);
+    expect(result.reason).toContain(`[CONNECTED] body_too_large (${detail}`);
+    // Never more than the cap plus the chunk that crossed it.
+    expect(result.attempts[0]?.body_bytes ?? 0).toBeLessThanOrEqual(CAP + 64 * 1024);
     const seen = await serverSaw;
     expect(seen.finished).toBe(false);
     expect(seen.sent).toBeLessThan(ONE_MIB);
