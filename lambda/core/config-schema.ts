@@ -4,6 +4,7 @@
 
 import * as z from 'zod/mini';
 import { ConfigError, ConfigErrors } from './errors.ts';
+import { findKeyPath } from './find-key-path.ts';
 import { rejectPrototypeKeys } from './reject-prototype-keys.ts';
 import { schemaIssueMessage } from './schema-issue-message.ts';
 import { VERSION_PATTERN } from './name-patterns.ts';
@@ -172,8 +173,12 @@ export function parseWithSchema<T extends z.ZodMiniType>(
   throw errors.length === 1 ? errors[0]! : new ConfigErrors(errors);
 
   function issueError(issue: z.core.$ZodIssue, path: readonly PropertyKey[], value: unknown): ConfigError {
-    // A bad header name is a key, not a value: quoting it tells the user which one without telling a secret.
-    if (issue.code === 'invalid_key' || !path.some((part) => SECRET_BEARING_FIELDS.has(part))) {
+    // A bad header name is a key, not a value: quoting it tells the user which one without telling a secret. A
+    // value that holds a secret-bearing field (a whole target quoted as "must be an object") is withheld too.
+    const secretBearing =
+      path.some((part) => SECRET_BEARING_FIELDS.has(part)) ||
+      findKeyPath(value, (key) => SECRET_BEARING_FIELDS.has(key)) !== undefined;
+    if (issue.code === 'invalid_key' || !secretBearing) {
       return new ConfigError(label(path), value, issue.message, { cause: issue });
     }
     // The issue holds the input too: keep only what names the problem, so no log of the cause carries the secret.

@@ -330,6 +330,12 @@ describe('parseGateConfig: hostile keys and secret-bearing values', () => {
     );
   });
 
+  it('withholds a value that holds headers, such as a target wrapped in an array', () => {
+    const target = { url: URL_A, headers: { Authorization: 'Bearer tok-123456789' } };
+    const [problem] = problemsOf({ targets: [[target]] });
+    expect(problem?.message).toBe('targets[0]: must be an object (value withheld)');
+  });
+
   it('withholds headers given as something other than an object', () => {
     const [problem] = problemsOf({ targets: [{ url: URL_A, headers: 'Authorization: Bearer tok-123456789' }] });
     expect(problem?.message).toBe('targets[0].headers: must be an object (value withheld)');
