@@ -9,6 +9,7 @@ import { ciContextFromEnv } from '../../lambda/core/ci-context.ts';
 import { ConfigError, ConfigErrors } from '../../lambda/core/errors.ts';
 import type { EvidenceContext } from '../../lambda/core/evidence.ts';
 import { recordInvalidConfig, runGate, type GateOutcome } from '../../lambda/core/gate.ts';
+import { CLI_ADDRESS_POLICY } from '../../lambda/core/probe.ts';
 import { redactSecretsInText, redactUrl } from '../../lambda/core/redact.ts';
 import { EXIT_PASSED, EXIT_SKIPPED_NOT_ALLOWED, EXIT_USAGE, exitCodeFor } from '../../lambda/core/verdict.ts';
 import type { CliIo } from './cli-io.ts';
@@ -53,12 +54,17 @@ export async function runGateCommand(argv: readonly string[], unredactedIo: CliI
   if (options.dryRun) return dryRun(options, rollbackExecutor, io);
 
   const store = new FsEvidenceStore(resolve(io.cwd, options.evidenceDir));
-  const outcome = await runGate(options.config, context, {
-    evidenceStore: store,
-    notifier,
-    secrets: new EnvSecretSource(io.env),
-    ...(rollbackExecutor ? { rollbackExecutor } : {}),
-  });
+  const outcome = await runGate(
+    options.config,
+    context,
+    {
+      evidenceStore: store,
+      notifier,
+      secrets: new EnvSecretSource(io.env),
+      ...(rollbackExecutor ? { rollbackExecutor } : {}),
+    },
+    { addressPolicy: CLI_ADDRESS_POLICY },
+  );
   report(outcome, options.json, io);
   return exitCodeFor(outcome.verdict, {
     failOnSkipped: options.config.failOnSkipped,

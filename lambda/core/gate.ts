@@ -14,7 +14,7 @@ import {
   type RollbackExecutor,
   type SecretSource,
 } from './ports.ts';
-import { probeTarget, type TargetResult } from './probe.ts';
+import { probeTarget, type AddressPolicy, type TargetResult } from './probe.ts';
 import { createRedactor, secretsOfUrl } from './redact.ts';
 import { resolveHeaders } from './resolve-headers.ts';
 import { rollbackNotAttempted } from './rollback-result.ts';
@@ -39,6 +39,8 @@ export interface GateRunOptions {
    * verdict with the faults and alerts, but takes no automatic rollback: a failed verdict alerts RollbackRequired.
    */
   readonly safetyFaults?: readonly PortProblem[];
+  /** Which addresses the probes may reach, chosen by the shell (never by config or events). @default CLI_ADDRESS_POLICY */
+  readonly addressPolicy?: AddressPolicy;
 }
 
 /** Runs a gate over a validated configuration. Never throws for an unhealthy service or a failing port. */
@@ -79,6 +81,7 @@ export async function runGate(
     backoffMs: config.backoffMs,
     maxBodyBytes: config.maxBodyBytes,
     expectedVersion: config.expectedVersion,
+    ...(options.addressPolicy !== undefined ? { addressPolicy: options.addressPolicy } : {}),
   };
   const targets = await mapBounded(config.targets, config.concurrency, (target, index) =>
     probeTarget(target, headers.perTarget[index] ?? {}, settings, redactor),

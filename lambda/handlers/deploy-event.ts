@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import { parseDeployEvent, type DeployEvent } from '../core/deploy-event-schema.ts';
 import { runGate } from '../core/gate.ts';
+import { lambdaAddressPolicy } from '../core/probe.ts';
 import { deployGateOnce } from './deploy-gate-once.ts';
 import { gateResponseOf, type GateResponse } from './gate-response.ts';
 import { GateTelemetry } from './gate-telemetry.ts';
@@ -17,6 +18,8 @@ import { createLambdaRuntime, wireGatePorts } from './wire-gate-ports.ts';
 const settings = parseDeployGateSettings(process.env);
 const runtime = createLambdaRuntime(settings);
 const telemetry = new GateTelemetry();
+// Probes never reach this host, private networks or link-local unless a target sets allowPrivate (probe/address-policy.ts).
+const addressPolicy = lambdaAddressPolicy(process.env.AWS_LAMBDA_RUNTIME_API);
 const runOnce = deployGateOnce(judgeDeploy, {
   tableName: settings.idempotencyTable,
   onDuplicate: (response) =>
@@ -40,7 +43,7 @@ export async function handler(event: unknown, context?: Context): Promise<GateRe
 async function judgeDeploy({ gateConfig, deploy, rollbackTarget, eventId }: DeployEvent): Promise<GateResponse> {
   // Every deploy can be rolled back: to the event's instances or tags, else to the deploy's rollgate:* tagged hosts.
   const ports = wireGatePorts(runtime, rollbackTarget !== undefined ? { target: rollbackTarget } : {});
-  const outcome = await runGate(gateConfig, { kind: 'deploy', deploy, run_id: eventId }, ports);
+  const outcome = await runGate(gateConfig, { kind: 'deploy', deploy, run_id: eventId }, ports, { addressPolicy });
   telemetry.recordOutcome(outcome);
   return gateResponseOf(outcome);
 }

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import { runGate } from '../core/gate.ts';
+import { lambdaAddressPolicy } from '../core/probe.ts';
 import { parseMonitorInput } from '../core/monitor-schema.ts';
 import { gateResponseOf, type GateResponse } from './gate-response.ts';
 import { GateTelemetry } from './gate-telemetry.ts';
@@ -16,6 +17,8 @@ import { createLambdaRuntime, wireGatePorts } from './wire-gate-ports.ts';
 // invocation is a check of its own.
 const runtime = createLambdaRuntime(parseRuntimeSettings(process.env));
 const telemetry = new GateTelemetry();
+// Probes never reach this host, private networks or link-local unless a target sets allowPrivate (probe/address-policy.ts).
+const addressPolicy = lambdaAddressPolicy(process.env.AWS_LAMBDA_RUNTIME_API);
 
 export async function handler(event: unknown, context?: Context): Promise<GateResponse> {
   return telemetry.observe(context, async () => {
@@ -36,7 +39,7 @@ export async function handler(event: unknown, context?: Context): Promise<GateRe
       ...(check.service !== undefined ? { service: check.service } : {}),
       ...(check.environment !== undefined ? { environment: check.environment } : {}),
     };
-    const outcome = await runGate(check.gateConfig, evidenceContext, ports);
+    const outcome = await runGate(check.gateConfig, evidenceContext, ports, { addressPolicy });
     telemetry.recordOutcome(outcome);
     return gateResponseOf(outcome);
   });

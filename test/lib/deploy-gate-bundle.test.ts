@@ -166,9 +166,15 @@ describe('the deploy gate bundle', () => {
       const ssm = recordingAwsProxy(inject('motoEndpoint'));
       const ssmEndpoint = await serve(ssm.route);
       const event = deployEvent(service, {
+        // Loopback test services: the Lambda's address policy refuses loopback unless a target allows it.
         targets: [
-          { name: 'healthy', url: healthy.url('/health'), headers: { Authorization: { ssm: secretName } } },
-          { name: 'broken', url: broken.url('/health') },
+          {
+            name: 'healthy',
+            url: healthy.url('/health'),
+            headers: { Authorization: { ssm: secretName } },
+            allowPrivate: true,
+          },
+          { name: 'broken', url: broken.url('/health'), allowPrivate: true },
         ],
       });
 
@@ -296,7 +302,7 @@ describe('the deploy gate bundle', () => {
       const service = uniqueName('svc');
       await runInstances(1, { 'rollgate:service': service, 'rollgate:environment': 'prod' });
       const healthy = await serve(healthyService('1.4.2'));
-      const event = deployEvent(service, { urls: [healthy.url('/health')] });
+      const event = deployEvent(service, { targets: [{ url: healthy.url('/health'), allowPrivate: true }] });
 
       const invocation = await invokeGate(world, event);
 

@@ -26,7 +26,8 @@ function deployDetail(service: string, url: string, detail: Record<string, unkno
     version: '1.4.2',
     previousVersion: '1.4.1',
     commit: 'abc1234',
-    urls: [url],
+    // A loopback test service: the Lambda's address policy refuses loopback unless the target allows it.
+    targets: [{ url, allowPrivate: true }],
     retries: 0,
     timeoutMs: 2_000,
     ...detail,

@@ -36,7 +36,8 @@ function deployEvent(service: string, url: string, detail: Record<string, unknow
       previousVersion: '1.4.1',
       commit: 'abc1234',
       digest: `sha256:${'e'.repeat(64)}`,
-      urls: [url],
+      // A loopback test service: the Lambda's address policy refuses loopback unless the target allows it.
+      targets: [{ url, allowPrivate: true }],
       retries: 0,
       timeoutMs: 2_000,
       ...detail,

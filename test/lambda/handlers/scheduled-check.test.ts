@@ -19,6 +19,11 @@ const HANDLER = '../../../lambda/handlers/scheduled-check.ts';
 
 afterEach(resetHandlerTest);
 
+/** A loopback test service as a monitor target: the Lambda's address policy refuses loopback unless it is allowed. */
+function loopbackTargets(url: string): { url: string; allowPrivate: boolean }[] {
+  return [{ url, allowPrivate: true }];
+}
+
 describe('scheduled-check handler', () => {
   it('records a failing check under checks/, alerts, and sends no rollback', async () => {
     const world = await createHandlerWorld();
@@ -32,7 +37,7 @@ describe('scheduled-check handler', () => {
     const requestId = 'f2b8f9d4-5a53-4f7e-9d7e-1b1c0c7a9e21';
 
     const response = await handler(
-      { monitor, urls: [server.url('/health')], service: 'web', environment: 'prod', retries: 0 },
+      { monitor, targets: loopbackTargets(server.url('/health')), service: 'web', environment: 'prod', retries: 0 },
       lambdaContext(requestId),
     );
 
@@ -73,7 +78,7 @@ describe('scheduled-check handler', () => {
     const response = await handler(
       {
         monitor: uniqueName('mon'),
-        targets: [{ url: server.url('/health'), name: 'home' }],
+        targets: [{ url: server.url('/health'), name: 'home', allowPrivate: true }],
         expectedVersion: '2026.01.07',
       },
       lambdaContext(),
@@ -94,7 +99,7 @@ describe('scheduled-check handler', () => {
     const response = await handler(
       {
         monitor: uniqueName('mon'),
-        urls: [server.url('/')],
+        targets: loopbackTargets(server.url('/')),
         rollbackOnFailure: true,
         service,
         environment: 'prod',
@@ -122,7 +127,12 @@ describe('scheduled-check handler', () => {
 
     await expect(
       handler(
-        { monitor: uniqueName('mon'), urls: [server.url('/')], rollbackOnFailure: true, service: 'web' },
+        {
+          monitor: uniqueName('mon'),
+          targets: loopbackTargets(server.url('/')),
+          rollbackOnFailure: true,
+          service: 'web',
+        },
         lambdaContext(),
       ),
     ).rejects.toThrow(
