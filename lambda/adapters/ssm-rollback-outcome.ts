@@ -11,6 +11,15 @@ import {
 /** How long a rollback is followed when the caller gives no wait. Here, not in ssm-rollback.ts, so the handlers' settings
  * can read it without loading the SSM and EC2 SDK clients at cold start. */
 export const DEFAULT_ROLLBACK_WAIT_SECONDS = 600;
+/**
+ * What a Lambda invocation keeps of its time after the rollback wait: to read each host's outcome, write the rollback
+ * record and send its alert (and the delivery record if that fails). The wait ends this long before the function
+ * would be stopped, and the stack sizes the scheduled check's timeout with it.
+ */
+export const ROLLBACK_RECORD_MARGIN_SECONDS = 15;
+
+/** The status of a host the command was never sent to: SSM does not manage it, or its agent is not online. */
+export const NOT_MANAGED_STATUS = 'NotManaged';
 
 type HostState = 'succeeded' | 'failed' | 'timed_out' | 'running';
 
@@ -45,11 +54,17 @@ export function hostStateOf(status: string): HostState {
 }
 
 /**
- * The rollback's outcome: `failed` if any host failed, else `timed_out` if any host's command timed out, else
- * `wait_timed_out` if any host was still running when the wait ran out, else `succeeded`. The worst finished state
- * wins because it is the one an operator must act on; hosts still running are named in the detail either way.
+ * The rollback's outcome: `failed` if any host failed (a host never sent the command counts as failed), else
+ * `timed_out` if any host's command timed out, else `wait_timed_out` if any host was still running when the wait ran
+ * out, else `succeeded`. The worst finished state wins because it is the one an operator must act on; hosts still
+ * running are named in the detail either way. `cutToSeconds` is set when the function's remaining time, not the
+ * configured `waitSeconds`, ended the wait.
  */
-export function summarizeHosts(hosts: readonly RollbackHostResult[], waitSeconds: number): HostsSummary {
+export function summarizeHosts(
+  hosts: readonly RollbackHostResult[],
+  waitSeconds: number,
+  cutToSeconds?: number,
+): HostsSummary {
   const states = hosts.map((host) => hostStateOf(host.status));
   const outcome = states.includes('failed')
     ? 'failed'
@@ -73,9 +88,12 @@ export function summarizeHosts(hosts: readonly RollbackHostResult[], waitSeconds
   const unnamed = unsuccessful.length - named.length;
   const more = unnamed > 0 ? `, and ${unnamed} more` : '';
   const lead =
-    outcome === 'wait_timed_out'
-      ? `still running after the ${waitSeconds}s wait`
-      : `${unsuccessful.length} of ${hosts.length} instance(s) did not succeed`;
+    outcome !== 'wait_timed_out'
+      ? `${unsuccessful.length} of ${hosts.length} instance(s) did not succeed`
+      : cutToSeconds === undefined
+        ? `still running after the ${waitSeconds}s wait`
+        : `still running when the wait stopped after ${cutToSeconds}s of its ${waitSeconds}s, ` +
+          "to record the outcome within the function's remaining time";
   return { ...summary, detail: `${lead}: ${named.join(', ')}${more}` };
 }
 

@@ -1,41 +1,30 @@
 // Rollback through SSM Run Command: the deployment's own rollback document (never a command taken from an event) sent
 // to the service's instances with four validated parameters, then followed per instance until each finishes or the
-// wait runs out. Tag targets are resolved to instance ids here, before sending, so the evidence names every host
-// and a tag that matches nothing is caught before anything is sent; SSM resolves tags lazily and its invocation list
-// fills in late, so there is no reliable host list to wait on otherwise.
+// wait runs out, and never past the invocation's own time. Tag targets are resolved to instance ids here, before
+// sending, so the evidence names every host and a tag that matches nothing is caught before anything is sent; SSM
+// resolves tags lazily and its invocation list fills in late, so there is no reliable host list to wait on otherwise.
+// Only the instances SSM manages and sees online are sent the command (ssm-rollback-reachable.ts).
 
 import type { EC2Client } from '@aws-sdk/client-ec2';
-import {
-  GetCommandInvocationCommand,
-  SendCommandCommand,
-  waitUntilCommandExecuted,
-  type SSMClient,
-} from '@aws-sdk/client-ssm';
+import { SendCommandCommand, waitUntilCommandExecuted, type SSMClient } from '@aws-sdk/client-ssm';
 import { RollbackSendError, describeError } from '../core/errors.ts';
-import { NAME_PATTERN, OPTIONAL_VERSION_PATTERN, VERSION_PATTERN } from '../core/name-patterns.ts';
 import type { RollbackExecutor, RollbackRequest } from '../core/ports.ts';
-import { redactSecretsInText, tailOf } from '../core/redact.ts';
-import {
-  ROLLBACK_OUTPUT_TAIL_BYTES,
-  rollbackSendFailed,
-  type RollbackHostResult,
-  type RollbackResult,
-} from '../core/rollback-result.ts';
+import { rollbackSendFailed, type RollbackHostResult, type RollbackResult } from '../core/rollback-result.ts';
 import { MAX_ROLLBACK_INSTANCES, type RollbackTarget } from '../core/rollback-target.ts';
-import { DEFAULT_ROLLBACK_WAIT_SECONDS, summarizeHosts } from './ssm-rollback-outcome.ts';
+import {
+  DEFAULT_ROLLBACK_WAIT_SECONDS,
+  ROLLBACK_RECORD_MARGIN_SECONDS,
+  summarizeHosts,
+} from './ssm-rollback-outcome.ts';
+import { readInvocation } from './ssm-rollback-invocation.ts';
+import { commentFor, documentParameters, type DocumentValues, type RollbackScope } from './ssm-rollback-parameters.ts';
+import { notManaged, reachableInstances, refusedInstances } from './ssm-rollback-reachable.ts';
 
-/** FailedVersion for a run with no deploy record (a monitor's check): the script must not trust it. */
-export const UNKNOWN_FAILED_VERSION = 'unknown';
+export type { RollbackScope } from './ssm-rollback-parameters.ts';
+
 /** Short first polls catch a quick rollback; the cap keeps a 50-host wait well under GetCommandInvocation's limits. */
 const DEFAULT_POLL_DELAY_SECONDS = { min: 2, max: 15 } as const;
 const MIN_SEND_TIMEOUT_SECONDS = 30;
-const MAX_COMMENT_LENGTH = 100;
-
-/** Service and environment for runs without a deploy record: a monitor that rolls back on failure. */
-export interface RollbackScope {
-  readonly service: string;
-  readonly environment: string;
-}
 
 export interface SsmRollbackOptions {
   readonly ssm: SSMClient;
@@ -52,6 +41,15 @@ export interface SsmRollbackOptions {
   readonly scope?: RollbackScope;
   /** How long to wait for every instance, from the start of the run. @default 600 */
   readonly waitSeconds?: number;
+  /**
+   * The invocation's time left, in milliseconds (Lambda's `context.getRemainingTimeInMillis`). The wait then ends
+   * `recordMarginSeconds` before the function would be stopped, so the outcome is recorded and alerted, never left
+   * pending; a rollback with not even that margin left is not sent.
+   * @default - no bound but `waitSeconds`
+   */
+  readonly remainingTimeMs?: () => number;
+  /** What the invocation keeps after the wait, to record and alert. @default 15 */
+  readonly recordMarginSeconds?: number;
   /** Waiter poll delays, in seconds. @default { min: 2, max: 15 } */
   readonly pollDelaySeconds?: { readonly min: number; readonly max: number };
 }
@@ -59,11 +57,13 @@ export interface SsmRollbackOptions {
 export class SsmRollbackExecutor implements RollbackExecutor {
   private readonly options: SsmRollbackOptions;
   private readonly waitSeconds: number;
+  private readonly recordMarginSeconds: number;
   private readonly pollDelay: { readonly min: number; readonly max: number };
 
   public constructor(options: SsmRollbackOptions) {
     this.options = options;
     this.waitSeconds = options.waitSeconds ?? DEFAULT_ROLLBACK_WAIT_SECONDS;
+    this.recordMarginSeconds = options.recordMarginSeconds ?? ROLLBACK_RECORD_MARGIN_SECONDS;
     this.pollDelay = options.pollDelaySeconds ?? DEFAULT_POLL_DELAY_SECONDS;
   }
 
@@ -80,11 +80,13 @@ export class SsmRollbackExecutor implements RollbackExecutor {
 
   public async run(request: RollbackRequest): Promise<RollbackResult> {
     const started = performance.now();
-    const deadline = started + this.waitSeconds * 1_000;
+    const waitMs = this.waitBudgetMs();
+    const deadline = started + Math.max(0, waitMs);
     const scope = request.deploy ?? this.options.scope;
     const target = this.targetFor(scope);
     const executor = `SSM document ${this.options.documentName}${target ? ` to ${describeTarget(target)}` : ''}`;
-    const sendFailed = (detail: string): RollbackResult => rollbackSendFailed(started, executor, detail);
+    const sendFailed = (detail: string, hosts?: readonly RollbackHostResult[]): RollbackResult =>
+      rollbackSendFailed(started, executor, detail, hosts);
 
     if (scope === undefined || target === undefined) {
       return sendFailed('nothing sent: the run has no deploy record and the executor no service/environment scope');
@@ -113,25 +115,81 @@ export class SsmRollbackExecutor implements RollbackExecutor {
       }
     }
 
-    let commandId: string;
-    try {
-      commandId = await this.send(instanceIds, parameters.values);
-    } catch (error) {
-      return sendFailed(sendErrorOf('SendCommand', error).message);
+    if (waitMs < 0) {
+      const left = Math.round((waitMs / 1_000 + this.recordMarginSeconds) * 10) / 10;
+      return sendFailed(
+        `nothing sent: the function had ${left}s left, less than the ${this.recordMarginSeconds}s it keeps to ` +
+          'record and alert the outcome',
+      );
     }
 
-    await this.waitForInstances(commandId, instanceIds, deadline);
-    const hosts = await Promise.all(instanceIds.map((instanceId) => this.readInvocation(commandId, instanceId)));
-    const summary = summarizeHosts(hosts, this.waitSeconds);
+    const reachable = await reachableInstances(this.options.ssm, instanceIds);
+    if (reachable.online.length === 0) {
+      return sendFailed(
+        `nothing sent: none of the ${instanceIds.length} instance(s) is managed by SSM and online`,
+        reachable.skipped,
+      );
+    }
+    let sent: { readonly commandId: string; readonly instanceIds: readonly string[] };
+    try {
+      sent = await this.sendToReachable(reachable.online, parameters.values, waitMs);
+    } catch (error) {
+      return sendFailed(sendErrorOf('SendCommand', error).message, reachable.skipped);
+    }
+    const { commandId } = sent;
+
+    await this.waitForInstances(commandId, sent.instanceIds, deadline);
+    const skipped = new Map(
+      [...reachable.skipped, ...refusedHosts(reachable.online, sent.instanceIds)].map((host) => [
+        host.instance_id,
+        host,
+      ]),
+    );
+    const hosts = await Promise.all(
+      instanceIds.map(
+        (instanceId) => skipped.get(instanceId) ?? readInvocation(this.options.ssm, commandId, instanceId),
+      ),
+    );
+    const cutToSeconds = waitMs < this.waitSeconds * 1_000 ? Math.round(waitMs / 1_000) : undefined;
+    const summary = summarizeHosts(hosts, this.waitSeconds, cutToSeconds);
+    const detail = [summary.detail, reachable.lookupProblem].filter((part) => part !== undefined).join('; ');
     return {
       attempted: true,
       ok: summary.outcome === 'succeeded',
       ...summary,
+      ...(detail !== '' ? { detail } : {}),
       duration_ms: Math.round(performance.now() - started),
       executor,
       command_id: commandId,
       hosts,
     };
+  }
+
+  /** The configured wait, cut to the invocation's time less the record margin; negative when even that is gone. */
+  private waitBudgetMs(): number {
+    const configured = this.waitSeconds * 1_000;
+    const remaining = this.options.remainingTimeMs?.();
+    if (remaining === undefined) return configured;
+    return Math.min(configured, remaining - this.recordMarginSeconds * 1_000);
+  }
+
+  /**
+   * Sends to `instanceIds`; when SSM still refuses some of them as InvalidInstanceId (registered a moment ago, gone
+   * since), sends once more without the ones it named, so the others are still rolled back.
+   */
+  private async sendToReachable(
+    instanceIds: readonly string[],
+    values: DocumentValues,
+    waitMs: number,
+  ): Promise<{ readonly commandId: string; readonly instanceIds: readonly string[] }> {
+    try {
+      return { commandId: await this.send(instanceIds, values, waitMs), instanceIds };
+    } catch (error) {
+      const refused = refusedInstances(error, instanceIds);
+      if (refused === undefined) throw error;
+      const rest = instanceIds.filter((instanceId) => !refused.includes(instanceId));
+      return { commandId: await this.send(rest, values, waitMs), instanceIds: rest };
+    }
   }
 
   /** Loads the EC2 lookup (and the EC2 SDK) only now: an instance-id rollback never gets here. */
@@ -143,7 +201,7 @@ export class SsmRollbackExecutor implements RollbackExecutor {
     return runningInstancesTagged(ec2, tags, MAX_ROLLBACK_INSTANCES);
   }
 
-  private async send(instanceIds: readonly string[], values: DocumentValues): Promise<string> {
+  private async send(instanceIds: readonly string[], values: DocumentValues, waitMs: number): Promise<string> {
     const response = await this.options.ssm.send(
       new SendCommandCommand({
         DocumentName: this.options.documentName,
@@ -156,7 +214,7 @@ export class SsmRollbackExecutor implements RollbackExecutor {
         },
         Comment: commentFor(values),
         // A host that has not picked the command up by the time we stop waiting must not run it later, unobserved.
-        TimeoutSeconds: Math.max(MIN_SEND_TIMEOUT_SECONDS, Math.ceil(this.waitSeconds)),
+        TimeoutSeconds: Math.max(MIN_SEND_TIMEOUT_SECONDS, Math.ceil(waitMs / 1_000)),
         // Every host at once, and one host's failure does not stop the others: the fleet is already failing its
         // gate and the previous version is the known-good one, so each host that gets back to it is a gain. Each
         // failure is still reported per host and makes the outcome `failed`.
@@ -189,66 +247,6 @@ export class SsmRollbackExecutor implements RollbackExecutor {
       ),
     );
   }
-
-  private async readInvocation(commandId: string, instanceId: string): Promise<RollbackHostResult> {
-    try {
-      const invocation = await this.options.ssm.send(
-        new GetCommandInvocationCommand({ CommandId: commandId, InstanceId: instanceId }),
-      );
-      const output = joinOutput(invocation.StandardOutputContent, invocation.StandardErrorContent);
-      const exitCode = invocation.ResponseCode;
-      return {
-        instance_id: instanceId,
-        // StatusDetails tells DeliveryTimedOut from ExecutionTimedOut, Undeliverable and Terminated from Failed.
-        status: invocation.StatusDetails ?? invocation.Status ?? 'Unknown',
-        // -1 means the command has not finished on the instance.
-        exit_code: exitCode !== undefined && exitCode >= 0 ? exitCode : null,
-        output_tail: tailOf(redactSecretsInText(output), ROLLBACK_OUTPUT_TAIL_BYTES),
-      };
-    } catch (error) {
-      return {
-        instance_id: instanceId,
-        status: 'Unknown',
-        exit_code: null,
-        output_tail: redactSecretsInText(`GetCommandInvocation failed: ${describeError(error)}`),
-      };
-    }
-  }
-}
-
-interface DocumentValues {
-  readonly Service: string;
-  readonly Environment: string;
-  readonly FailedVersion: string;
-  readonly TargetVersion: string;
-}
-
-/** The document's four values, or the first one that may not be sent. */
-export function documentParameters(
-  scope: RollbackScope,
-  failedVersion: string | undefined,
-  previousVersion: string | undefined,
-): { readonly values: DocumentValues } | { readonly problem: string } {
-  const values: DocumentValues = {
-    Service: scope.service,
-    Environment: scope.environment,
-    FailedVersion: failedVersion ?? UNKNOWN_FAILED_VERSION,
-    TargetVersion: previousVersion ?? '',
-  };
-  // The document's parameters reach a host shell: the same patterns as its allowedPatterns, checked before sending.
-  const patterns: Record<keyof DocumentValues, RegExp> = {
-    Service: NAME_PATTERN,
-    Environment: NAME_PATTERN,
-    FailedVersion: VERSION_PATTERN,
-    TargetVersion: OPTIONAL_VERSION_PATTERN,
-  };
-  for (const name of Object.keys(patterns) as Array<keyof DocumentValues>) {
-    if (!patterns[name].test(values[name])) {
-      const shown = JSON.stringify(values[name]);
-      return { problem: `document parameter ${name} ${shown} does not match ${patterns[name].source}` };
-    }
-  }
-  return { values };
 }
 
 function serviceTags(scope: RollbackScope): Record<string, string> {
@@ -267,16 +265,11 @@ function tagsText(tags: Readonly<Record<string, string>>): string {
     .join(', ');
 }
 
-function commentFor(values: DocumentValues): string {
-  const scope = `${values.Service}/${values.Environment}`;
-  const comment = `Rollgate rollback ${scope} ${values.FailedVersion} -> ${values.TargetVersion || 'previous'}`;
-  return comment.length <= MAX_COMMENT_LENGTH ? comment : `${comment.slice(0, MAX_COMMENT_LENGTH - 3)}...`;
-}
-
-function joinOutput(stdout: string | undefined, stderr: string | undefined): string {
-  if (!stderr) return stdout ?? '';
-  if (!stdout) return stderr;
-  return stdout.endsWith('\n') ? `${stdout}${stderr}` : `${stdout}\n${stderr}`;
+/** The hosts SSM refused as InvalidInstanceId when sending: asked for, online a moment before, never sent the command. */
+function refusedHosts(online: readonly string[], sent: readonly string[]): RollbackHostResult[] {
+  return online
+    .filter((instanceId) => !sent.includes(instanceId))
+    .map((instanceId) => notManaged(instanceId, 'not sent: SendCommand refused it as InvalidInstanceId'));
 }
 
 function sendErrorOf(operation: string, error: unknown): RollbackSendError {

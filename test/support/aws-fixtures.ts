@@ -15,6 +15,8 @@
 // - ListCommands({ CommandId } or { InstanceId }) works. ListCommandInvocations is NOT implemented: HTTP 500 (an HTML
 //   page the SDK fails to parse as JSON). Read per-instance results with GetCommandInvocation instead.
 // - A failed, timed-out or cancelled command cannot be produced here; test those paths another way.
+// - DescribeInstanceInformation is NOT implemented (HTTP 500 with an HTML page), and SendCommand accepts any instance
+//   id, stale or not: which hosts SSM manages, and its InvalidInstanceId refusal, are tested with aws-sdk-client-mock.
 import { randomUUID } from 'node:crypto';
 import { CreateTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';

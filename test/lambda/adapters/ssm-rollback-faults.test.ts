@@ -1,68 +1,11 @@
-// The SSM rollback executor's outcomes that moto cannot produce (it reports every invocation as Success at once), with
-// aws-sdk-client-mock in place of SSM and EC2: a failed host, a timed-out host, a wait that runs out, refused calls,
-// too many hosts, and output that must be capped and redacted. What is sent where is tested against moto in
-// ssm-rollback.test.ts.
-import { EC2Client } from '@aws-sdk/client-ec2';
-import {
-  GetCommandInvocationCommand,
-  SendCommandCommand,
-  SSMClient,
-  SSMServiceException,
-  type CommandInvocationStatus,
-} from '@aws-sdk/client-ssm';
-import { mockClient } from 'aws-sdk-client-mock';
+// The SSM rollback executor's outcomes that moto cannot produce (it reports every invocation as Success at once, does
+// not implement DescribeInstanceInformation and accepts any instance id), with aws-sdk-client-mock in place of SSM and
+// EC2: a failed host, a timed-out host, a wait that runs out or is cut by the function's remaining time, instances SSM
+// does not manage, refused calls, too many hosts, and output that must be capped and redacted. What is sent where is
+// tested against moto in ssm-rollback.test.ts.
+import { GetCommandInvocationCommand, SendCommandCommand, type CommandInvocationStatus } from '@aws-sdk/client-ssm';
 import { describe, expect, it } from 'vitest';
-import { SsmRollbackExecutor, type SsmRollbackOptions } from '../../../lambda/adapters/ssm-rollback.ts';
-import type { DeployRecord, RollbackRequest } from '../../../lambda/core/ports.ts';
-
-const CHECKOUT: DeployRecord = {
-  service: 'checkout',
-  environment: 'prod',
-  version: '1.4.2',
-  previous_version: '1.4.1',
-};
-
-function requestFor(deploy: DeployRecord): RollbackRequest {
-  return {
-    status: 'failed',
-    status_reason: 'probe_failures',
-    failed_urls: ['https://checkout.example.com/health'],
-    expected_version: deploy.version,
-    deploy,
-  };
-}
-
-/** An executor over mocked clients, for the outcomes moto cannot produce. */
-function mockedExecutor(options: Partial<SsmRollbackOptions> = {}) {
-  // Region and credentials only so the clients build; every call is answered by the mock.
-  const config = { region: 'us-east-1', credentials: { accessKeyId: 'mock', secretAccessKey: 'mock' } };
-  const ssmClient = new SSMClient(config);
-  const ec2Client = new EC2Client(config);
-  const ssm = mockClient(ssmClient);
-  const ec2 = mockClient(ec2Client);
-  const executor = new SsmRollbackExecutor({
-    ssm: ssmClient,
-    ec2: async () => ec2Client,
-    documentName: 'RollgateRollback',
-    target: { instanceIds: ['i-0aaaaaaaaaaaaaaaa', 'i-0bbbbbbbbbbbbbbbb'] },
-    // A fast waiter: these tests answer at once or never.
-    pollDelaySeconds: { min: 0.02, max: 0.05 },
-    ...options,
-  });
-  return {
-    executor,
-    ssm,
-    ec2,
-    restore: () => {
-      ssm.restore();
-      ec2.restore();
-    },
-  };
-}
-
-function awsError(name: string, message: string): SSMServiceException {
-  return new SSMServiceException({ name, message, $fault: 'client', $metadata: { httpStatusCode: 400 } });
-}
+import { awsError, CHECKOUT, mockedExecutor, requestFor } from './mocked-ssm-rollback.ts';
 
 describe('SsmRollbackExecutor with outcomes moto cannot produce', () => {
   it('reports failed, with the exit code and stderr tail of the instance that failed', async () => {

@@ -72,6 +72,20 @@ describe('summarizeHosts', () => {
     );
   });
 
+  it("says when the function's remaining time, not the configured wait, stopped the wait", () => {
+    expect(summarizeHosts([host('i-1', 'InProgress')], 600, 95).detail).toBe(
+      "still running when the wait stopped after 95s of its 600s, to record the outcome within the function's " +
+        'remaining time: i-1 InProgress',
+    );
+  });
+
+  it('counts a host the command was never sent to as failed', () => {
+    expect(summarizeHosts([host('i-1', 'Success', 0), host('i-2', 'NotManaged')], 600)).toMatchObject({
+      outcome: 'failed',
+      detail: '1 of 2 instance(s) did not succeed: i-2 NotManaged',
+    });
+  });
+
   it('puts hosts that did not succeed last in the output, so the tail keeps their errors', () => {
     const summary = summarizeHosts(
       [host('i-bad', 'Failed', 1, 'boom\n'), host('i-good', 'Success', 0, 'y'.repeat(5_000))],

@@ -111,6 +111,21 @@ describe('SsmRollbackExecutor against moto', () => {
     );
   });
 
+  it('sends to every instance when SSM cannot say which it manages (moto has no DescribeInstanceInformation)', async () => {
+    const service = uniqueName('svc');
+    const instanceIds = await runInstances(1, { 'rollgate:service': service });
+    const documentName = await createCommandDocument();
+    const { executor, sent } = executorFor(documentName, { target: { instanceIds } });
+
+    const result = await executor.run(requestFor(deployOf(service)));
+
+    expect(sent.map((request) => request.InstanceIds)).toEqual([instanceIds]);
+    expect(result).toMatchObject({ ok: true, outcome: 'succeeded' });
+    expect(result.detail).toMatch(
+      /^DescribeInstanceInformation failed \(.+\), so every instance was sent the command$/,
+    );
+  });
+
   it('defaults to the running instances tagged rollgate:service and rollgate:environment of the deploy', async () => {
     const service = uniqueName('svc');
     const prod = await runInstances(2, { 'rollgate:service': service, 'rollgate:environment': 'prod' });
