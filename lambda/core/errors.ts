@@ -145,6 +145,8 @@ function renderValue(value: unknown): string {
   } catch {
     // A cycle, a BigInt or nesting deeper than the stack: fall back to a plainer rendering.
   }
+  // An object JSON could not render would overflow String() too (an array joins its items recursively).
+  if (typeof value === 'object' && value !== null) return Object.prototype.toString.call(value);
   try {
     return String(value).slice(0, DESCRIBED_INPUT_CHARS);
   } catch {

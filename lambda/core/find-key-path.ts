@@ -16,15 +16,19 @@ export function findKeyPath(value: unknown, isWanted: (key: string) => boolean):
     const frame = stack.pop()!;
     if (seen.has(frame.value)) continue;
     seen.add(frame.value);
-    const isArray = Array.isArray(frame.value);
+    if (Array.isArray(frame.value)) {
+      for (let index = frame.value.length - 1; index >= 0; index -= 1) {
+        const child: unknown = frame.value[index];
+        if (child !== null && typeof child === 'object') stack.push({ value: child, key: index, parent: frame });
+      }
+      continue;
+    }
     const keys = Object.keys(frame.value);
     for (let index = keys.length - 1; index >= 0; index -= 1) {
       const key = keys[index]!;
-      if (!isArray && isWanted(key)) return pathOf({ value: frame.value, key, parent: frame });
+      if (isWanted(key)) return pathOf({ value: frame.value, key, parent: frame });
       const child = (frame.value as Record<string, unknown>)[key];
-      if (child !== null && typeof child === 'object') {
-        stack.push({ value: child, key: isArray ? Number(key) : key, parent: frame });
-      }
+      if (child !== null && typeof child === 'object') stack.push({ value: child, key, parent: frame });
     }
   }
   return undefined;

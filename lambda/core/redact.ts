@@ -11,6 +11,8 @@ const SECRET_NAME = /(token|key|secret|passw(or)?d|pwd|signature|sig|auth|creden
 const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/(?:[^\s"'<>,]|,(?![a-z][a-z0-9+.-]*:\/\/))+/gi;
 /** The userinfo of a URL that `new URL` refuses: its password is a secret all the same. */
 const USERINFO = /^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i;
+/** A `name=value` pair of a query or fragment, for a URL that `new URL` refuses. */
+const URL_PARAMETER = /([?&#;])([^=&#?;]+)=([^&#]*)/g;
 const BEARER = /\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+/gi;
 // A quoted value is redacted up to its closing quote (or the line's end, when an excerpt cut it off), so a password
 // with spaces does not leak its later words; an unquoted value ends at whitespace or a separator.
@@ -64,9 +66,13 @@ function redactUrlQuietly(candidate: string): string {
   try {
     return redactUrl(new URL(candidate).toString());
   } catch {
-    // Unparseable (`http://u:pw@[bad`): no URL API to lean on, so cut the userinfo by pattern; KEY_VALUE then takes
-    // `token=…` style query values.
-    return candidate.replace(USERINFO, `$1${REDACTED}@`);
+    // Unparseable (`http://u:pw@[bad`): no URL API to lean on, so cut the userinfo and secret-named query and
+    // fragment values (`?code=…`, `#access_token=…`) by pattern.
+    return candidate
+      .replace(USERINFO, `$1${REDACTED}@`)
+      .replace(URL_PARAMETER, (pair, separator: string, name: string) =>
+        SECRET_NAME.test(name) ? `${separator}${name}=${REDACTED}` : pair,
+      );
   }
 }
 

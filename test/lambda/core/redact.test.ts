@@ -167,6 +167,12 @@ describe('redactSecretsInText', () => {
       secrets: ['pw-first1', 'pw-second2'],
     },
     {
+      name: 'secret-named query and fragment values of a URL that does not parse',
+      text: 'cannot use http://[bad/health?page=2&code=c0de-4242&sig=s1g-4242#session=sess-4242',
+      secrets: ['c0de-4242', 's1g-4242', 'sess-4242'],
+      keeps: ['page=2'],
+    },
+    {
       name: 'the userinfo of a URL that does not parse',
       text: 'cannot use http://ops:hunter22@[not-a-host/health',
       secrets: ['hunter22'],
