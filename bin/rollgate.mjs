@@ -1,12 +1,14 @@
 #!/usr/bin/env node
-// The `rollgate` executable. Runs the bundle built by `npm ci` (scripts/build-cli.mjs) when it is newer than every
-// source file, else the TypeScript itself through tsx, so the CLI never runs stale code and needs no build step.
-import { readdirSync, statSync } from 'node:fs';
+// The `rollgate` executable. The installed package ships no sources, only the bundle (dist/rollgate.mjs), and runs
+// it. In the repository it runs the bundle built by `npm ci` (scripts/build-cli.mjs) when it is newer than every
+// source file, else the TypeScript itself through tsx (a dev dependency), so the CLI never runs stale code.
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bundle = join(root, 'dist', 'rollgate.mjs');
+const sourceEntry = join(root, 'bin', 'rollgate.ts');
 
 function newestSource(dir) {
   let newest = 0;
@@ -32,7 +34,7 @@ function bundleIsFresh() {
   }
 }
 
-if (bundleIsFresh()) {
+if (!existsSync(sourceEntry) || bundleIsFresh()) {
   await import(bundle);
 } else {
   const { register } = await import('tsx/esm/api');

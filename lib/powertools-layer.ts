@@ -6,6 +6,7 @@ import path from 'node:path';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
+import { prebuiltHandlers } from './prebuilt-handlers.ts';
 
 /** The Powertools packages the handlers import; the layer ships all of them, at one version. */
 const POWERTOOLS_PACKAGES = [
@@ -38,10 +39,9 @@ export function powertoolsLayerParameterName(version: string): string {
  * parameter: CloudFormation reads it in the deploying region, so synth makes no lookup and needs no credentials.
  */
 export function powertoolsLayer(scope: Construct, id: string): lambda.ILayerVersion {
-  const arn = ssm.StringParameter.valueForStringParameter(
-    scope,
-    powertoolsLayerParameterName(installedPowertoolsVersion()),
-  );
+  // The prebuilt bundles of the npm package were built against their own Powertools: pin the layer to that one.
+  const version = prebuiltHandlers()?.powertoolsVersion ?? installedPowertoolsVersion();
+  const arn = ssm.StringParameter.valueForStringParameter(scope, powertoolsLayerParameterName(version));
   return lambda.LayerVersion.fromLayerVersionArn(scope, id, arn);
 }
 

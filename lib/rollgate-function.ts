@@ -1,5 +1,6 @@
 // One Rollgate Lambda with everything it needs to be operated: its own role (no managed policies), an explicit log
 // group with retention, a dead-letter queue for failed async invocations, and alarms on errors, throttles and DLQ depth.
+// Its code is the handler's prebuilt bundle when the construct runs from the npm package, else bundled from source.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Duration, Validations } from 'aws-cdk-lib';
@@ -12,13 +13,21 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { createAtLeastOnceAlarm, deadLetterQueueDepth, FIVE_MINUTE_SUM } from './at-least-once-alarm.ts';
 import { createDeadLetterQueue } from './dead-letter-queue.ts';
+import {
+  BUNDLE_HANDLER,
+  HANDLER_BUNDLING,
+  handlerExternalModules,
+  LAMBDA_HANDLERS,
+  type LambdaHandlerName,
+} from './lambda-handlers.ts';
+import { prebuiltHandlers } from './prebuilt-handlers.ts';
 
 /** The repository root: the handlers and the lock file esbuild resolves dependencies from live there. */
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 export interface RollgateFunctionProps {
-  /** Handler entry file, relative to the repository root. */
-  readonly entry: string;
+  /** Which handler runs (lib/lambda-handlers.ts). */
+  readonly handler: LambdaHandlerName;
   readonly description: string;
   readonly timeout: Duration;
   readonly memorySize: number;
@@ -38,7 +47,8 @@ export interface RollgateFunctionProps {
 }
 
 export class RollgateFunction extends Construct {
-  readonly function: nodejs.NodejsFunction;
+  /** A NodejsFunction when bundled from source, a plain Function on the prebuilt bundle. */
+  readonly function: lambda.Function;
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
   readonly deadLetterQueue: sqs.Queue;
@@ -56,11 +66,8 @@ export class RollgateFunction extends Construct {
     this.logGroup.grantWrite(this.role);
     this.deadLetterQueue = createDeadLetterQueue(this, 'DeadLetterQueue');
 
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
-      entry: path.join(PROJECT_ROOT, props.entry),
-      handler: 'handler',
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+    const powertools = props.powertoolsLayer ? 'layer' : 'bundled';
+    const functionProps: lambda.FunctionOptions & Pick<lambda.FunctionProps, 'runtime'> = {
       description: props.description,
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
@@ -73,20 +80,33 @@ export class RollgateFunction extends Construct {
       retryAttempts: props.retryAttempts,
       maxEventAge: props.maxEventAge,
       layers: props.powertoolsLayer ? [props.powertoolsLayer] : undefined,
-      bundling: {
-        forceDockerBundling: false,
-        format: nodejs.OutputFormat.CJS,
-        target: 'node22',
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        externalModules: props.powertoolsLayer ? ['@aws-sdk/*', '@aws-lambda-powertools/*'] : ['@aws-sdk/*'],
-        // An external dynamic import() becomes a lazy require(): Lambda reaches the layer (/opt/nodejs/node_modules)
-        // and the runtime's SDK only through CommonJS resolution, which Node's ESM resolver does not follow. The
-        // handlers rely on it to load each SDK client on first use (lambda/handlers/aws-clients.ts).
-        esbuildArgs: { '--supported:dynamic-import': 'false' },
-      },
-    });
+    };
+    const prebuilt = prebuiltHandlers();
+    this.function = prebuilt
+      ? new lambda.Function(this, 'Function', {
+          ...functionProps,
+          code: lambda.Code.fromAsset(prebuilt.directory(props.handler, powertools)),
+          handler: BUNDLE_HANDLER,
+        })
+      : new nodejs.NodejsFunction(this, 'Function', {
+          ...functionProps,
+          entry: path.join(PROJECT_ROOT, LAMBDA_HANDLERS[props.handler]),
+          handler: 'handler',
+          projectRoot: PROJECT_ROOT,
+          depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+          bundling: {
+            forceDockerBundling: false,
+            format: HANDLER_BUNDLING.format as nodejs.OutputFormat,
+            target: HANDLER_BUNDLING.target,
+            minify: HANDLER_BUNDLING.minify,
+            sourceMap: HANDLER_BUNDLING.sourceMap,
+            sourcesContent: HANDLER_BUNDLING.sourcesContent,
+            externalModules: handlerExternalModules(powertools),
+            esbuildArgs: Object.fromEntries(
+              Object.entries(HANDLER_BUNDLING.supported).map(([feature, on]) => [`--supported:${feature}`, String(on)]),
+            ),
+          },
+        });
     this.acknowledgeRuntimeFindings();
 
     const alarm = (alarmId: string, description: string, metric: cloudwatch.IMetric) =>

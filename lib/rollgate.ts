@@ -7,7 +7,7 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -54,9 +54,9 @@ export class Rollgate extends Construct {
   readonly rollbackDocumentName: string;
   /** Which deploy events the gate has handled (Powertools Idempotency), so a duplicate delivery runs no second gate. */
   readonly idempotencyTable: dynamodb.ITable;
-  readonly deployGateFunction: nodejs.NodejsFunction;
+  readonly deployGateFunction: lambda.Function;
   readonly deployGateDeadLetterQueue: sqs.IQueue;
-  readonly scheduledCheckFunction: nodejs.NodejsFunction;
+  readonly scheduledCheckFunction: lambda.Function;
   readonly scheduledCheckDeadLetterQueue: sqs.IQueue;
   readonly deployEventRule: events.Rule;
   /** One schedule rule per monitor, by monitor name. */
@@ -129,7 +129,7 @@ export class Rollgate extends Construct {
       ...shared,
       // The deploy gate only: a duplicate deploy event would roll back twice; a schedule's input is fixed.
       environment: { ...environment, ROLLGATE_IDEMPOTENCY_TABLE: this.idempotencyTable.tableName },
-      entry: 'lambda/handlers/deploy-event.ts',
+      handler: 'deploy-event',
       description: 'Rollgate deploy gate: probes a fresh deploy, records evidence, rolls back when the gate fails',
       timeout: DEPLOY_GATE_TIMEOUT,
       // A retried gate would probe and roll back a second time.
@@ -146,7 +146,7 @@ export class Rollgate extends Construct {
     const monitorsRollBack = config.monitors.some((monitor) => monitor.rollbackOnFailure);
     const scheduledCheck = new RollgateFunction(this, 'ScheduledCheck', {
       ...shared,
-      entry: 'lambda/handlers/scheduled-check.ts',
+      handler: 'scheduled-check',
       description: 'Rollgate scheduled check: probes one monitor, records evidence, alerts on failure',
       timeout: config.checkTimeout,
       // One retry gives a check hit by a transient AWS error a second chance, unless a retry could send a second

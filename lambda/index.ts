@@ -1,0 +1,78 @@
+// The engine's public API, the `rollgate` package's root export: what a pipeline author scripts against to run a gate
+// in their own tooling (validate settings, run the gate through the local adapters or their own ports, read the verdict
+// and its evidence). The CLI and the Lambdas are built on exactly these pieces.
+
+export { ConsoleNotifier } from './adapters/console-notifier.ts';
+export { EnvSecretSource } from './adapters/env-secret-source.ts';
+export { EVIDENCE_ENV, EVIDENCE_JSON, FsEvidenceStore } from './adapters/fs-evidence-store.ts';
+export { ShellRollbackExecutor, type ProgramCheck, type ShellRollbackOptions } from './adapters/shell-rollback.ts';
+export type { Alert, AlertType } from './core/alerts.ts';
+export { ciContextFromEnv, type CiContext } from './core/ci-context.ts';
+export {
+  DEFAULT_BACKOFF_MS,
+  DEFAULT_CONCURRENCY,
+  DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_RETRIES,
+  DEFAULT_ROLLBACK_TIMEOUT_MS,
+  DEFAULT_TIMEOUT_MS,
+  MAX_CONCURRENCY,
+  parseGateConfig,
+  type Expectations,
+  type GateConfig,
+  type GateConfigInput,
+  type HeaderValue,
+  type TargetConfig,
+} from './core/config-schema.ts';
+export {
+  AlertPublishError,
+  ConfigError,
+  ConfigErrors,
+  EvidenceReadError,
+  EvidenceWriteError,
+  PortError,
+  RollbackSendError,
+  RollgateError,
+  SecretResolveError,
+} from './core/errors.ts';
+export type {
+  EvidenceAlert,
+  EvidenceContext,
+  EvidenceDocument,
+  EvidenceFault,
+  EvidenceSettings,
+} from './core/evidence.ts';
+export type { ExpectationName, ExpectationResult } from './core/expectations.ts';
+export {
+  recordInvalidConfig,
+  runGate,
+  type AlertRecord,
+  type GateOutcome,
+  type GatePorts,
+  type PortProblem,
+} from './core/gate.ts';
+export type {
+  Clock,
+  DeployRecord,
+  EvidenceLocation,
+  EvidenceStage,
+  EvidenceStore,
+  Notifier,
+  RollbackExecutor,
+  RollbackRequest,
+  SecretSource,
+} from './core/ports.ts';
+export type { ProbeErrorKind } from './core/probe-error.ts';
+export type { ProbeAttempt, TargetResult } from './core/probe.ts';
+export type { RollbackHostResult, RollbackOutcomeKind, RollbackResult } from './core/rollback-result.ts';
+export { parseUrlList } from './core/url-list.ts';
+export {
+  EXIT_EVIDENCE_NOT_WRITTEN,
+  EXIT_FAILED,
+  EXIT_PASSED,
+  EXIT_SKIPPED_NOT_ALLOWED,
+  EXIT_USAGE,
+  exitCodeFor,
+  type GateStatus,
+  type StatusReason,
+  type Verdict,
+} from './core/verdict.ts';
