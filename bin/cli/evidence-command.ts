@@ -9,6 +9,8 @@ import { EVIDENCE_HELP } from './help-text.ts';
 import { withRedactedStderr } from './redacted-io.ts';
 import { renderStoredEvidence } from './render-summary.ts';
 
+const S3_CLIENT = '@aws-sdk/client-s3';
+
 export async function runEvidenceCommand(argv: readonly string[], unredactedIo: CliIo): Promise<number> {
   const io = withRedactedStderr(unredactedIo);
   let options: EvidenceOptions;
@@ -39,6 +41,14 @@ export async function runEvidenceCommand(argv: readonly string[], unredactedIo: 
     }
     return EXIT_PASSED;
   } catch (error) {
+    // The npm package leaves the S3 client out (an optional peer), so a pipeline that only gates never downloads it.
+    if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && describeError(error).includes(S3_CLIENT)) {
+      io.stderr.write(
+        `rollgate evidence needs the AWS SDK's S3 client beside it: npm install ${S3_CLIENT} ` +
+          `(or npx -p rollgate -p ${S3_CLIENT} rollgate evidence ...)\n`,
+      );
+      return EXIT_USAGE;
+    }
     // The adapter's errors already name the object and the AWS error; anything else (no region, a broken install)
     // still gets one line with its name rather than a stack trace.
     const name = error instanceof PortError ? error.errorName : errorNameOf(error);

@@ -66,6 +66,8 @@ export function readGateOptions(argv: readonly string[], env: Env, cwd: string):
     const file = readConfigFile(resolve(cwd, flags.config), flags.config);
     for (const key of Object.keys(file)) {
       const value = file[key];
+      // An editor's pointer to the config's JSON Schema (`rollgate init` writes one), not a setting.
+      if (key === '$schema' && typeof value === 'string') continue;
       if (key === 'rollback' && isRecord(value)) {
         raw.rollback = Object.assign(ownRecord(raw.rollback), value);
         for (const inner of Object.keys(value)) labels[`rollback.${inner}`] = `${flags.config}: rollback.${inner}`;

@@ -1,4 +1,4 @@
-// `rollgate --help`, `rollgate gate --help` and `rollgate evidence --help`.
+// `rollgate --help`, `rollgate gate --help`, `rollgate evidence --help` and `rollgate init --help`.
 
 export const TOP_HELP = `rollgate: post-deploy health gate and synthetic monitor
 
@@ -8,6 +8,8 @@ Usage:
   rollgate evidence list|show
                             read the S3 evidence of deploy gates and scheduled checks after an incident
                             (run 'rollgate evidence --help')
+  rollgate init             write a starter rollgate.config.json and print the CI snippets
+                            (run 'rollgate init --help')
   rollgate demo             run a gate against two local services to see what it does
   rollgate --version
 
@@ -68,7 +70,19 @@ show   prints the summary a gate prints for the document at --key (--json: the d
 
 AWS access uses the default credential chain and region (AWS_PROFILE, AWS_REGION, ...); AWS_ENDPOINT_URL points it
 at another endpoint (moto, LocalStack). It needs s3:ListBucket and s3:GetObject on the bucket, and kms:Decrypt for
-its key.
+its key, and the AWS SDK's S3 client installed beside rollgate (npm install @aws-sdk/client-s3).
 
 Exit codes: 0 done, 1 AWS error (no such key or bucket, access denied, no credentials), 2 usage error.
+`;
+
+export const INIT_HELP = `Usage: rollgate init [--config FILE]
+
+Writes a starter gate config (two example targets with expectations, and a $schema reference to the package's JSON
+Schema for editors), says what to change in it, and prints how to run the gate in GitHub Actions, GitLab CI and a
+plain shell. An existing file is never overwritten.
+
+  --config FILE   the file to write (default rollgate.config.json); use it as 'rollgate gate --config FILE'
+  -h, --help      this text
+
+Exit codes: 0 written, 2 the file already exists or cannot be written, or a usage error.
 `;

@@ -6,7 +6,8 @@ import type { CliIo } from './cli-io.ts';
 import { runDemoCommand } from './demo-command.ts';
 import { runEvidenceCommand } from './evidence-command.ts';
 import { runGateCommand } from './gate-command.ts';
-import { EVIDENCE_HELP, GATE_HELP, TOP_HELP } from './help-text.ts';
+import { EVIDENCE_HELP, GATE_HELP, INIT_HELP, TOP_HELP } from './help-text.ts';
+import { runInitCommand } from './init-command.ts';
 import { withRedactedStderr } from './redacted-io.ts';
 import { ROLLGATE_VERSION } from './version.ts';
 
@@ -36,7 +37,9 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
             ? GATE_HELP
             : rest[0] === 'evidence'
               ? EVIDENCE_HELP
-              : TOP_HELP,
+              : rest[0] === 'init'
+                ? INIT_HELP
+                : TOP_HELP,
       );
       return EXIT_PASSED;
     case '-V':
@@ -49,6 +52,8 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
       return runEvidenceCommand(rest, io);
     case 'demo':
       return runDemoCommand(rest, io);
+    case 'init':
+      return runInitCommand(rest, io);
     default:
       io.stderr.write(`rollgate: unknown command ${JSON.stringify(command)}; try 'rollgate --help'\n`);
       return EXIT_USAGE;
