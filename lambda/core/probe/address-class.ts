@@ -44,6 +44,14 @@ export function classifyAddress(address: string): AddressClass | undefined {
   return undefined;
 }
 
+/** The IPv4 address an IPv6 address stands for (`::ffff:a9fe:a9fe` -> `169.254.169.254`), if it embeds one. */
+export function ipv4Within(address: string): string | undefined {
+  const bare = (address.startsWith('[') && address.endsWith(']') ? address.slice(1, -1) : address).split('%')[0]!;
+  if (!isIPv6(bare)) return undefined;
+  const embedded = embeddedV4(parseV6(bare));
+  return embedded === undefined ? undefined : formatV4(embedded);
+}
+
 function classifyV4(value: number): AddressClass {
   if (METADATA_V4.has(formatV4(value))) return 'metadata';
   for (const [[first, prefix], kind] of V4_BLOCKS) {

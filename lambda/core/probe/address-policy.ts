@@ -2,7 +2,7 @@
 // Lambda runs beside AWS's credential endpoints and its own runtime API), a target's `allowPrivate` widens it for that
 // target, and cloud metadata addresses are refused whatever either says: a health gate never needs them.
 
-import { ADDRESS_CLASS_WORDS, classifyAddress, type AddressClass } from './address-class.ts';
+import { ADDRESS_CLASS_WORDS, classifyAddress, ipv4Within, type AddressClass } from './address-class.ts';
 
 /** The classes a policy may refuse and a target's `allowPrivate` may allow again. */
 export type GuardedAddressClass = Extract<AddressClass, 'loopback' | 'private' | 'link_local'>;
@@ -47,7 +47,9 @@ export function addressRefusal(candidate: AddressCandidate, policy: AddressPolic
   if (kind === undefined || kind === 'public') return undefined;
   const { host, address, port } = candidate;
   const bare = host.replace(/^\[(.*)\]$/, '$1');
-  const subject = bare === address ? `${address} is` : `${bare} resolves to ${address}, which is`;
+  const within = ipv4Within(address);
+  const shown = within === undefined ? address : `${address} (${within})`;
+  const subject = bare === address ? `${shown} is` : `${bare} resolves to ${shown}, which is`;
   if (kind === 'metadata') return `${subject} ${ADDRESS_CLASS_WORDS.metadata}; never probed`;
   if (kind === 'loopback' && port === policy.reservedLoopbackPort) {
     return `${subject} this host, and port ${port} is the Lambda runtime API; never probed`;
