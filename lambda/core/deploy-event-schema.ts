@@ -6,12 +6,16 @@ import * as z from 'zod/mini';
 import { parseWithSchema, stringMatching, versionSchema, type GateConfig } from './config-schema.ts';
 import type { DeployEventOrigin } from './deploy-idempotency-key.ts';
 import { ConfigError } from './errors.ts';
-import { EVENT_ID_PATTERN } from './name-patterns.ts';
+import { COMMIT_PATTERN, DIGEST_PATTERN, EVENT_ID_PATTERN } from './name-patterns.ts';
 import type { DeployRecord } from './ports.ts';
 import { nameSchema, probeSettingsShape, probeTargetsShape, toGateConfig } from './probe-request-schema.ts';
 import { MAX_ROLLBACK_INSTANCES, type RollbackTarget } from './rollback-target.ts';
 
 const MAX_ROLLBACK_TAGS = 10;
+
+/** The image or artifact digest a deploy announces; the state's version records keep it as announced. */
+export const digestSchema = stringMatching(DIGEST_PATTERN, 'must be a digest like sha256:<hex>');
+export const commitSchema = stringMatching(COMMIT_PATTERN, 'must be a commit hash (7-64 hex digits)');
 
 const instanceIdSchema = stringMatching(/^i-[0-9a-f]{8,17}$/, 'must be an EC2 instance id like i-0123456789abcdef0');
 // EC2's tag alphabet; a value is matched exactly by a DescribeInstances filter, so it may not be empty.
@@ -43,10 +47,8 @@ export const deployDetailSchema = z
     environment: nameSchema,
     version: versionSchema,
     previousVersion: z.optional(versionSchema),
-    digest: z.optional(
-      stringMatching(/^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[A-Fa-f0-9]{32,128}$/, 'must be a digest like sha256:<hex>'),
-    ),
-    commit: z.optional(stringMatching(/^[0-9A-Fa-f]{7,64}$/, 'must be a commit hash (7-64 hex digits)')),
+    digest: z.optional(digestSchema),
+    commit: z.optional(commitSchema),
     ...probeTargetsShape,
     rollback: z.optional(rollbackTargetSchema),
     ...probeSettingsShape,

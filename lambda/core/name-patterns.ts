@@ -10,3 +10,7 @@ export const VERSION_PATTERN = /^[A-Za-z0-9._+-]{1,128}$/;
 export const OPTIONAL_VERSION_PATTERN = /^[A-Za-z0-9._+-]{0,128}$/;
 /** An EventBridge event id or a Lambda request id (UUIDs), which becomes part of an evidence key. */
 export const EVENT_ID_PATTERN = /^[A-Za-z0-9._-]{1,128}$/;
+/** An image or artifact digest as a deploy announces it: `sha256:<hex>`. */
+export const DIGEST_PATTERN = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[A-Fa-f0-9]{32,128}$/;
+/** A commit hash, abbreviated or full. */
+export const COMMIT_PATTERN = /^[0-9A-Fa-f]{7,64}$/;
