@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import { parseDeployEvent, type DeployEvent } from '../core/deploy-event-schema.ts';
-import { runGate } from '../core/gate.ts';
+import { runGate, type PortProblem } from '../core/gate.ts';
 import { lambdaAddressPolicy } from '../core/probe.ts';
 import { deployGateOnce } from './deploy-gate-once.ts';
 import { gateResponseOf, type GateResponse } from './gate-response.ts';
@@ -40,10 +40,21 @@ export async function handler(event: unknown, context?: Context): Promise<GateRe
   });
 }
 
-async function judgeDeploy({ gateConfig, deploy, rollbackTarget, eventId }: DeployEvent): Promise<GateResponse> {
-  // Every deploy can be rolled back: to the event's instances or tags, else to the deploy's rollgate:* tagged hosts.
-  const ports = wireGatePorts(runtime, rollbackTarget !== undefined ? { target: rollbackTarget } : {});
-  const outcome = await runGate(gateConfig, { kind: 'deploy', deploy, run_id: eventId }, ports, { addressPolicy });
+async function judgeDeploy(
+  { gateConfig, deploy, rollbackTarget, eventId }: DeployEvent,
+  context: Context | undefined,
+  safetyFaults: readonly PortProblem[],
+): Promise<GateResponse> {
+  // Every deploy can be rolled back: to the event's instances or tags, else to the deploy's rollgate:* tagged hosts;
+  // the wait for it ends in time to record the outcome before the invocation does.
+  const ports = wireGatePorts(runtime, {
+    ...(rollbackTarget !== undefined ? { target: rollbackTarget } : {}),
+    ...(context !== undefined ? { remainingTimeMs: () => context.getRemainingTimeInMillis() } : {}),
+  });
+  const outcome = await runGate(gateConfig, { kind: 'deploy', deploy, run_id: eventId }, ports, {
+    addressPolicy,
+    safetyFaults,
+  });
   telemetry.recordOutcome(outcome);
   return gateResponseOf(outcome);
 }

@@ -9,11 +9,16 @@
 //   async invoke nobody reads it; in the queue the event is safe to redrive (it then gets the stored response).
 // - The in-progress record lapses when the first invocation's time runs out, so a run that timed out or crashed does
 //   not block a retry for a day.
+// - When the store itself fails (a missing or unreadable table, throttling, a denied key), the gate still runs, with
+//   the fault: it probes, records and alerts, but takes no automatic rollback, since nothing then stops a redelivery
+//   from rolling back a second time. A store that fails only after the gate ran gets the fault added to the response.
 
 import type { Context } from 'aws-lambda';
 import type { DeployEvent } from '../core/deploy-event-schema.ts';
 import { deployIdempotencyKey } from '../core/deploy-idempotency-key.ts';
-import { RollgateError } from '../core/errors.ts';
+import { RollgateError, describeError, errorNameOf } from '../core/errors.ts';
+import type { PortProblem } from '../core/gate.ts';
+import { redactSecretsInText } from '../core/redact.ts';
 import type { GateResponse } from './gate-response.ts';
 import { lazily } from './lazily.ts';
 
@@ -43,17 +48,29 @@ export interface DeployGateOnceOptions {
 
 export type DeployGateOnce = (event: DeployEvent, context: Context | undefined) => Promise<GateResponse>;
 
+/** The gate itself; `safetyFaults` names the idempotency store when it failed, so the gate withholds the rollback. */
+export type DeployGateRun = (
+  event: DeployEvent,
+  context: Context | undefined,
+  safetyFaults: readonly PortProblem[],
+) => Promise<GateResponse>;
+
+/** What one invocation's gate did, seen from outside Powertools: whether it ran, and its response. */
+interface Invocation {
+  readonly context: Context | undefined;
+  ran: boolean;
+  response?: GateResponse;
+}
+
 /**
  * Wraps `run` so each deploy event runs it once. The DynamoDB persistence layer (and its SDK client) is made on the
  * first invocation, not at cold start; see aws-clients.ts for why.
  */
-export function deployGateOnce(
-  run: (event: DeployEvent) => Promise<GateResponse>,
-  options: DeployGateOnceOptions,
-): DeployGateOnce {
+export function deployGateOnce(run: DeployGateRun, options: DeployGateOnceOptions): DeployGateOnce {
   // Powertools Idempotency (and its JMESPath engine) loads on the first invocation, keeping it out of the cold start.
   const idempotentRun = lazily(async () => {
-    const { IdempotencyConfig, makeIdempotent } = await import('@aws-lambda-powertools/idempotency');
+    const { IdempotencyAlreadyInProgressError, IdempotencyConfig, IdempotencyUnknownError, makeIdempotent } =
+      await import('@aws-lambda-powertools/idempotency');
     const { DynamoDBPersistenceLayer } = await import('@aws-lambda-powertools/idempotency/dynamodb');
     const config = new IdempotencyConfig({
       expiresAfterSeconds: IDEMPOTENCY_RECORD_SECONDS,
@@ -62,23 +79,46 @@ export function deployGateOnce(
         return response;
       },
     });
-    const once = makeIdempotent((_key: string, event: DeployEvent) => run(event), {
-      persistenceStore: new DynamoDBPersistenceLayer({ tableName: options.tableName }),
-      config,
-      keyPrefix: KEY_PREFIX,
-    });
-    return { config, once };
+    // Only the key (the first argument) is hashed; the invocation rides along so the wrapper can tell what ran.
+    const once = makeIdempotent(
+      async (_key: string, event: DeployEvent, invocation: Invocation) => {
+        invocation.ran = true;
+        invocation.response = await run(event, invocation.context, []);
+        return invocation.response;
+      },
+      {
+        persistenceStore: new DynamoDBPersistenceLayer({ tableName: options.tableName }),
+        config,
+        keyPrefix: KEY_PREFIX,
+      },
+    );
+    return { config, once, IdempotencyAlreadyInProgressError, IdempotencyUnknownError };
   });
   return async (event, context) => {
-    const { config, once } = await idempotentRun();
+    const { config, once, IdempotencyAlreadyInProgressError, IdempotencyUnknownError } = await idempotentRun();
     if (context !== undefined) config.registerLambdaContext(context);
+    const invocation: Invocation = { context, ran: false };
     try {
-      return await once(deployIdempotencyKey(event.origin, event.deploy), event);
+      return await once(deployIdempotencyKey(event.origin, event.deploy), event, invocation);
     } catch (error) {
-      if (error instanceof Error && error.name === 'IdempotencyAlreadyInProgressError') {
+      if (error instanceof IdempotencyAlreadyInProgressError) {
         throw new DeployGateInProgressError(event, { cause: error });
       }
-      throw error;
+      // Every other Powertools idempotency error is the store failing; the gate's own errors pass through as they are.
+      if (!(error instanceof IdempotencyUnknownError)) throw error;
+      const fault = idempotencyFault(error);
+      if (!invocation.ran) return run(event, context, [fault]);
+      if (invocation.response === undefined) throw error;
+      const { port, error_name, message } = fault;
+      return { ...invocation.response, faults: [...(invocation.response.faults ?? []), { port, error_name, message }] };
     }
   };
+}
+
+/** The store's failure as the gate records it: the AWS error at the root of Powertools' wrapping, redacted. */
+export function idempotencyFault(error: Error): PortProblem {
+  let root: unknown = error;
+  for (let depth = 0; depth < 5 && root instanceof Error && root.cause !== undefined; depth += 1) root = root.cause;
+  const message = root === error ? error.message : `${error.message}: ${describeError(root)}`;
+  return { port: 'idempotency', error_name: errorNameOf(root), message: redactSecretsInText(message), cause: error };
 }

@@ -12,6 +12,8 @@ import type { GateStatus } from '../core/verdict.ts';
 
 /** The stack's alarms filter on this dimension value, whatever POWERTOOLS_SERVICE_NAME says. */
 const METRICS_SERVICE = 'rollgate';
+/** Alerts a run could not deliver; the stack alarms on it through a separate path (lib/, alertDeliveryAlarmTopic). */
+export const ALERT_DELIVERY_FAILED_METRIC = 'AlertDeliveryFailed';
 const DEFAULT_METRICS_NAMESPACE = 'Rollgate';
 
 const GATE_METRICS: Readonly<Record<GateStatus, string>> = {
@@ -82,6 +84,9 @@ export class GateTelemetry {
       this.metrics.addMetric(rollback.ok === true ? 'RollbackSucceeded' : 'RollbackFailed', MetricUnit.Count, 1);
     }
 
+    const undelivered = outcome.alerts.filter((alert) => !alert.delivered).length;
+    if (undelivered > 0) this.metrics.addMetric(ALERT_DELIVERY_FAILED_METRIC, MetricUnit.Count, undelivered);
+
     for (const problem of outcome.problems) {
       this.logger.error(`${problem.port} port failed`, {
         port: problem.port,
@@ -95,6 +100,7 @@ export class GateTelemetry {
       summary: evidence.message,
       evidence: outcome.locations.verdict?.uri ?? null,
       rollback_evidence: outcome.locations.rollback?.uri ?? null,
+      ...(outcome.locations.delivery !== undefined ? { delivery_evidence: outcome.locations.delivery.uri } : {}),
       rollback: {
         outcome: rollback.outcome,
         ...(rollback.command_id !== undefined ? { command_id: rollback.command_id } : {}),

@@ -30,7 +30,14 @@ export async function handler(event: unknown, context?: Context): Promise<GateRe
       rollgate_service: check.service,
       rollgate_environment: check.environment,
     });
-    const rollback = check.rollbackScope !== undefined ? { scope: check.rollbackScope } : undefined;
+    // The wait for a rollback ends in time to record its outcome before the invocation does.
+    const rollback =
+      check.rollbackScope !== undefined
+        ? {
+            scope: check.rollbackScope,
+            ...(context !== undefined ? { remainingTimeMs: () => context.getRemainingTimeInMillis() } : {}),
+          }
+        : undefined;
     const ports = wireGatePorts(runtime, rollback);
     const evidenceContext = {
       kind: 'check' as const,

@@ -29,6 +29,8 @@ export interface LambdaRuntime {
 export interface RollbackPlan {
   readonly target?: RollbackTarget;
   readonly scope?: RollbackScope;
+  /** The invocation's time left (the Lambda context's getRemainingTimeInMillis): the rollback wait never outlasts it. */
+  readonly remainingTimeMs?: () => number;
 }
 
 /** The container's runtime over settings already validated (at cold start, by the handler). Makes no client yet. */
@@ -98,6 +100,7 @@ class DeferredSsmRollback implements RollbackExecutor {
       waitSeconds: settings.rollbackWaitSeconds,
       ...(this.plan.target !== undefined ? { target: this.plan.target } : {}),
       ...(this.plan.scope !== undefined ? { scope: this.plan.scope } : {}),
+      ...(this.plan.remainingTimeMs !== undefined ? { remainingTimeMs: this.plan.remainingTimeMs } : {}),
     });
     return this.executor.run(request);
   }

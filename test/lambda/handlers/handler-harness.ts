@@ -32,12 +32,26 @@ export interface HandlerWorld {
   readonly env: Record<string, string>;
 }
 
+/** Which of the world's resources are missing, as after a deletion or a typo in the stack's settings. */
+export interface HandlerWorldOptions {
+  readonly bucketExists?: boolean;
+  readonly topicExists?: boolean;
+  readonly idempotencyTableExists?: boolean;
+}
+
 /** A bucket, a topic with a subscribed queue, a rollback document and an idempotency table of the test's own. */
-export async function createHandlerWorld(options: { readonly bucketExists?: boolean } = {}): Promise<HandlerWorld> {
+export async function createHandlerWorld(options: HandlerWorldOptions = {}): Promise<HandlerWorld> {
   const bucket = options.bucketExists === false ? uniqueName('rollgate-missing') : await createBucket();
-  const { topicArn, queueUrl } = await createTopicWithQueue();
+  const created = await createTopicWithQueue();
+  // A well-formed ARN of a topic that does not exist: publishing to it fails with NotFound.
+  const topicArn =
+    options.topicExists === false
+      ? `arn:aws:sns:us-east-1:123456789012:${uniqueName('rollgate-missing')}`
+      : created.topicArn;
+  const { queueUrl } = created;
   const documentName = await createCommandDocument();
-  const idempotencyTable = await createIdempotencyTable();
+  const idempotencyTable =
+    options.idempotencyTableExists === false ? uniqueName('rollgate-missing') : await createIdempotencyTable();
   return {
     bucket,
     topicArn,
@@ -76,8 +90,9 @@ export async function serve(route: RouteHandler): Promise<LoopbackServer> {
   return server;
 }
 
-/** After each test: spies and stubbed variables undone, loopback services closed. */
+/** After each test: interceptions, spies and stubbed variables undone, loopback services closed. */
 export async function resetHandlerTest(): Promise<void> {
+  for (const restore of interceptions.splice(0).reverse()) restore();
   vi.restoreAllMocks();
   vi.unstubAllEnvs();
   await Promise.all(servers.splice(0).map((server) => server.close()));
@@ -89,7 +104,8 @@ export async function readEvidence(bucket: string, key: string): Promise<Evidenc
   return JSON.parse(await object.Body!.transformToString()) as EvidenceDocument;
 }
 
-export function lambdaContext(awsRequestId: string = randomUUID()): Context {
+/** A Lambda context; `remainingMs` is what getRemainingTimeInMillis answers, as if the invocation had that much left. */
+export function lambdaContext(awsRequestId: string = randomUUID(), remainingMs = 600_000): Context {
   return {
     awsRequestId,
     functionName: 'rollgate-test',
@@ -99,7 +115,7 @@ export function lambdaContext(awsRequestId: string = randomUUID()): Context {
     logGroupName: '/aws/lambda/rollgate-test',
     logStreamName: '2026/11/23/[$LATEST]0123456789abcdef',
     callbackWaitsForEmptyEventLoop: true,
-    getRemainingTimeInMillis: () => 600_000,
+    getRemainingTimeInMillis: () => remainingMs,
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,
@@ -184,4 +200,66 @@ export function captureOutput(): OutputRecorder {
         .filter((line) => line.trim().startsWith('{'))
         .map((line) => JSON.parse(line) as Record<string, unknown>),
   };
+}
+
+/** What `interceptAwsCalls` answers a call with: a value or an error, or undefined to let the call through to moto. */
+export type AwsCallAnswer = { readonly resolves: unknown } | { readonly rejects: Error } | undefined;
+
+// biome-ignore lint/suspicious/noExplicitAny: any SDK v3 client class
+type AwsClientClass = { prototype: { send: (...args: any[]) => Promise<unknown> } };
+
+const interceptions: Array<() => void> = [];
+
+/**
+ * Answers the calls of every `clientClass` client (the handler's included) that `answer` has an answer for, and
+ * passes the others through to moto: for the faults moto cannot produce (access denied, throttling) and the calls it
+ * does not implement (DescribeInstanceInformation). Stacks over recordAwsCalls; resetHandlerTest undoes it.
+ */
+export function interceptAwsCalls(clientClass: AwsClientClass, answer: (command: unknown) => AwsCallAnswer): void {
+  const prototype = clientClass.prototype;
+  const hadOwn = Object.hasOwn(prototype, 'send');
+  const previous = prototype.send;
+  prototype.send = async function (this: unknown, ...args: unknown[]) {
+    const decided = answer(args[0]);
+    if (decided === undefined) return previous.apply(this, args);
+    if ('rejects' in decided) throw decided.rejects;
+    return decided.resolves;
+  };
+  interceptions.push(() => {
+    if (hadOwn) prototype.send = previous;
+    else delete (prototype as { send?: unknown }).send;
+  });
+}
+
+/** An error as the SDK throws it for an AWS error response: `name` is the AWS error code. */
+export function awsServiceError(name: string, message: string, httpStatusCode = 400): Error {
+  return Object.assign(new Error(message), { name, $fault: 'client', $metadata: { httpStatusCode } });
+}
+
+/** A deploy event as EventBridge delivers it, probing one loopback URL (allowed private) quickly. */
+export function deployEvent(service: string, url: string, detail: Record<string, unknown> = {}): DeployEventEnvelope {
+  return {
+    version: '0',
+    id: randomUUID(),
+    'detail-type': 'Deployment Completed',
+    source: 'rollgate.deploy',
+    detail: {
+      service,
+      environment: 'prod',
+      version: '1.4.2',
+      previousVersion: '1.4.1',
+      targets: [{ url, allowPrivate: true }],
+      retries: 0,
+      timeoutMs: 2_000,
+      ...detail,
+    },
+  };
+}
+
+export interface DeployEventEnvelope {
+  readonly version: '0';
+  readonly id: string;
+  readonly 'detail-type': string;
+  readonly source: string;
+  readonly detail: Record<string, unknown>;
 }
