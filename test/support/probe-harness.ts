@@ -7,6 +7,7 @@ import type { TargetConfig } from '../../lambda/core/config-schema.ts';
 import { probeTarget, type ProbeSettings, type TargetResult } from '../../lambda/core/probe.ts';
 import { createRedactor } from '../../lambda/core/redact.ts';
 import {
+  healthyService,
   startLoopbackServer,
   type LoopbackServer,
   type LoopbackServerOptions,
@@ -59,6 +60,21 @@ export function useProbeServers(): ProbeServers {
     http: async (handler, options) => started(await startLoopbackServer(handler, options)),
     raw: async (handler) => started(await startRawServer(handler)),
   };
+}
+
+/** Ports the fetch standard blocks ("bad ports") on which an ordinary service may still listen. */
+export const FETCH_BAD_PORTS = [6000, 5060, 5061, 10080, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 4190, 6566, 3659];
+
+/** A healthy service (version 1.4.2) on the first fetch-bad port free here; undefined when every one is taken. */
+export async function serveOnFetchBadPort(): Promise<LoopbackServer | undefined> {
+  for (const port of FETCH_BAD_PORTS) {
+    try {
+      return await startLoopbackServer(healthyService('1.4.2'), { port });
+    } catch {
+      // Taken, or not ours to bind: try the next.
+    }
+  }
+  return undefined;
 }
 
 export type BombEncoding = 'gzip' | 'br' | 'deflate' | 'deflate-raw';

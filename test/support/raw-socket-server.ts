@@ -11,7 +11,7 @@ export interface RawTools {
   /** The request head as received (request line and headers). */
   readonly requestHead: string;
   /** Runs `action` every `ms` until the socket closes (or `action` returns false). */
-  every(ms: number, action: () => boolean | undefined): void;
+  every(ms: number, action: () => unknown): void;
 }
 
 export interface RawServer {
