@@ -78,6 +78,11 @@ function report(outcome: GateOutcome, json: boolean, io: CliIo): void {
   if (!outcome.evidenceWritten) {
     io.stderr.write('rollgate: evidence could not be written; this gate left no record (see the problem above)\n');
   }
+  const undelivered = outcome.alerts.filter((alert) => !alert.delivered);
+  if (undelivered.length > 0) {
+    const types = undelivered.map((alert) => `${alert.type} (${alert.error ?? 'unknown error'})`).join(', ');
+    io.stderr.write(`rollgate: alerts not delivered: ${types}; the evidence records them\n`);
+  }
 }
 
 /**

@@ -7,7 +7,9 @@ import type { GateOutcome } from '../../lambda/core/gate.ts';
 const OUTPUT_LINES_SHOWN = 6;
 
 export function renderSummary(outcome: GateOutcome): string {
-  const written = [outcome.locations.verdict, outcome.locations.rollback].filter((location) => location !== undefined);
+  const written = [outcome.locations.verdict, outcome.locations.rollback, outcome.locations.delivery].filter(
+    (location) => location !== undefined,
+  );
   const files = [...new Set(written.flatMap((location) => [location.uri, ...(location.extras ?? [])]))];
   const problems = outcome.problems.map(
     (problem) => `Problem (${problem.port}): ${problem.error_name}: ${problem.message}`,
