@@ -214,7 +214,8 @@ function applyMutations([value, mutations]: [unknown, readonly Mutation[]]): unk
         }
         break;
       case 'stringify':
-        parent[slot.key] = String(current);
+        // An earlier mutation may have added a `toString` key that is not a function.
+        parent[slot.key] = typeof current === 'object' && current !== null ? '[object Object]' : String(current);
         break;
       case 'wrap':
         parent[slot.key] = [current];
