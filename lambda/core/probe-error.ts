@@ -35,17 +35,14 @@ export interface ClassifiedProbeError {
 const CODE_KINDS: ReadonlyArray<[RegExp, ProbeErrorKind]> = [
   [/^ECONNREFUSED$/, 'connection_refused'],
   [/^(ENOTFOUND|EAI_AGAIN|EAI_NONAME|EAI_FAIL|EAI_NODATA)$/, 'dns'],
-  [/^(ECONNRESET|EPIPE|UND_ERR_SOCKET|UND_ERR_CLOSED|ECONNABORTED)$/, 'reset'],
-  [/^(ETIMEDOUT|UND_ERR_CONNECT_TIMEOUT|UND_ERR_HEADERS_TIMEOUT|UND_ERR_BODY_TIMEOUT)$/, 'timeout'],
+  [/^(ECONNRESET|EPIPE|ECONNABORTED)$/, 'reset'],
+  [/^ETIMEDOUT$/, 'timeout'],
   [/^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|ERR_OSSL_|HOSTNAME_MISMATCH)/, 'tls'],
   [/^(EHOSTUNREACH|ENETUNREACH|EHOSTDOWN|ENETDOWN)$/, 'unreachable'],
   [/^(EMFILE|ENFILE|ENOBUFS|EADDRNOTAVAIL)$/, 'local_resources_exhausted'],
-  // Parser errors (HPE_HEADER_OVERFLOW for headers over maxHeaderSize, HPE_INVALID_STATUS, HPE_INVALID_CHUNK_SIZE...)
-  // and bodies that do not decode (Z_DATA_ERROR, Z_BUF_ERROR, ERR__ERROR_FORMAT_PADDING_1 from brotli).
-  [
-    /^(HPE_|UND_ERR_INVALID_ARG|UND_ERR_RES_CONTENT_LENGTH_MISMATCH|UND_ERR_NOT_SUPPORTED|Z_|ERR__)/,
-    'invalid_response',
-  ],
+  // Parser errors (HPE_HEADER_OVERFLOW past maxHeaderSize, HPE_INVALID_STATUS, HPE_INVALID_CHUNK_SIZE...) and bodies
+  // that do not decode (Z_DATA_ERROR, Z_BUF_ERROR; brotli's ERR__ERROR_FORMAT_...).
+  [/^(HPE_|Z_|ERR__)/, 'invalid_response'],
 ];
 
 /** Classifies an error from a request, its connection or reading its body. Follows `cause` chains. */
@@ -70,8 +67,7 @@ export function classifyProbeError(error: unknown): ClassifiedProbeError {
   }
   const deepest = chain[chain.length - 1];
   const message = messageOf(deepest);
-  if (/other side closed|socket hang up|terminated/i.test(message))
-    return { kind: 'reset', detail: message.slice(0, 200) };
+  if (/socket hang up/i.test(message)) return { kind: 'reset', detail: message.slice(0, 200) };
   return { kind: 'network', detail: `${nameOf(deepest) ?? 'Error'}: ${message}`.slice(0, 200) };
 }
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { classifyProbeError } from '../../../lambda/core/probe-error.ts';
+import { AddressRefusedError, classifyProbeError } from '../../../lambda/core/probe-error.ts';
 
-/** An error shaped like undici's: `TypeError: fetch failed` with the system error as its cause. */
-function fetchFailed(cause: unknown): TypeError {
-  return new TypeError('fetch failed', { cause });
+/** An error that wraps another as its cause, as a library wrapping a system error does. */
+function wrapped(cause: unknown): Error {
+  return new Error('request failed', { cause });
 }
 
 function systemError(code: string, message = `${code} happened`): Error {
@@ -13,34 +13,36 @@ function systemError(code: string, message = `${code} happened`): Error {
 describe('classifyProbeError', () => {
   it.each([
     {
-      name: 'an AbortSignal timeout',
-      error: new DOMException('The operation was aborted due to timeout', 'TimeoutError'),
+      name: 'an aborted request',
+      error: new DOMException('This operation was aborted', 'AbortError'),
       kind: 'timeout',
     },
-    { name: 'an abort', error: new DOMException('This operation was aborted', 'AbortError'), kind: 'timeout' },
-    { name: 'a refused connection', error: fetchFailed(systemError('ECONNREFUSED')), kind: 'connection_refused' },
     {
-      name: 'running out of file descriptors here',
-      error: fetchFailed(systemError('EMFILE')),
-      kind: 'local_resources_exhausted',
+      name: 'an address guard refusal',
+      error: new AddressRefusedError('169.254.169.254 is a cloud metadata address; never probed'),
+      kind: 'address_refused',
     },
-    { name: 'an unknown host', error: fetchFailed(systemError('ENOTFOUND')), kind: 'dns' },
-    { name: 'a DNS timeout', error: fetchFailed(systemError('EAI_AGAIN')), kind: 'dns' },
-    { name: 'a reset', error: fetchFailed(systemError('ECONNRESET')), kind: 'reset' },
-    { name: 'a closed socket', error: fetchFailed(systemError('UND_ERR_SOCKET')), kind: 'reset' },
-    { name: 'a connect timeout', error: fetchFailed(systemError('UND_ERR_CONNECT_TIMEOUT')), kind: 'timeout' },
-    { name: 'a self-signed certificate', error: fetchFailed(systemError('DEPTH_ZERO_SELF_SIGNED_CERT')), kind: 'tls' },
-    { name: 'an expired certificate', error: fetchFailed(systemError('CERT_HAS_EXPIRED')), kind: 'tls' },
-    { name: 'a host mismatch', error: fetchFailed(systemError('ERR_TLS_CERT_ALTNAME_INVALID')), kind: 'tls' },
-    { name: 'an unreachable network', error: fetchFailed(systemError('ENETUNREACH')), kind: 'unreachable' },
-    { name: 'a malformed response', error: fetchFailed(systemError('HPE_INVALID_CONSTANT')), kind: 'invalid_response' },
+    { name: 'a refused connection', error: systemError('ECONNREFUSED'), kind: 'connection_refused' },
+    { name: 'running out of file descriptors here', error: systemError('EMFILE'), kind: 'local_resources_exhausted' },
+    { name: 'an unknown host', error: systemError('ENOTFOUND'), kind: 'dns' },
+    { name: 'a DNS timeout', error: systemError('EAI_AGAIN'), kind: 'dns' },
+    { name: 'a reset', error: systemError('ECONNRESET'), kind: 'reset' },
+    { name: 'a connect timeout', error: systemError('ETIMEDOUT'), kind: 'timeout' },
+    { name: 'a self-signed certificate', error: systemError('DEPTH_ZERO_SELF_SIGNED_CERT'), kind: 'tls' },
+    { name: 'an expired certificate', error: systemError('CERT_HAS_EXPIRED'), kind: 'tls' },
+    { name: 'a host mismatch', error: systemError('ERR_TLS_CERT_ALTNAME_INVALID'), kind: 'tls' },
+    { name: 'an unreachable network', error: systemError('ENETUNREACH'), kind: 'unreachable' },
+    { name: 'a malformed response', error: systemError('HPE_INVALID_CONSTANT'), kind: 'invalid_response' },
+    { name: 'headers over the limit', error: systemError('HPE_HEADER_OVERFLOW'), kind: 'invalid_response' },
+    { name: 'a gzip body that does not decode', error: systemError('Z_DATA_ERROR'), kind: 'invalid_response' },
     {
-      name: 'a cause nested twice',
-      error: fetchFailed(fetchFailed(systemError('ECONNREFUSED'))),
-      kind: 'connection_refused',
+      name: 'a brotli body that does not decode',
+      error: systemError('ERR__ERROR_FORMAT_PADDING_1'),
+      kind: 'invalid_response',
     },
-    { name: '"other side closed"', error: fetchFailed(new Error('other side closed')), kind: 'reset' },
-    { name: 'something unknown', error: fetchFailed(new RangeError('odd')), kind: 'network' },
+    { name: 'a cause nested twice', error: wrapped(wrapped(systemError('ECONNREFUSED'))), kind: 'connection_refused' },
+    { name: '"socket hang up"', error: new Error('socket hang up'), kind: 'reset' },
+    { name: 'something unknown', error: wrapped(new RangeError('odd')), kind: 'network' },
     { name: 'a thrown string', error: 'boom', kind: 'network' },
   ])('classifies $name as $kind', ({ error, kind }) => {
     const classified = classifyProbeError(error);
@@ -50,9 +52,9 @@ describe('classifyProbeError', () => {
   });
 
   it('names the code and message in the detail', () => {
-    expect(
-      classifyProbeError(fetchFailed(systemError('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:9'))).detail,
-    ).toBe('ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:9');
+    expect(classifyProbeError(wrapped(systemError('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:9'))).detail).toBe(
+      'ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:9',
+    );
   });
 
   it('stops following a cause chain that loops', () => {
