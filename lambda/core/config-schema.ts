@@ -163,7 +163,7 @@ export function parseWithSchema<T extends z.ZodMiniType>(
   });
   const result = schema.safeParse(raw, { reportInput: true, error: schemaIssueMessage });
   if (result.success) return result.data;
-  const errors = result.error.issues.flatMap((issue) => {
+  const errors = withoutSafeRangeDuplicates(result.error.issues).flatMap((issue) => {
     // One error per unknown field, named by its own path and value, rather than the whole enclosing object.
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => issueError(issue, [...issue.path, key], valueAt(raw, [...issue.path, key])));
@@ -185,6 +185,20 @@ export function parseWithSchema<T extends z.ZodMiniType>(
     const cause = { code: issue.code, path: issue.path, message: issue.message };
     return new ConfigError(label(path), undefined, issue.message, { cause, show: 'withheld' });
   }
+}
+
+/**
+ * z.int() reports the safe-integer range (`must be at most 9007199254740991`) beside the field's own bound for 1e20;
+ * the field's bound is the one that helps, so the range issue is dropped when another issue names the same field.
+ */
+function withoutSafeRangeDuplicates(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[] {
+  const isSafeRange = (issue: z.core.$ZodIssue): boolean =>
+    (issue.code === 'too_big' || issue.code === 'too_small') && issue.origin === 'int';
+  return issues.filter(
+    (issue) =>
+      !isSafeRange(issue) ||
+      !issues.some((other) => other !== issue && formatPath(other.path) === formatPath(issue.path)),
+  );
 }
 
 export function formatPath(path: readonly PropertyKey[]): string {

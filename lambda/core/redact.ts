@@ -15,9 +15,11 @@ const USERINFO = /^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i;
 const URL_PARAMETER = /([?&#;])([^=&#?;]+)=([^&#]*)/g;
 const BEARER = /\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+/gi;
 // A quoted value is redacted up to its closing quote (or the line's end, when an excerpt cut it off), so a password
-// with spaces does not leak its later words; an unquoted value ends at whitespace or a separator.
+// with spaces does not leak its later words; an unquoted value ends at whitespace or a separator. An error about a
+// field named like a secret reads `headers.Authorization: must not contain …`: the words an error's problem starts
+// with, followed by a space, are prose, not a value.
 const KEY_VALUE =
-  /\b([A-Za-z0-9_.-]*(?:token|secret|passw(?:or)?d|pwd|signature|api[-_]?key|access[-_]?key|authorization)[A-Za-z0-9_.-]*)(["']?\s*[:=]\s*)("(?:[^"\\\n]|\\.)*"?|'[^'\n]*'?|[^\s"'&,;}]+)/gi;
+  /\b([A-Za-z0-9_.-]*(?:token|secret|passw(?:or)?d|pwd|signature|api[-_]?key|access[-_]?key|authorization)[A-Za-z0-9_.-]*)(["']?\s*[:=]\s*)("(?:[^"\\\n]|\\.)*"?|'[^'\n]*'?|(?!(?:must|is|needs|give|cannot|secret) )[^\s"'&,;}]+)/gi;
 const AWS_ACCESS_KEY_ID = /\b(AKIA|ASIA)[A-Z0-9]{16}\b/g;
 /** Every pattern above needs one of these; text with none of them is returned as is. */
 const MIGHT_HOLD_SECRET =

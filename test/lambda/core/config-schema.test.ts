@@ -341,3 +341,16 @@ describe('parseGateConfig: hostile keys and secret-bearing values', () => {
     expect(problem?.message).toBe('targets[0].headers: must be an object (value withheld)');
   });
 });
+
+describe('parseGateConfig: numbers beyond the safe integers', () => {
+  it.each([
+    {
+      raw: { targets: [], concurrency: 1e20 },
+      message: 'concurrency: must be at most 512 (got 100000000000000000000)',
+    },
+    { raw: { targets: [], retries: -1e20 }, message: 'retries: must be at least 0 (got -100000000000000000000)' },
+  ])("names the field's own bound, not the safe-integer range: $message", ({ raw, message }) => {
+    const problems = problemsOf(raw);
+    expect(problems.map((problem) => problem.message)).toEqual([message]);
+  });
+});

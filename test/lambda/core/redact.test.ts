@@ -201,6 +201,21 @@ describe('redactSecretsInText', () => {
   });
 
   it.each([
+    'gate.json: targets[0].headers.Authorization: must not contain line breaks or control characters (value withheld)',
+    'targets[0].headers.authorization: secret could not be resolved: HEALTH_TOKEN is not set',
+    'targets[0].headers.X-Api-Token: is not any of the accepted forms (value withheld)',
+  ])('leaves the problem of an error about a secret-named field readable: %s', (text) => {
+    expect(redactSecretsInText(text)).toBe(text);
+  });
+
+  it.each([
+    { text: 'password: is-this-a-secret', out: 'password: ***' },
+    { text: 'client_token: mustang-42', out: 'client_token: ***' },
+  ])('still redacts a value that merely starts like prose: $text', ({ text, out }) => {
+    expect(redactSecretsInText(text)).toBe(out);
+  });
+
+  it.each([
     { text: 'connect ECONNREFUSED 127.0.0.1:8080' },
     { text: 'GET https://api.example/health returned 503' },
     { text: '[STATUS] 503 in [200-299]; [BODY].status "degraded" in [ok, healthy, pass, up]' },
