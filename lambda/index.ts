@@ -48,6 +48,7 @@ export {
   type AlertRecord,
   type GateOutcome,
   type GatePorts,
+  type GateRunOptions,
   type PortProblem,
 } from './core/gate.ts';
 export type {
@@ -62,7 +63,7 @@ export type {
   SecretSource,
 } from './core/ports.ts';
 export type { ProbeErrorKind } from './core/probe-error.ts';
-export type { ProbeAttempt, TargetResult } from './core/probe.ts';
+export { CLI_ADDRESS_POLICY, type AddressPolicy, type ProbeAttempt, type TargetResult } from './core/probe.ts';
 export type { RollbackHostResult, RollbackOutcomeKind, RollbackResult } from './core/rollback-result.ts';
 export { parseUrlList } from './core/url-list.ts';
 export {

@@ -15,7 +15,7 @@ import { evidenceDirFromArgv } from '../cli/gate-options.ts';
 import { renderStoredEvidence } from '../cli/render-summary.ts';
 import { gateArgvFromInputs } from './action-inputs.ts';
 import { renderJobSummary } from './job-summary.ts';
-import { appendToWorkflowFile, errorAnnotation, formatOutputs, stopCommands } from './workflow-files.ts';
+import { appendToWorkflowFile, errorAnnotation, formatOutputs, stopCommands } from './github-step-io.ts';
 
 interface GateRun {
   readonly code: number;

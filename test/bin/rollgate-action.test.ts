@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTION_INPUTS, gateArgvFromInputs, inputVariable } from '../../bin/action/action-inputs.ts';
 import { runAction } from '../../bin/action/run-action.ts';
-import { errorAnnotation, formatOutputs } from '../../bin/action/workflow-files.ts';
+import { errorAnnotation, formatOutputs } from '../../bin/action/github-step-io.ts';
 import { ConfigError } from '../../lambda/core/errors.ts';
 import { captureError } from '../support/capture-error.ts';
 import { fixedService, healthyService, startLoopbackServer, type LoopbackServer } from '../support/loopback-server.ts';
