@@ -3,6 +3,7 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { checkFunctionTimeout, DEFAULT_CHECK_TIMEOUT } from './check-timeout.ts';
 import { RollgateConfigError } from './rollgate-config-error.ts';
 import {
   DEPLOY_GATE_HEADROOM,
@@ -57,6 +58,8 @@ export function resolveRollgateProps(props: RollgateProps = {}): ResolvedRollgat
     objectLockRetention: props.objectLockRetention ?? Duration.days(30),
     alertTopic: props.alertTopic,
     alertEmails: props.alertEmails ?? [],
+    alertDeliveryAlarmTopic: props.alertDeliveryAlarmTopic,
+    alertDeliveryAlarmEmails: props.alertDeliveryAlarmEmails ?? [],
     rollbackDocumentName: props.rollbackDocumentName,
     rollbackScript: props.rollbackScript ?? '/opt/rollgate/rollback.sh',
     rollbackWait: props.rollbackWait ?? Duration.minutes(10),
@@ -68,13 +71,17 @@ export function resolveRollgateProps(props: RollgateProps = {}): ResolvedRollgat
       rollbackOnFailure: monitor.rollbackOnFailure ?? false,
     })),
     memorySize: props.memorySize ?? 256,
-    checkTimeout: props.checkTimeout ?? Duration.minutes(2),
+    checkTimeout: props.checkTimeout ?? DEFAULT_CHECK_TIMEOUT,
     logRetention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
     logLevel: props.logLevel ?? 'INFO',
     powertools: props.powertools ?? 'layer',
   };
   checkResolvedProps(resolved);
-  return resolved;
+  // Sized (or checked) against the monitors once they are known to be valid.
+  return {
+    ...resolved,
+    checkTimeout: checkFunctionTimeout(resolved.monitors, resolved.rollbackWait, props.checkTimeout),
+  };
 }
 
 function checkResolvedProps(props: ResolvedRollgateProps): void {
@@ -97,11 +104,13 @@ function checkResolvedProps(props: ResolvedRollgateProps): void {
   }
   if (props.objectLock) days('objectLockRetention', props.objectLockRetention);
 
-  props.alertEmails.forEach((email, index) => {
-    if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) {
-      throw new RollgateConfigError(`alertEmails[${index}]`, email, 'must be an e-mail address');
-    }
-  });
+  for (const field of ['alertEmails', 'alertDeliveryAlarmEmails'] as const) {
+    props[field].forEach((email, index) => {
+      if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) {
+        throw new RollgateConfigError(`${field}[${index}]`, email, 'must be an e-mail address');
+      }
+    });
+  }
   // The same forms the handlers accept for ROLLGATE_ROLLBACK_DOCUMENT.
   if (
     props.rollbackDocumentName !== undefined &&

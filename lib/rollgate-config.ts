@@ -50,6 +50,11 @@ export const rollgateConfigSchema = z.strictObject({
     .string()
     .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'must be an SNS topic ARN')
     .optional(),
+  alertDeliveryAlarmTopicArn: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'must be an SNS topic ARN')
+    .optional(),
+  alertDeliveryAlarmEmails: z.array(z.email('must be an e-mail address')).optional(),
   eventBusName: z
     .string()
     .regex(/^[A-Za-z0-9._\-/]{1,256}$/, 'must be an EventBridge bus name')

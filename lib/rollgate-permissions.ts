@@ -130,6 +130,14 @@ export function grantRollgateAccess(target: RollgateFunction, props: RollgateGra
         resources: ['*'],
       }),
     );
+    // Only instances SSM manages and sees online are sent the rollback: one stale id would fail the whole command.
+    target.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'FindManagedInstances',
+        actions: ['ssm:DescribeInstanceInformation'],
+        resources: ['*'],
+      }),
+    );
     findings.push(
       {
         resource: instances,
@@ -140,8 +148,9 @@ export function grantRollgateAccess(target: RollgateFunction, props: RollgateGra
       {
         resource: '*',
         reason:
-          'ec2:DescribeInstances, ssm:GetCommandInvocation and ssm:ListCommandInvocations do not support ' +
-          'resource-level permissions; those three read-only actions are the only ones granted on Resource *.',
+          'ec2:DescribeInstances, ssm:DescribeInstanceInformation, ssm:GetCommandInvocation and ' +
+          'ssm:ListCommandInvocations do not support resource-level permissions; those four read-only actions are ' +
+          'the only ones granted on Resource *.',
       },
     );
   }

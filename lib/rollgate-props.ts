@@ -149,6 +149,21 @@ export interface RollgateProps {
    */
   readonly alertEmails?: string[];
   /**
+   * A topic of your own (a pager's, another team's) that the AlertDeliveryFailed alarm also notifies. That alarm fires
+   * when a gate or check could not deliver an alert, which usually means the alert topic itself is gone, denied or
+   * throttled, so notifying only that topic may reach nobody. The topic's policy (and key, if it has one) must let
+   * CloudWatch alarms publish.
+   * @default - none: the alarm notifies the alert topic only (and `alertDeliveryAlarmEmails`, if given); with neither,
+   * it still changes state in the CloudWatch console, and each run's evidence has a delivery record
+   */
+  readonly alertDeliveryAlarmTopic?: sns.ITopic;
+  /**
+   * E-mail addresses told when alerts could not be delivered, through a small topic of their own, apart from the
+   * alert topic and unencrypted so it does not share the Rollgate key's faults (it carries only the alarm's state).
+   * @default - no such topic
+   */
+  readonly alertDeliveryAlarmEmails?: string[];
+  /**
    * Name (or ARN) of an existing SSM Command document that performs rollbacks. It is sent the parameters `Service`,
    * `Environment`, `FailedVersion` and `TargetVersion`.
    * @default - Rollgate creates a document that runs `rollbackScript` on the host
@@ -188,8 +203,10 @@ export interface RollgateProps {
    */
   readonly memorySize?: number;
   /**
-   * Timeout of the scheduled-check function: the probe budget of one monitor run.
-   * @default Duration.minutes(2)
+   * Timeout of the scheduled-check function. It must fit each monitor's probes (every attempt timing out) and, for a
+   * monitor with `rollbackOnFailure`, `rollbackWait` and 15 seconds to record the outcome after them; a shorter one
+   * fails synth naming the monitor.
+   * @default Duration.minutes(2), or the whole minutes the neediest monitor needs when that is more
    */
   readonly checkTimeout?: Duration;
   /**
@@ -223,6 +240,8 @@ export interface ResolvedRollgateProps {
   readonly objectLockRetention: Duration;
   readonly alertTopic?: sns.ITopic;
   readonly alertEmails: string[];
+  readonly alertDeliveryAlarmTopic?: sns.ITopic;
+  readonly alertDeliveryAlarmEmails: string[];
   readonly rollbackDocumentName?: string;
   readonly rollbackScript: string;
   readonly rollbackWait: Duration;

@@ -33,6 +33,10 @@ function rollgatePropsFromConfig(scope: Construct, config: RollgateConfig): Roll
   return {
     alertEmails: config.alertEmails,
     alertTopic: config.alertTopicArn ? sns.Topic.fromTopicArn(scope, 'AlertTopic', config.alertTopicArn) : undefined,
+    alertDeliveryAlarmTopic: config.alertDeliveryAlarmTopicArn
+      ? sns.Topic.fromTopicArn(scope, 'AlertDeliveryAlarmTopic', config.alertDeliveryAlarmTopicArn)
+      : undefined,
+    alertDeliveryAlarmEmails: config.alertDeliveryAlarmEmails,
     eventBus: config.eventBusName
       ? events.EventBus.fromEventBusName(scope, 'EventBus', config.eventBusName)
       : undefined,

@@ -12,7 +12,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { createAlertTopic, subscribeAlertEmails } from './alert-topic.ts';
+import { createAlertDeliveryAlarmTopic, createAlertTopic, subscribeAlertEmails } from './alert-topic.ts';
 import { createAtLeastOnceAlarm, deadLetterQueueDepth, FIVE_MINUTE_SUM } from './at-least-once-alarm.ts';
 import { EvidenceBucket } from './evidence-bucket.ts';
 import { powertoolsLayer } from './powertools-layer.ts';
@@ -64,6 +64,13 @@ export class Rollgate extends Construct {
   readonly deployEventPattern: events.EventPattern;
   /** Alarms on GateFailed (from the handlers' EMF metrics). */
   readonly failedGatesAlarm: cloudwatch.Alarm;
+  /**
+   * Alarms on AlertDeliveryFailed: a gate or check could not deliver an alert. Notifies the alert topic and, apart
+   * from it, `alertDeliveryAlarmTopic` and the topic of `alertDeliveryAlarmEmails` when given.
+   */
+  readonly alertDeliveryFailedAlarm: cloudwatch.Alarm;
+  /** The topic `alertDeliveryAlarmEmails` subscribe to; undefined without them. */
+  readonly alertDeliveryAlarmTopic?: sns.ITopic;
   /** Every alarm Rollgate created; all of them notify the alert topic. */
   readonly alarms: readonly cloudwatch.Alarm[];
 
@@ -217,8 +224,58 @@ export class Rollgate extends Construct {
           }),
         ]
       : [];
-    this.alarms = [...deployGate.alarms, ...scheduledCheck.alarms, this.failedGatesAlarm, ...alertDeliveryAlarms];
+    const undelivered = this.createAlertDeliveryFailedAlarm(
+      alarmAction,
+      config.alertDeliveryAlarmTopic,
+      config.alertDeliveryAlarmEmails,
+    );
+    this.alertDeliveryFailedAlarm = undelivered.alarm;
+    this.alertDeliveryAlarmTopic = undelivered.topic;
+    this.alarms = [
+      ...deployGate.alarms,
+      ...scheduledCheck.alarms,
+      this.failedGatesAlarm,
+      ...alertDeliveryAlarms,
+      ...undelivered.alarms,
+    ];
     this.addOutputs(config.eventBus);
+  }
+
+  /**
+   * The alarm on AlertDeliveryFailed, which cannot rely on the alert topic alone: that topic is usually what failed.
+   * It also notifies the operator's own topic, and a topic of its own for the given addresses (whose undeliverable
+   * e-mails are alarmed too, to the same places).
+   */
+  private createAlertDeliveryFailedAlarm(
+    alertTopicAction: cloudwatch.IAlarmAction,
+    ownTopic: sns.ITopic | undefined,
+    emails: readonly string[],
+  ): { alarm: cloudwatch.Alarm; topic?: sns.ITopic; alarms: cloudwatch.Alarm[] } {
+    const emailTopic = emails.length > 0 ? createAlertDeliveryAlarmTopic(this, 'AlertDeliveryAlarmTopic') : undefined;
+    const apart = [ownTopic, emailTopic].filter((topic) => topic !== undefined).map((t) => new actions.SnsAction(t));
+    const alarm = createAtLeastOnceAlarm(this, 'AlertDeliveryFailedAlarm', {
+      description:
+        'Rollgate: a gate or check could not deliver an alert in the last 5 minutes (AlertDeliveryFailed metric). ' +
+        "Each such run's evidence has a .delivery.json record naming the alerts and why they failed.",
+      metric: new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: 'AlertDeliveryFailed',
+        dimensionsMap: { service: METRICS_SERVICE },
+        ...FIVE_MINUTE_SUM,
+      }),
+      action: alertTopicAction,
+    });
+    alarm.addAlarmAction(...apart);
+    if (emailTopic === undefined) return { alarm, alarms: [alarm] };
+    const deadLetterQueue = subscribeAlertEmails(this, emailTopic, emails, 'AlertDeliveryAlarmDeadLetterQueue')!;
+    const queueAlarm = createAtLeastOnceAlarm(this, 'AlertDeliveryAlarmDeadLetterQueueAlarm', {
+      description:
+        'Rollgate: SNS could not deliver the alerts-not-delivered e-mails; they wait in the dead-letter queue.',
+      metric: deadLetterQueueDepth(deadLetterQueue),
+      action: alertTopicAction,
+    });
+    queueAlarm.addAlarmAction(...apart);
+    return { alarm, topic: emailTopic, alarms: [alarm, queueAlarm] };
   }
 
   private addOutputs(eventBus: events.IEventBus | undefined): void {

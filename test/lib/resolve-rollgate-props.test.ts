@@ -178,3 +178,42 @@ describe('defaults', () => {
     expect(monitor!.rollbackOnFailure).toBe(false);
   });
 });
+
+describe('the scheduled check timeout', () => {
+  const rollingBack = { name: 'payments', urls: [url], rollbackOnFailure: true, service: 'pay', environment: 'prod' };
+
+  it('is sized to the whole minutes a rolling-back monitor needs when none is given', () => {
+    // 10 s to start, 16 s of probes, the 600 s default wait and 15 s to record: 641 s, so 11 minutes.
+    expect(resolveRollgateProps({ monitors: [rollingBack] }).checkTimeout.toMinutes()).toBe(11);
+    expect(
+      resolveRollgateProps({ monitors: [rollingBack], rollbackWait: Duration.minutes(1) }).checkTimeout.toSeconds(),
+    ).toBe(120);
+  });
+
+  it('keeps a given timeout that fits', () => {
+    const resolved = resolveRollgateProps({ monitors: [rollingBack], checkTimeout: Duration.minutes(12) });
+    expect(resolved.checkTimeout.toMinutes()).toBe(12);
+  });
+
+  it('refuses a given timeout shorter than the probes, the rollback wait and the time to record, naming the monitor', () => {
+    const error = buildError({
+      monitors: [{ name: 'web', urls: [url] }, rollingBack],
+      checkTimeout: Duration.minutes(2),
+    });
+    expect(error.field).toBe('checkTimeout');
+    expect(error.message).toContain('monitors[1] ("payments")');
+    expect(error.message).toContain('the 600s rollbackWait of its rollbackOnFailure');
+    expect(error.message).toContain('need 641s');
+  });
+
+  it("refuses a monitor whose probes and rollback wait cannot fit Lambda's 15 minutes", () => {
+    const urls = Array.from({ length: 3_000 }, (_, index) => `https://checkout.example.com/${index}`);
+    const error = buildError({ monitors: [{ ...rollingBack, urls }], rollbackWait: Duration.minutes(13) });
+    expect(error.field).toBe('monitors[0] ("payments")');
+    expect(error.message).toContain("more than Lambda's 15 minutes");
+  });
+
+  it('refuses a malformed address for the alerts-not-delivered e-mails', () => {
+    expect(buildError({ alertDeliveryAlarmEmails: ['platform'] }).field).toBe('alertDeliveryAlarmEmails[0]');
+  });
+});

@@ -308,6 +308,7 @@ describe('IAM', () => {
       's3:PutObject',
       'sns:Publish',
       'sqs:SendMessage',
+      'ssm:DescribeInstanceInformation',
       'ssm:GetCommandInvocation',
       'ssm:GetParameter',
       'ssm:ListCommandInvocations',
@@ -367,7 +368,12 @@ describe('IAM', () => {
     for (const fn of [synth.rollgate.deployGateFunction, synth.rollgate.scheduledCheckFunction]) {
       const wildcards = roleStatements(synth, fn).filter((statement) => resourcesOf(statement).includes('*'));
       for (const action of wildcards.flatMap(actionsOf)) {
-        expect(['ec2:DescribeInstances', 'ssm:GetCommandInvocation', 'ssm:ListCommandInvocations']).toContain(action);
+        expect([
+          'ec2:DescribeInstances',
+          'ssm:DescribeInstanceInformation',
+          'ssm:GetCommandInvocation',
+          'ssm:ListCommandInvocations',
+        ]).toContain(action);
       }
     }
   });
@@ -420,9 +426,10 @@ describe('triggers', () => {
 });
 
 describe('alarms', () => {
-  it('watches errors, throttles and DLQ depth of both functions, and failed gates', () => {
+  it('watches errors, throttles and DLQ depth of both functions, failed gates and undelivered alerts', () => {
     const alarms = Object.values(synth.template.findResources('AWS::CloudWatch::Alarm'));
     expect(alarms.map((alarm) => alarm.Properties.MetricName).sort()).toEqual([
+      'AlertDeliveryFailed',
       'ApproximateNumberOfMessagesVisible',
       'ApproximateNumberOfMessagesVisible',
       'Errors',
@@ -439,6 +446,21 @@ describe('alarms', () => {
         AlarmActions: [{ Ref: id(synth.rollgate.alertTopic) }],
       });
     }
+  });
+
+  it('alarms on AlertDeliveryFailed >= 1 summed over 5 minutes, to the alert topic alone when no other is given', () => {
+    synth.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'Rollgate',
+      MetricName: 'AlertDeliveryFailed',
+      Dimensions: [{ Name: 'service', Value: 'rollgate' }],
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 1,
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: id(synth.rollgate.alertTopic) }],
+    });
+    expect(synth.rollgate.alarms).toContain(synth.rollgate.alertDeliveryFailedAlarm);
+    expect(synth.rollgate.alertDeliveryAlarmTopic).toBeUndefined();
   });
 
   it('alarms on GateFailed >= 1 summed over 5 minutes for service=rollgate', () => {

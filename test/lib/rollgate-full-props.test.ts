@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   actionsOf,
+  BROUGHT_PAGER_TOPIC_ARN as PAGER_TOPIC_ARN,
   BROUGHT_TOPIC_ARN as TOPIC_ARN,
   fullRollgateProps,
   functionBundleDirectory,
@@ -26,14 +27,17 @@ const id = (construct: { node: { defaultChild?: unknown } }) =>
   synth.stack.getLogicalId(construct.node.defaultChild as never);
 
 describe('brought resources', () => {
-  it('creates no topic, document or key of its own', () => {
-    synth.template.resourceCountIs('AWS::SNS::Topic', 0);
+  it('creates no alert topic, document or key of its own, only the topic for alerts-not-delivered e-mails', () => {
+    synth.template.resourceCountIs('AWS::SNS::Topic', 1);
+    expect(synth.rollgate.alertDeliveryAlarmTopic).toBeDefined();
     synth.template.resourceCountIs('AWS::SSM::Document', 0);
     synth.template.resourceCountIs('AWS::KMS::Key', 1);
   });
 
   it('subscribes each address to the brought topic with a dead-letter queue', () => {
-    const subscriptions = Object.values(synth.template.findResources('AWS::SNS::Subscription'));
+    const subscriptions = Object.values(synth.template.findResources('AWS::SNS::Subscription')).filter(
+      (subscription) => subscription.Properties.TopicArn === TOPIC_ARN,
+    );
     expect(subscriptions.map((s) => s.Properties.Endpoint).sort()).toEqual([
       'oncall@example.com',
       'release@example.com',
@@ -122,7 +126,7 @@ describe('functions', () => {
     });
     expect(resources[id(synth.rollgate.scheduledCheckFunction)].Properties).toMatchObject({
       MemorySize: 512,
-      Timeout: 180,
+      Timeout: 360,
     });
     for (const group of Object.values(synth.template.findResources('AWS::Logs::LogGroup'))) {
       expect(group.Properties.RetentionInDays).toBe(365);
@@ -229,13 +233,35 @@ describe('monitors', () => {
 });
 
 describe('alarms', () => {
+  const alarms = () => Object.values(synth.template.findResources('AWS::CloudWatch::Alarm'));
+  const deliveryAlarmIds = () =>
+    [synth.rollgate.alertDeliveryFailedAlarm, ...synth.rollgate.alarms.slice(-1)].map((alarm) => id(alarm));
+
   it('also watches the alert-delivery dead-letter queue, and notifies the brought topic', () => {
-    const alarms = Object.values(synth.template.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms).toHaveLength(8);
-    expect(alarms.filter((alarm) => alarm.Properties.MetricName === 'ApproximateNumberOfMessagesVisible')).toHaveLength(
-      3,
+    expect(alarms()).toHaveLength(10);
+    expect(
+      alarms().filter((alarm) => alarm.Properties.MetricName === 'ApproximateNumberOfMessagesVisible'),
+    ).toHaveLength(4);
+    const resources = synth.template.findResources('AWS::CloudWatch::Alarm');
+    for (const [logicalId, alarm] of Object.entries(resources)) {
+      if (!deliveryAlarmIds().includes(logicalId)) expect(alarm.Properties.AlarmActions).toEqual([TOPIC_ARN]);
+    }
+  });
+
+  it('tells the brought pager topic and its own e-mail topic, not only the alert topic, when alerts are not delivered', () => {
+    const resources = synth.template.findResources('AWS::CloudWatch::Alarm');
+    const emailTopic = { Ref: id(synth.rollgate.alertDeliveryAlarmTopic as never) };
+    expect(resources[id(synth.rollgate.alertDeliveryFailedAlarm)]?.Properties).toMatchObject({
+      MetricName: 'AlertDeliveryFailed',
+      AlarmActions: [TOPIC_ARN, PAGER_TOPIC_ARN, emailTopic],
+    });
+    const [subscription] = Object.values(synth.template.findResources('AWS::SNS::Subscription')).filter(
+      (candidate) => candidate.Properties.Endpoint === 'platform@example.com',
     );
-    for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([TOPIC_ARN]);
+    expect(subscription?.Properties).toMatchObject({ Protocol: 'email', TopicArn: emailTopic });
+    // Not under the Rollgate key, so a key that broke alert delivery does not silence this topic too.
+    const [topic] = Object.values(synth.template.findResources('AWS::SNS::Topic'));
+    expect(topic?.Properties.KmsMasterKeyId).toBeUndefined();
   });
 });
 

@@ -236,6 +236,8 @@ export function resourcesOf(statement: PolicyStatementJson): unknown[] {
 
 /** The topic fullRollgateProps brings. */
 export const BROUGHT_TOPIC_ARN = 'arn:aws:sns:eu-west-1:111122223333:platform-alerts';
+/** The operator's own topic fullRollgateProps gives for the AlertDeliveryFailed alarm. */
+export const BROUGHT_PAGER_TOPIC_ARN = 'arn:aws:sns:eu-west-1:111122223333:platform-pager';
 
 /** Every Rollgate prop set (the brought key, topic and bus are created in or imported into `stack`). */
 export function fullRollgateProps(stack: Stack): RollgateProps {
@@ -243,6 +245,8 @@ export function fullRollgateProps(stack: Stack): RollgateProps {
     encryptionKey: new kms.Key(stack, 'BroughtKey', { enableKeyRotation: true }),
     alertTopic: sns.Topic.fromTopicArn(stack, 'BroughtTopic', BROUGHT_TOPIC_ARN),
     alertEmails: ['oncall@example.com', 'release@example.com'],
+    alertDeliveryAlarmTopic: sns.Topic.fromTopicArn(stack, 'BroughtPagerTopic', BROUGHT_PAGER_TOPIC_ARN),
+    alertDeliveryAlarmEmails: ['platform@example.com'],
     eventBus: events.EventBus.fromEventBusName(stack, 'BroughtBus', 'deploys'),
     deployEventPattern: {
       source: ['acme.ci'],
@@ -257,7 +261,8 @@ export function fullRollgateProps(stack: Stack): RollgateProps {
     deploysTransitionToGlacierAfter: Duration.days(60),
     deploysExpiration: Duration.days(730),
     memorySize: 512,
-    checkTimeout: Duration.minutes(3),
+    // Fits payments.prod's probes, its 5-minute rollback wait and the time to record the outcome.
+    checkTimeout: Duration.minutes(6),
     logRetention: logs.RetentionDays.ONE_YEAR,
     logLevel: 'DEBUG',
     powertools: 'bundled',
