@@ -1,9 +1,9 @@
 // Reads `rollgate evidence list|show` flags once: which bucket, which prefix or key, how much, in which form. Every
 // error names the flag and the value; the prefix layout and its name checks come from the evidence key itself.
 
-import { parseArgs } from 'node:util';
 import { checkEvidencePrefix, deployEvidencePrefix } from '../../lambda/adapters/evidence-key.ts';
-import { ConfigError, errorMessageOf } from '../../lambda/core/errors.ts';
+import { ConfigError } from '../../lambda/core/errors.ts';
+import { parseCommandFlags } from './parse-command-flags.ts';
 
 export type EvidenceOptions =
   | { readonly action: 'help' }
@@ -57,12 +57,7 @@ export function readEvidenceOptions(argv: readonly string[]): EvidenceOptions {
 type Flags = ReturnType<typeof parseFlags>;
 
 function parseFlags(args: readonly string[], action: string) {
-  try {
-    return parseArgs({ args: [...args], options: FLAGS, strict: true, allowPositionals: false }).values;
-  } catch (error) {
-    const flag = /'(-{1,2}[^' ]+)/.exec(errorMessageOf(error))?.[1] ?? 'arguments';
-    throw new ConfigError(flag, flag, `is not a usable rollgate evidence ${action} option`, { cause: error });
-  }
+  return parseCommandFlags(args, FLAGS, `rollgate evidence ${action}`);
 }
 
 /** Exactly one of --prefix, --service with --environment (and maybe --date), or --monitor says where to look. */

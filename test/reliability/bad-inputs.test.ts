@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readEvidenceOptions } from '../../bin/cli/evidence-options.ts';
 import { readGateOptions } from '../../bin/cli/gate-options.ts';
 import { parseDeployEvent } from '../../lambda/core/deploy-event-schema.ts';
 import { ConfigError, ConfigErrors } from '../../lambda/core/errors.ts';
@@ -311,6 +312,26 @@ const ROWS: Row[] = [
     run: () => options(['--url', 'http://a.example/,,nope']),
     field: '--url',
     shows: 'is not a valid URL (got "nope")',
+  },
+
+  // Flags of rollgate evidence.
+  {
+    name: 'a stray argument to rollgate evidence list',
+    run: () => readEvidenceOptions(['list', '--bucket', 'b', 'prod']),
+    field: 'arguments',
+    shows: 'unexpected argument "prod" (options start with --)',
+  },
+  {
+    name: 'the bucket twice',
+    run: () => readEvidenceOptions(['show', '--bucket', 'a', '--bucket', 'b', '--key', 'k']),
+    field: '--bucket',
+    shows: 'is given more than once; give it once (got ["a","b"])',
+  },
+  {
+    name: 'an unknown evidence flag',
+    run: () => readEvidenceOptions(['list', '--bucket', 'b', '--since', 'x']),
+    field: '--since',
+    shows: 'is not a rollgate evidence list option',
   },
 
   // Environment.
