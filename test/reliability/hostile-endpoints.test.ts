@@ -15,8 +15,7 @@ import {
   expectWithinBound,
   ONE_CHUNK,
   probe,
-  serveOnFetchBadPort,
-  FETCH_BAD_PORTS,
+  probeOnFetchBadPort,
   useProbeServers,
   type BombEncoding,
 } from '../support/probe-harness.ts';
@@ -215,18 +214,9 @@ describe('hostile endpoints: protocol abuse', () => {
   });
 
   it('bad port: a healthy service on a port fetch refuses -> passes', async (context) => {
-    const server = await serveOnFetchBadPort();
-    if (server === undefined) {
-      context.skip(`every fetch-bad port is taken on this machine: ${FETCH_BAD_PORTS.join(', ')}`);
-      return;
-    }
-    try {
-      const result = await probe({ url: server.url('/health') }, { expectedVersion: '1.4.2' });
-      expect(result.ok).toBe(true);
-      expectWithinBound(result, TIMEOUT_MS);
-    } finally {
-      await server.close();
-    }
+    const result = await probeOnFetchBadPort(context.skip);
+    expect(result.ok).toBe(true);
+    expectWithinBound(result, TIMEOUT_MS);
   });
 });
 

@@ -65,16 +65,25 @@ export function useProbeServers(): ProbeServers {
 /** Ports the fetch standard blocks ("bad ports") on which an ordinary service may still listen. */
 export const FETCH_BAD_PORTS = [6000, 5060, 5061, 10080, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 4190, 6566, 3659];
 
-/** A healthy service (version 1.4.2) on the first fetch-bad port free here; undefined when every one is taken. */
-export async function serveOnFetchBadPort(): Promise<LoopbackServer | undefined> {
+/**
+ * Probes a healthy service (version 1.4.2) on the first fetch-bad port free here. When every one is taken, `skip`
+ * (the test context's) skips the test, saying so.
+ */
+export async function probeOnFetchBadPort(skip: (note: string) => never): Promise<TargetResult> {
   for (const port of FETCH_BAD_PORTS) {
+    let server: LoopbackServer;
     try {
-      return await startLoopbackServer(healthyService('1.4.2'), { port });
+      server = await startLoopbackServer(healthyService('1.4.2'), { port });
     } catch {
-      // Taken, or not ours to bind: try the next.
+      continue; // Taken, or not ours to bind: try the next.
+    }
+    try {
+      return await probe({ url: server.url('/health') }, { expectedVersion: '1.4.2' });
+    } finally {
+      await server.close();
     }
   }
-  return undefined;
+  return skip(`every fetch-bad port is taken on this machine: ${FETCH_BAD_PORTS.join(', ')}`);
 }
 
 export type BombEncoding = 'gzip' | 'br' | 'deflate' | 'deflate-raw';

@@ -4,13 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { lambdaAddressPolicy } from '../../../lambda/core/probe.ts';
 import { healthyService, startLoopbackServer } from '../../support/loopback-server.ts';
-import {
-  expectWithinBound,
-  FETCH_BAD_PORTS,
-  probe,
-  serveOnFetchBadPort,
-  useProbeServers,
-} from '../../support/probe-harness.ts';
+import { expectWithinBound, probe, probeOnFetchBadPort, useProbeServers } from '../../support/probe-harness.ts';
 import { rawHead } from '../../support/raw-socket-server.ts';
 import { createTestCertificates } from '../../support/test-certificates.ts';
 
@@ -18,18 +12,9 @@ const servers = useProbeServers();
 
 describe('probeTarget: ports', () => {
   it('probes a healthy service on a port that fetch refuses as a "bad port"', async (context) => {
-    const server = await serveOnFetchBadPort();
-    if (server === undefined) {
-      context.skip(`every fetch-bad port is taken on this machine: ${FETCH_BAD_PORTS.join(', ')}`);
-      return;
-    }
-    try {
-      const result = await probe({ url: server.url('/health') }, { expectedVersion: '1.4.2' });
-      expect(result.ok).toBe(true);
-      expect(result.attempts[0]?.remote_address).toBe('127.0.0.1');
-    } finally {
-      await server.close();
-    }
+    const result = await probeOnFetchBadPort(context.skip);
+    expect(result.ok).toBe(true);
+    expect(result.attempts[0]?.remote_address).toBe('127.0.0.1');
   });
 });
 
