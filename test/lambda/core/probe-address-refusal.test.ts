@@ -49,6 +49,14 @@ describe('probeTarget: targets the guard refuses', () => {
     }
   });
 
+  it.each(['0xa9fea9fe', '2852039166', '0251.0376.0251.0376', '169.254.43518'])(
+    'refuses the metadata address spelled %s, as URL parsing normalises it',
+    async (spelling) => {
+      const result = await probe({ url: `http://${spelling}/latest/meta-data/` });
+      expect(result.attempts[0]?.error_detail).toBe('169.254.169.254 is a cloud metadata address; never probed');
+    },
+  );
+
   it('refuses metadata addresses even for a target that sets allowPrivate', async () => {
     const result = await probe({ url: 'http://169.254.169.254/', allowPrivate: true }, { addressPolicy: LAMBDA });
     expect(result.attempts[0]?.error).toBe('address_refused');
