@@ -4,9 +4,10 @@
 // `.lock.breaking` (also `wx`) may remove a stale lock, so two processes never both break one and remove a fresh one.
 
 import { randomUUID } from 'node:crypto';
-import { open, readFile, stat, unlink } from 'node:fs/promises';
+import { readFile, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { writeNewFileDurably } from './fs-state-store-new-file.ts';
 
 export const LOCK_FILE = '.lock';
 export const BREAKING_FILE = '.lock.breaking';
@@ -85,22 +86,15 @@ function heldLock(path: string, token: string): HeldDirectoryLock {
   };
 }
 
-/** Creates `path` with `content` unless it exists; fsynced, so a lock that exists says who holds it. */
+/** Creates `path` with `content` unless it exists, in which case it returns false. */
 async function createExclusive(path: string, content: string): Promise<boolean> {
-  let handle: Awaited<ReturnType<typeof open>>;
   try {
-    handle = await open(path, 'wx', 0o644);
+    await writeNewFileDurably(path, content);
+    return true;
   } catch (error) {
     if (codeOf(error) === 'EEXIST') return false;
     throw error;
   }
-  try {
-    await handle.writeFile(content, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  return true;
 }
 
 /** A lock file as found: its raw text, its holder when the text parses, its inode and age. */

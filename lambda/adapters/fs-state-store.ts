@@ -1,10 +1,8 @@
-// State in a local directory (the CLI's `--state-dir`): one JSON file per item, safe for several processes at once.
-// Every call holds the directory lock (fs-state-store-lock.ts); each file is replaced by writing a fsynced temporary
-// file and renaming it over the old one, and a write of several items first records its renames in a journal, which
-// the next holder of the lock completes if the writer died half-way, so a multi-item write is never seen half-done.
+// State in a local directory (the CLI's state directory): one JSON file per item, safe for several processes at once.
+// Every call holds the directory lock (fs-state-store-lock.ts) and first completes any write a dead process left
+// half-done; writes go through temporary files, renames and a journal (fs-state-store-journal.ts).
 
-import { randomUUID } from 'node:crypto';
-import { mkdir, open, readdir, rename, rm, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { describeError } from '../core/errors.ts';
 import { systemClock, type Clock } from '../core/ports.ts';
@@ -20,10 +18,14 @@ import {
 import type { StateChange, StateStore } from '../core/state/state-store.ts';
 import { conflictOf } from '../core/state/state-write-condition.ts';
 import { keyOfStateFileName, STATE_FILE_SUFFIX, stateFileName } from './fs-state-store-file-name.ts';
+import {
+  commitFileOperations,
+  completeInterruptedWrite,
+  type FileOperation,
+  writeTemporaryFile,
+} from './fs-state-store-journal.ts';
 import { acquireDirectoryLock, DirectoryLockTimeoutError, type HeldDirectoryLock } from './fs-state-store-lock.ts';
 
-const JOURNAL_FILE = '.journal.json';
-const TEMP_PREFIX = '.tmp-';
 /** A file this large is not a state item, and is not read whole. */
 const MAX_FILE_BYTES = 8 * MAX_STATE_DOCUMENT_CHARS;
 
@@ -41,11 +43,6 @@ export interface FsStateStoreOptions {
   /** How long an expired item keeps its file (and its revision) before a read removes it. @default 24 h */
   readonly expiredRetentionMs?: number;
 }
-
-/** One step of a write: a temporary file renamed over an item's file, or an item's file removed. */
-type FileOperation =
-  | { readonly op: 'rename'; readonly from: string; readonly to: string }
-  | { readonly op: 'remove'; readonly path: string };
 
 /** An item file as read: its text, or why there is none to read. */
 type FileText = { readonly text: string } | 'missing' | 'too_large';
@@ -97,7 +94,7 @@ export class FsStateStore implements StateStore {
         };
         operations.push({
           op: 'rename',
-          from: await this.writeTemporary(`${JSON.stringify(envelope, null, 2)}\n`),
+          from: await writeTemporaryFile(this.directory, `${JSON.stringify(envelope, null, 2)}\n`),
           to,
         });
       }
@@ -105,13 +102,7 @@ export class FsStateStore implements StateStore {
       if (!(await lock.stillHeld())) {
         throw new StateUnavailableError(`lost the lock on ${this.directory} to another process; nothing was written`);
       }
-      // One rename is atomic by itself; several need the journal to be all-or-nothing across a crash.
-      if (operations.length > 1) await this.writeJournal(operations);
-      await this.apply(operations);
-      if (operations.length > 1) {
-        await unlink(this.path(JOURNAL_FILE));
-        await this.syncDirectory();
-      }
+      await commitFileOperations(this.directory, operations);
     });
   }
 
@@ -135,7 +126,7 @@ export class FsStateStore implements StateStore {
         staleAfterMs: this.staleLockMs,
         timeoutMs: this.lockTimeoutMs,
       });
-      await this.recover();
+      await completeInterruptedWrite(this.directory);
       return await action(lock);
     } catch (error) {
       if (
@@ -153,19 +144,6 @@ export class FsStateStore implements StateStore {
       });
     } finally {
       await lock?.release().catch(() => undefined);
-    }
-  }
-
-  /** Finishes a journaled write, then drops temporary files: holding the lock, no other write is under way. */
-  private async recover(): Promise<void> {
-    const journal = await this.readFile(JOURNAL_FILE);
-    if (typeof journal === 'object') {
-      await this.apply(parseJournal(journal.text, this.path(JOURNAL_FILE)));
-      await unlink(this.path(JOURNAL_FILE));
-      await this.syncDirectory();
-    }
-    for (const name of await readdir(this.directory)) {
-      if (name.startsWith(TEMP_PREFIX)) await rm(this.path(name), { force: true });
     }
   }
 
@@ -232,50 +210,6 @@ export class FsStateStore implements StateStore {
     }
   }
 
-  /** Writes `content` to a new temporary file, fsynced, and returns its name. */
-  private async writeTemporary(content: string): Promise<string> {
-    const name = `${TEMP_PREFIX}${randomUUID()}`;
-    const handle = await open(this.path(name), 'wx', 0o644);
-    try {
-      await handle.writeFile(content, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    return name;
-  }
-
-  private async writeJournal(operations: readonly FileOperation[]): Promise<void> {
-    const temporary = await this.writeTemporary(`${JSON.stringify({ operations })}\n`);
-    await rename(this.path(temporary), this.path(JOURNAL_FILE));
-    await this.syncDirectory();
-  }
-
-  /** Applies renames and removals; each may already have happened (a journal completed a second time). */
-  private async apply(operations: readonly FileOperation[]): Promise<void> {
-    for (const operation of operations) {
-      try {
-        if (operation.op === 'rename') await rename(this.path(operation.from), this.path(operation.to));
-        else await unlink(this.path(operation.path));
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      }
-    }
-    await this.syncDirectory();
-  }
-
-  /** Makes renames and removals durable; platforms that cannot fsync a directory skip it. */
-  private async syncDirectory(): Promise<void> {
-    const handle = await open(this.directory, 'r');
-    try {
-      await handle.sync().catch((error: NodeJS.ErrnoException) => {
-        if (!['EISDIR', 'EINVAL', 'EPERM', 'EBADF'].includes(error.code ?? '')) throw error;
-      });
-    } finally {
-      await handle.close();
-    }
-  }
-
   private path(name: string): string {
     return join(this.directory, name);
   }
@@ -303,25 +237,4 @@ function storedRevision(file: FileText): number | null | undefined {
   if (file === 'too_large') return undefined;
   const revision = parseEnvelope(file.text)?.revision;
   return typeof revision === 'number' ? revision : undefined;
-}
-
-/** The journal's operations, each naming a plain file of this directory; anything else is refused, not applied. */
-function parseJournal(text: string, path: string): FileOperation[] {
-  const plainName = (name: unknown): name is string => typeof name === 'string' && /^[A-Za-z0-9._%~-]+$/.test(name);
-  try {
-    const { operations } = JSON.parse(text) as { operations?: unknown };
-    if (Array.isArray(operations)) {
-      const valid = operations.every((operation: Partial<Record<string, unknown>>) =>
-        operation?.op === 'rename'
-          ? plainName(operation.from) && String(operation.from).startsWith(TEMP_PREFIX) && plainName(operation.to)
-          : operation?.op === 'remove' && plainName(operation.path),
-      );
-      if (valid) return operations as FileOperation[];
-    }
-  } catch {
-    // Reported below.
-  }
-  throw new StateUnavailableError(
-    `${path} is damaged; a write may be half-done: inspect the directory, then remove it`,
-  );
 }

@@ -51,12 +51,12 @@ export type RollbackLockRelease =
   | { readonly outcome: 'contended' };
 
 /** Takes the lock unless another run holds a live one. Throws StateUnavailableError when the store cannot be used. */
-export async function tryAcquireRollbackLock(
+export function tryAcquireRollbackLock(
   store: StateStore,
   request: AcquireRollbackLockRequest,
 ): Promise<RollbackLockAcquisition> {
   const key = rollbackLockKey(request.service, request.environment);
-  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
+  return retriedOnConflict(async () => {
     const found = await store.read([key]);
     const current = liveLock(found, key, request.now);
     if (current !== undefined) {
@@ -69,12 +69,7 @@ export async function tryAcquireRollbackLock(
       expiresAt: new Date(request.now.getTime() + request.holdForMs).toISOString(),
     };
     const change = putState(key, lock, found.revisionOf(key), { expiresAt: new Date(lock.expiresAt) });
-    try {
-      await store.write([change]);
-    } catch (error) {
-      if (error instanceof StateConflictError) continue;
-      throw error;
-    }
+    await store.write([change]);
     const replaced = replacedLock(found, key);
     return {
       outcome: 'acquired',
@@ -83,17 +78,13 @@ export async function tryAcquireRollbackLock(
       alreadyHeld: false,
       ...(replaced ? { replaced } : {}),
     };
-  }
-  return { outcome: 'contended' };
+  });
 }
 
 /** Gives the lock back if `owner` holds it, by expiring it now. */
-export async function releaseRollbackLock(
-  store: StateStore,
-  request: RollbackLockRequest,
-): Promise<RollbackLockRelease> {
+export function releaseRollbackLock(store: StateStore, request: RollbackLockRequest): Promise<RollbackLockRelease> {
   const key = rollbackLockKey(request.service, request.environment);
-  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
+  return retriedOnConflict(async () => {
     const found = await store.read([key]);
     const current = liveLock(found, key, request.now);
     if (current === undefined) return { outcome: 'not_held' };
@@ -102,15 +93,21 @@ export async function releaseRollbackLock(
     // The lock's own schema wants its expiry after its start, even for a lock released in the millisecond it was taken.
     const expiresAtMs = Math.max(nowMs, Date.parse(current.lock.acquiredAt) + 1);
     const released: RollbackLock = { ...current.lock, expiresAt: new Date(expiresAtMs).toISOString() };
-    // Stored expiries are whole seconds rounded up; the second already begun keeps the item from reading as live.
+    // Stores keep expiries to the second, rounded up: the start of this second is past, so the item expires at once.
     const storeExpiry = new Date(Math.floor(nowMs / 1000) * 1000);
-    try {
-      await store.write([putState(key, released, current.revision, { expiresAt: storeExpiry })]);
-    } catch (error) {
-      if (error instanceof StateConflictError) continue;
-      throw error;
-    }
+    await store.write([putState(key, released, current.revision, { expiresAt: storeExpiry })]);
     return { outcome: 'released' };
+  });
+}
+
+/** Runs read-decide-write again when its write lost a race, at most MAX_ATTEMPTS times in all. */
+async function retriedOnConflict<T>(attempt: () => Promise<T>): Promise<T | { readonly outcome: 'contended' }> {
+  for (let count = 1; count <= MAX_ATTEMPTS; count += 1) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!(error instanceof StateConflictError)) throw error;
+    }
   }
   return { outcome: 'contended' };
 }

@@ -170,12 +170,12 @@ describe('FsStateStore files', () => {
     const envelope = (k: string) =>
       JSON.stringify({ key: k, revision: 2, item: monitorState({ consecutiveSuccesses: 2 }) });
     await writeFile(join(directory, stateFileName(first)), envelope(first));
-    await writeFile(join(directory, '.tmp-second'), envelope(second));
-    await writeFile(join(directory, '.tmp-first-already-moved'), 'never renamed');
+    await writeFile(join(directory, '.tmp-5ec0d'), envelope(second));
+    await writeFile(join(directory, '.tmp-0rphan'), 'never renamed');
     const journal = {
       operations: [
-        { op: 'rename', from: '.tmp-first', to: stateFileName(first) },
-        { op: 'rename', from: '.tmp-second', to: stateFileName(second) },
+        { op: 'rename', from: '.tmp-f1a57', to: stateFileName(first) },
+        { op: 'rename', from: '.tmp-5ec0d', to: stateFileName(second) },
       ],
     };
     await writeFile(join(directory, '.journal.json'), JSON.stringify(journal));
@@ -186,8 +186,17 @@ describe('FsStateStore files', () => {
     expect((await readdir(directory)).sort()).toEqual([stateFileName(first), stateFileName(second)].sort());
   });
 
-  it('refuses a damaged journal rather than guessing, naming it', async () => {
-    await writeFile(join(directory, '.journal.json'), '{"operations": [{"op": "rename", "from": "../x", "to": "y"}]}');
+  it.each([
+    ['not JSON', '{"operations": ['],
+    [
+      'a rename from outside the directory',
+      '{"operations": [{"op": "rename", "from": "../x", "to": "monitor%23x.json"}]}',
+    ],
+    ['a rename onto the parent directory', '{"operations": [{"op": "rename", "from": ".tmp-1", "to": ".."}]}'],
+    ['a removal of something not an item', '{"operations": [{"op": "remove", "path": ".lock"}]}'],
+    ['an unknown operation', '{"operations": [{"op": "chmod", "path": "monitor%23x.json"}]}'],
+  ])('refuses a journal holding %s rather than guessing, naming it', async (_name, journal) => {
+    await writeFile(join(directory, '.journal.json'), journal);
 
     const error = await new FsStateStore({ directory }).read([monitorStateKey('x')]).catch((caught: unknown) => caught);
 
