@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/support/moto-global-setup.ts'],
+    setupFiles: ['test/support/quiet-lambda-output.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
