@@ -81,8 +81,5 @@ async function buildHandlers() {
   }
   const manifest = { powertoolsVersion: installedPowertoolsVersion(), handlers };
   mkdirSync(join(DIST, PREBUILT_HANDLERS_FOLDER), { recursive: true });
-  writeFileSync(
-    join(DIST, PREBUILT_HANDLERS_FOLDER, PREBUILT_MANIFEST_FILE),
-    `${JSON.stringify(manifest, null, 2)}\n`,
-  );
+  writeFileSync(join(DIST, PREBUILT_HANDLERS_FOLDER, PREBUILT_MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
 }
