@@ -109,6 +109,7 @@ export class DynamoDbStateStore implements StateStore {
     }
   }
 
+  /** Through the byKind index, which DynamoDB keeps eventually consistent: a write may show a moment later. */
   public async list(kind: StateKind): Promise<StateReadResult> {
     const items: Record<string, AttributeValue>[] = [];
     try {

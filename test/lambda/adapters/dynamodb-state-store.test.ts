@@ -182,6 +182,23 @@ describe('DynamoDbStateStore on failures moto cannot produce', () => {
     mock.restore();
   });
 
+  it('fails a write DynamoDB refuses for access with StateUnavailableError naming the cause', async () => {
+    const client = new DynamoDBClient(awsClientConfig());
+    const mock = mockClient(client);
+    const denied = Object.assign(new Error('not authorized to perform dynamodb:PutItem'), {
+      name: 'AccessDeniedException',
+    });
+    mock.on(PutItemCommand).rejects(denied);
+    const store = new DynamoDbStateStore({ client, tableName: 't' });
+
+    const error = await store.write([putState(key, monitorState(), undefined)]).catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(StateUnavailableError);
+    expect(error).toMatchObject({ errorName: 'AccessDeniedException', cause: denied });
+    expect((error as Error).message).toContain('AccessDeniedException: not authorized to perform dynamodb:PutItem');
+    mock.restore();
+  });
+
   it.each([
     ['a condition that failed', 'ConditionalCheckFailed', StateConflictError],
     ['a concurrent transaction', 'TransactionConflict', StateConflictError],

@@ -14,7 +14,8 @@ import { FsStateStore } from '../../../lambda/adapters/fs-state-store.ts';
 import { StateUnavailableError } from '../../../lambda/core/state/state-errors.ts';
 import { monitorStateKey } from '../../../lambda/core/state/state-keys.ts';
 import { putState } from '../../../lambda/core/state/state-store.ts';
-import { describeStateStoreContract, monitorState, type PlantedRecord } from './state-store-contract.ts';
+import { ManualClock } from '../../support/manual-clock.ts';
+import { describeStateStoreContract, monitorState, type PlantedRecord, START } from './state-store-contract.ts';
 
 const RACER = fileURLToPath(new URL('./fs-state-store-racer.ts', import.meta.url));
 const RACERS = 4;
@@ -202,6 +203,22 @@ describe('FsStateStore files', () => {
 
     expect(error).toBeInstanceOf(StateUnavailableError);
     expect((error as Error).message).toContain('.journal.json is damaged');
+  });
+
+  it('keeps an expired item, and its revision, until the retention has passed, then removes its file', async () => {
+    const clock = new ManualClock(START);
+    const store = new FsStateStore({ directory, clock, expiredRetentionMs: 60_000 });
+    const key = monitorStateKey('checkout');
+    await store.write([putState(key, monitorState(), undefined, { expiresAt: new Date(START.getTime() + 1_000) })]);
+
+    clock.advance(60_000);
+    const kept = await store.read([key]);
+    clock.advance(1_000);
+    const gone = await store.list('monitor');
+
+    expect(kept.revisionOf(key)).toBe(1);
+    expect(gone.entries).toEqual([]);
+    expect(await readdir(directory)).toEqual([]);
   });
 
   it('reports a file that holds another key as invalid', async () => {
