@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { z } from 'zod';
+import { findPrototypeKey, PROTOTYPE_KEY_PROBLEM } from '../lambda/core/reject-prototype-keys.ts';
 import { RollgateConfigError } from './rollgate-config-error.ts';
 import { NAME_PATTERN, VERSION_PATTERN } from './rollgate-props.ts';
 
@@ -108,6 +109,13 @@ export function loadRollgateConfig(path: string): RollgateConfig {
 
 /** Validates an already parsed config; `source` names it in error messages. */
 export function parseRollgateConfig(input: unknown, source = 'config'): RollgateConfig {
+  // An own `__proto__` from JSON.parse would become a prototype in zod's output: refuse it, as every parser does.
+  const prototypePath = findPrototypeKey(input);
+  if (prototypePath !== undefined) {
+    throw new RollgateConfigFileError(source, [
+      new RollgateConfigError(fieldName(prototypePath), valueAt(input, prototypePath), PROTOTYPE_KEY_PROBLEM),
+    ]);
+  }
   const result = rollgateConfigSchema.safeParse(input);
   if (!result.success) {
     throw new RollgateConfigFileError(

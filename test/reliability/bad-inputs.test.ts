@@ -13,6 +13,8 @@ import { readGateOptions } from '../../bin/cli/gate-options.ts';
 import { parseDeployEvent } from '../../lambda/core/deploy-event-schema.ts';
 import { ConfigError, ConfigErrors } from '../../lambda/core/errors.ts';
 import { parseMonitorInput } from '../../lambda/core/monitor-schema.ts';
+import { parseRollgateConfig, RollgateConfigFileError } from '../../lib/rollgate-config.ts';
+import { RollgateConfigError } from '../../lib/rollgate-config-error.ts';
 import { sendJson, startLoopbackServer, type LoopbackServer } from '../support/loopback-server.ts';
 
 const SECRET = 'tok-5ecret-9f8e7d6c';
@@ -204,6 +206,13 @@ const ROWS: Row[] = [
     run: () => options(['--config', 'a-directory']),
     field: '--config',
     shows: 'cannot be read: EISDIR',
+  },
+
+  {
+    name: 'a __proto__ in the stack config file',
+    run: () => parseRollgateConfig(json('{"monitors":[{"name":"home","__proto__":{"rollbackOnFailure":true}}]}')),
+    field: 'monitors[0].__proto__',
+    shows: PROTOTYPE,
   },
 
   // Flags.
@@ -472,8 +481,15 @@ describe('bad inputs are refused by name', () => {
     } catch (error) {
       thrown = error;
     }
-    expect(thrown instanceof ConfigError || thrown instanceof ConfigErrors).toBe(true);
-    const errors = thrown instanceof ConfigErrors ? thrown.errors : [thrown as ConfigError];
+    expect(
+      thrown instanceof ConfigError || thrown instanceof ConfigErrors || thrown instanceof RollgateConfigError,
+    ).toBe(true);
+    const errors: ReadonlyArray<{ field: string; message: string }> =
+      thrown instanceof ConfigErrors
+        ? thrown.errors
+        : thrown instanceof RollgateConfigFileError
+          ? thrown.problems
+          : [thrown as ConfigError];
     const named = errors.find((error) => error.field === field);
     expect(named, `no error names ${field}: ${(thrown as Error).message}`).toBeDefined();
     expect(named?.message.startsWith(`${field}: `)).toBe(true);
