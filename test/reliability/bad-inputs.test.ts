@@ -10,11 +10,13 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readEvidenceOptions } from '../../bin/cli/evidence-options.ts';
 import { readGateOptions } from '../../bin/cli/gate-options.ts';
+import { runCli } from '../../bin/cli/run-cli.ts';
 import { parseDeployEvent } from '../../lambda/core/deploy-event-schema.ts';
 import { ConfigError, ConfigErrors } from '../../lambda/core/errors.ts';
 import { parseMonitorInput } from '../../lambda/core/monitor-schema.ts';
 import { parseRollgateConfig, RollgateConfigFileError } from '../../lib/rollgate-config.ts';
 import { RollgateConfigError } from '../../lib/rollgate-config-error.ts';
+import { capturedIo } from '../bin/captured-io.ts';
 import { sendJson, startLoopbackServer, type LoopbackServer } from '../support/loopback-server.ts';
 
 const SECRET = 'tok-5ecret-9f8e7d6c';
@@ -507,6 +509,19 @@ describe('bad inputs are refused by name', () => {
   });
 });
 
+describe('every command redacts what it writes to stderr', () => {
+  it.each([
+    ['rollgate evidence list', ['evidence', 'list', '--bucket', 'b', `https://ops:${SECRET}@a.example/`]],
+    ['rollgate gate --dry-run', ['gate', '--dry-run', `https://ops:${SECRET}@a.example/`]],
+    ['an unknown command', [`https://ops:${SECRET}@a.example/`]],
+  ])('%s names a stray URL without its credentials', async (_command, argv) => {
+    const io = capturedIo(dir);
+    expect(await runCli(argv, io)).toBe(2);
+    expect(io.stderrText()).toContain('"https://***:***@a.example/"');
+    expect(io.stderrText() + io.stdoutText()).not.toContain(SECRET);
+  });
+});
+
 // The real CLI, for what reaches stdout, stderr and the evidence files.
 
 const CLI = resolve(import.meta.dirname, '../../bin/rollgate.mjs');
@@ -520,7 +535,7 @@ interface CliRun {
   readonly everything: string;
 }
 
-function runCli(
+function spawnCli(
   args: readonly string[],
   env: Record<string, string> = {},
   files: Record<string, string> = {},
@@ -562,7 +577,7 @@ afterAll(async () => {
 describe.concurrent('the real CLI never prints or records a secret from bad input', () => {
   it('withholds a rejected header value from stdout, stderr, health-gate.json and health-gate.env', async () => {
     const config = JSON.stringify({ targets: [{ url, headers: { Authorization: `Bearer ${SECRET}\nX-Evil: 1` } }] });
-    const run = await runCli(['gate', '--config', 'gate.json'], {}, { 'gate.json': config });
+    const run = await spawnCli(['gate', '--config', 'gate.json'], {}, { 'gate.json': config });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(
       'rollgate: gate.json: targets[0].headers.Authorization: must not contain line breaks or control characters (value withheld)',
@@ -573,7 +588,7 @@ describe.concurrent('the real CLI never prints or records a secret from bad inpu
   });
 
   it('redacts the password of a rejected ftp URL on stderr and in the evidence', async () => {
-    const run = await runCli(['gate'], { RUNTIME_HEALTH_URLS: `${url}\nftp://ops:${SECRET}@files.example/` });
+    const run = await spawnCli(['gate'], { RUNTIME_HEALTH_URLS: `${url}\nftp://ops:${SECRET}@files.example/` });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(
       'RUNTIME_HEALTH_URLS: must be an http: or https: URL, not ftp: (got "ftp://***:***@files.example/")',
@@ -584,7 +599,7 @@ describe.concurrent('the real CLI never prints or records a secret from bad inpu
   it('refuses a __proto__ in the config file and never runs the rollback command hidden in it', async () => {
     const marker = join(dir, 'proto-rollback-ran');
     const config = `{"targets":[{"url":"${url}"}],"__proto__":{"rollback":{"command":"touch '${marker}'"}}}`;
-    const run = await runCli(['gate', '--config', 'gate.json', '--retries', '0'], {}, { 'gate.json': config });
+    const run = await spawnCli(['gate', '--config', 'gate.json', '--retries', '0'], {}, { 'gate.json': config });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('rollgate: gate.json: __proto__: is not allowed (prototype keys are refused)');
     expect(existsSync(marker)).toBe(false);
@@ -597,7 +612,7 @@ describe.concurrent('the real CLI never prints or records a secret from bad inpu
     const urls = [echoing.url('/h0'), echoing.url(`/h1?token=${token}`)].map((each, index) =>
       each.replace('http://', `http://ops:${passwords[index]}@`),
     );
-    const run = await runCli(['gate', '--retries', '0', '--json'], {
+    const run = await spawnCli(['gate', '--retries', '0', '--json'], {
       RUNTIME_HEALTH_URLS: urls.join(','),
       RUNTIME_ROLLBACK_COMMAND:
         'echo "failed: $ROLLGATE_FAILED_URLS"; echo "configured: $RUNTIME_HEALTH_URLS"; printf "%s\\n" $(echo "$RUNTIME_HEALTH_URLS" | tr , " ")',
@@ -610,7 +625,7 @@ describe.concurrent('the real CLI never prints or records a secret from bad inpu
   });
 
   it('names an unknown command without the credentials in it', async () => {
-    const run = await runCli([`https://ops:${SECRET}@a.example/`]);
+    const run = await spawnCli([`https://ops:${SECRET}@a.example/`]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('unknown command "https://***:***@a.example/"');
     expect(run.everything).not.toContain(SECRET);
