@@ -1,12 +1,13 @@
 // The deploy gate when AWS fails under it, end to end in-process on moto: alerts that cannot be delivered leave a
 // delivery record and a metric, a missing idempotency table still gets a recorded verdict but no automatic rollback, a
 // stale instance id does not stop the rollback of the others, and the rollback wait ends in time to record its outcome.
-import { DescribeInstanceInformationCommand, GetCommandInvocationCommand } from '@aws-sdk/client-ssm';
-import { SSMClient } from '@aws-sdk/client-ssm';
+import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeInstanceInformationCommand, GetCommandInvocationCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { receiveSnsMessages, runInstances, uniqueName } from '../../support/aws-fixtures.ts';
 import { fixedService } from '../../support/loopback-server.ts';
 import {
+  awsServiceError,
   captureOutput,
   createHandlerWorld,
   deployEvent,
@@ -102,6 +103,33 @@ describe('deploy-event handler when AWS fails under it', () => {
     expect(delivered.find((alert) => alert.attributes.alert_type === 'RollbackRequired')?.subject).toBe(
       `[Rollgate] ROLLBACK REQUIRED ${service}/prod v1.4.2: gate failed, automatic rollback withheld`,
     );
+  });
+
+  it('returns the gate it ran, with the fault, when the idempotency store fails only afterwards: nothing runs twice', async () => {
+    const world = await createHandlerWorld();
+    const handler = await loadHandler(HANDLER, world.env);
+    const service = uniqueName('svc');
+    await runInstances(1, { 'rollgate:service': service, 'rollgate:environment': 'prod' });
+    const server = await serve(fixedService(503, { status: 'down' }));
+    const calls = recordAwsCalls();
+    // Saving the finished run's response is an UpdateItem; the in-progress record before it went through.
+    interceptAwsCalls(DynamoDBClient, (command) =>
+      command instanceof UpdateItemCommand
+        ? { rejects: awsServiceError('ProvisionedThroughputExceededException', 'Rate of requests exceeds the limit') }
+        : undefined,
+    );
+    captureOutput();
+
+    const response = await handler(deployEvent(service, server.url('/health')), lambdaContext());
+
+    expect(server.hits.get('/health')).toBe(1);
+    expect(calls.sentCommands).toHaveLength(1);
+    expect(calls.published.map((alert) => alert.type)).toEqual(['GateFailed', 'RollbackSucceeded']);
+    expect(response).toMatchObject({
+      status: 'failed',
+      rollback: { attempted: true, outcome: 'succeeded' },
+      faults: [{ port: 'idempotency', error_name: 'ProvisionedThroughputExceededException' }],
+    });
   });
 
   it('rolls back the host SSM manages and names the stale instance id beside it', async () => {
