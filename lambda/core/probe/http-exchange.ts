@@ -71,29 +71,28 @@ export function exchange(request: ExchangeRequest): Promise<ExchangeOutcome> {
       client?.destroy();
       resolve(remoteAddress === undefined ? outcome : { ...outcome, remoteAddress });
     };
-    const failed = (error: ProbeErrorKind, detail: string): ExchangeOutcome => ({
+    const failed = (error: ProbeErrorKind, detail: string, read?: BodyRead): ExchangeOutcome => ({
       kind: 'failed',
       error,
       detail,
       ...(status !== undefined ? { status } : {}),
+      ...(read !== undefined ? { body: read } : {}),
     });
     const onDeadline = (): void => finish(failed('timeout', TIMEOUT_DETAIL));
     const onResponse = (response: IncomingMessage): void => {
-      status = response.statusCode ?? 0;
+      const answered = response.statusCode ?? 0;
+      status = answered;
       remoteAddress = response.socket.remoteAddress;
       const location = response.headers.location;
-      if (status >= 300 && status < 400 && location !== undefined) {
-        finish({ kind: 'redirect', status, location });
+      if (answered >= 300 && answered < 400 && location !== undefined) {
+        finish({ kind: 'redirect', status: answered, location });
         return;
       }
       const contentType = response.headers['content-type'];
       body = readDecodedBody(response, request.maxBodyBytes);
       void body.done.then((read) => {
-        if (read.failure === undefined) {
-          finish({ kind: 'answered', status: status!, body: read, ...(contentType ? { contentType } : {}) });
-        } else {
-          finish({ ...failed(read.failure.kind, read.failure.detail), body: read } as ExchangeOutcome);
-        }
+        if (read.failure !== undefined) finish(failed(read.failure.kind, read.failure.detail, read));
+        else finish({ kind: 'answered', status: answered, body: read, ...(contentType ? { contentType } : {}) });
       });
     };
 
