@@ -24,15 +24,31 @@ import { installConsumer, packRepository, REPO_ROOT, runCommand, userEnv, type C
 const VERSION = (JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 const TSC = path.join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 
-let tarball: string;
 let consumer: string;
 let installed: string;
+let cdkOut: string;
+// The two slow runs start as soon as the package is installed and go on beside the other tests.
+let typeCheck: Promise<CommandRun>;
+let cdkSynth: Promise<CommandRun>;
 
 beforeAll(async () => {
-  tarball = await packRepository();
+  const tarball = await packRepository();
   consumer = await installConsumer(tarball, ['aws-cdk-lib', 'constructs', 'cdk-nag', '@types/node']);
   installed = path.join(consumer, 'node_modules', 'rollgate');
+  writeFileSync(path.join(consumer, 'engine.mts'), ENGINE_TS);
+  writeFileSync(path.join(consumer, 'cdk.cts'), CDK_TS);
+  writeFileSync(path.join(consumer, 'tsconfig.json'), TSCONFIG);
+  typeCheck = inConsumer(process.execPath, [TSC, '-p', 'tsconfig.json']);
+  cdkOut = mkdtempSync(path.join(tmpdir(), 'rollgate-consumer-cdk-'));
+  writeFileSync(path.join(consumer, 'app.cjs'), CDK_APP);
+  writeFileSync(path.join(consumer, 'cdk-context.json'), JSON.stringify(cdkJsonContext()));
+  cdkSynth = inConsumer(process.execPath, ['app.cjs', cdkOut]);
 }, 480_000);
+
+afterAll(async () => {
+  // Nothing left running should a test above have failed before awaiting them.
+  await Promise.allSettled([typeCheck, cdkSynth]);
+});
 
 /** A command in the consumer project, as its user would type it. */
 function inConsumer(command: string, args: readonly string[], env: Record<string, string> = {}): Promise<CommandRun> {
@@ -101,10 +117,7 @@ describe('the installed package', () => {
   });
 
   it('imports the engine with its types (tsc --noEmit) and the construct from a CommonJS module', async () => {
-    writeFileSync(path.join(consumer, 'engine.mts'), ENGINE_TS);
-    writeFileSync(path.join(consumer, 'cdk.cts'), CDK_TS);
-    writeFileSync(path.join(consumer, 'tsconfig.json'), TSCONFIG);
-    const run = await inConsumer(process.execPath, [TSC, '-p', 'tsconfig.json']);
+    const run = await typeCheck;
     expect(run.stdout + run.stderr).toBe('');
     expect(run.code).toBe(0);
   });
@@ -126,26 +139,22 @@ describe('the installed package', () => {
 });
 
 describe('a CDK app that imports rollgate/cdk', () => {
-  let outdir: string;
   let synth: CommandRun;
   let fromSource: SynthesizedConstruct;
 
   beforeAll(async () => {
-    outdir = mkdtempSync(path.join(tmpdir(), 'rollgate-consumer-cdk-'));
-    writeFileSync(path.join(consumer, 'app.cjs'), CDK_APP);
-    writeFileSync(path.join(consumer, 'cdk-context.json'), JSON.stringify(cdkJsonContext()));
-    synth = await inConsumer(process.execPath, ['app.cjs', outdir]);
     // The same construct in this repository, bundled from source by NodejsFunction, to compare with.
     fromSource = synthRollgateConstruct();
+    synth = await cdkSynth;
   }, 120_000);
   afterAll(() => removeOutdir(fromSource));
 
-  const template = (stack: string) => JSON.parse(readFileSync(path.join(outdir, `${stack}.template.json`), 'utf8'));
+  const template = (stack: string) => JSON.parse(readFileSync(path.join(cdkOut, `${stack}.template.json`), 'utf8'));
 
   it('synthesizes offline, without esbuild or sources, and is nag-clean', () => {
     expect(synth.stderr).toBe('');
     expect(synth.code).toBe(0);
-    expect(nagViolations(outdir)).toEqual([]);
+    expect(nagViolations(cdkOut)).toEqual([]);
     // The packs did run: their acknowledgements are written into the template.
     expect(JSON.stringify(template('RollgateTest'))).toContain('"cdk_nag"');
   });
@@ -170,7 +179,7 @@ describe('a CDK app that imports rollgate/cdk', () => {
       )![1];
     // An asset's staging folder in the assembly is named after its hash, which is the S3 key without `.zip`.
     const assetOf = (resource: FunctionResource) =>
-      readFileSync(path.join(outdir, `asset.${resource.Properties.Code.S3Key.replace(/\.zip$/, '')}`, 'index.js'));
+      readFileSync(path.join(cdkOut, `asset.${resource.Properties.Code.S3Key.replace(/\.zip$/, '')}`, 'index.js'));
     const prebuilt = (powertools: string) =>
       readFileSync(path.join(installed, 'dist', 'lambda-assets', handler, powertools, 'index.js'));
 
