@@ -119,6 +119,26 @@ describe('scheduled-check handler', () => {
     expect(calls.published.map((alert) => alert.type)).toEqual(['GateFailed', 'RollbackSucceeded']);
   });
 
+  it('refuses a loopback target that does not set allowPrivate: the Lambda policy, no request sent', async () => {
+    const world = await createHandlerWorld();
+    const handler = await loadHandler(HANDLER, world.env);
+    const server = await serve(healthyService('1.0.0'));
+
+    const response = await handler(
+      { monitor: uniqueName('mon'), urls: [server.url('/health')], retries: 0 },
+      lambdaContext(),
+    );
+
+    expect(response).toMatchObject({ status: 'failed', status_reason: 'probe_failures' });
+    const evidence = await readEvidence(world.bucket, response.evidence!.key);
+    expect(evidence.targets[0]?.attempts[0]).toMatchObject({
+      error: 'address_refused',
+      error_detail:
+        '127.0.0.1 is a loopback address (this host); refused by the Lambda policy unless the target sets allowPrivate',
+    });
+    expect(server.hits.size).toBe(0);
+  });
+
   it('refuses a bad monitor input naming the field and value, and probes nothing', async () => {
     const world = await createHandlerWorld();
     const handler = await loadHandler(HANDLER, world.env);
