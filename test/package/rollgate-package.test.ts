@@ -2,7 +2,7 @@
 // (no access to the repository's sources), and from there the CLI, the GitHub Action's entry, a CDK app that imports
 // `rollgate/cdk`, and TypeScript and a bundler taking in the engine. Packing and installing happen once, for the file.
 
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
@@ -194,6 +194,18 @@ describe('a CDK app that imports rollgate/cdk', () => {
     const bundled = inStack('PowertoolsBundled');
     expect(bundled.Properties.Layers).toBeUndefined();
     expect(assetOf(bundled).equals(prebuilt('bundled'))).toBe(true);
+  });
+
+  it('needs cdk-nag only for applyNagChecks: the construct imports without it', async () => {
+    const nag = path.join(consumer, 'node_modules', 'cdk-nag');
+    renameSync(nag, `${nag}.away`);
+    try {
+      const script = "const { Rollgate } = require('rollgate/cdk'); console.log(typeof Rollgate);";
+      const run = await inConsumer(process.execPath, ['-e', script]);
+      expect(run).toMatchObject({ code: 0, stdout: 'function\n' });
+    } finally {
+      renameSync(`${nag}.away`, nag);
+    }
   });
 });
 
