@@ -52,7 +52,8 @@ function dripForever(socket: Socket, every: (ms: number, action: () => unknown) 
 async function bomb(encoding: BombEncoding, header: string): Promise<TargetResult> {
   const body = compressionBomb(encoding);
   const server = await servers.http((_request, response) => {
-    response.writeHead(200, { 'content-type': 'application/json', 'content-encoding': header });
+    // The length declared, and under the cap: only a cap on decoded bytes stops it.
+    response.writeHead(200, { 'content-encoding': header, 'content-length': body.length });
     response.end(body);
   });
   return probe({ url: server.url('/health') }, { timeoutMs: TIMEOUT_MS });

@@ -18,10 +18,14 @@ const servers = useProbeServers();
 const BOMB_BYTES = 64 * 1024 * 1024;
 const HEALTHY = JSON.stringify({ status: 'ok', version: '1.4.2' });
 
-/** Serves `body` with `content-encoding`, as the encoding's name says (raw deflate goes out as `deflate`). */
+/**
+ * Serves `body` with `content-encoding` and its length declared: a bomb's compressed length is under the cap, which a
+ * cap on wire bytes alone would let through whole.
+ */
 function encodedService(encoding: string, body: Buffer) {
   return servers.http((_request, response) => {
-    response.writeHead(200, { 'content-type': 'application/json', 'content-encoding': encoding });
+    const headers = { 'content-type': 'application/json', 'content-encoding': encoding, 'content-length': body.length };
+    response.writeHead(200, headers);
     response.end(body);
   });
 }
