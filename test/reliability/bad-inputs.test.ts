@@ -4,7 +4,7 @@
 // the real CLI as a child process.
 
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -572,6 +572,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await echoing.close();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 describe.concurrent('the real CLI never prints or records a secret from bad input', () => {

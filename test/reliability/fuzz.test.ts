@@ -6,11 +6,11 @@
 // The seed is fixed so CI is repeatable; explore new inputs with ROLLGATE_FUZZ_SEED=<number> (a failure prints the
 // seed and the shrunk input to replay).
 
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { readGateOptions } from '../../bin/cli/gate-options.ts';
 import { parseGateConfig } from '../../lambda/core/config-schema.ts';
 import { parseDeployEvent } from '../../lambda/core/deploy-event-schema.ts';
@@ -34,7 +34,10 @@ import {
 
 const SEED = Number(process.env.ROLLGATE_FUZZ_SEED ?? 20_261_204);
 const INVOCATION = { invocationId: 'inv-0001' };
-const workDir = mkdtempSync(join(tmpdir(), 'rollgate-fuzz-'));
+// Thousands of small config files: on a RAM disk where there is one (a write to /tmp can cost milliseconds).
+const workDir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'rollgate-fuzz-'));
+
+afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
 /**
  * Runs `parse` and returns its ConfigErrors as a flat list (empty when it accepted the input). Anything else thrown
@@ -171,7 +174,7 @@ const configFileArb: fc.Arbitrary<Uint8Array | undefined> = fc.option(
         Buffer.from('\ufeff{"targets":[]}'),
         Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d]),
         Buffer.from('{"targets":[{"url":"http://a/",}]}'),
-        Buffer.from(`${'['.repeat(100_000)}${']'.repeat(100_000)}`),
+        Buffer.from(`${'['.repeat(20_000)}${']'.repeat(20_000)}`),
         Buffer.from('"targets"'),
         Buffer.from(''),
       ),
