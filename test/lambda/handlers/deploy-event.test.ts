@@ -1,6 +1,5 @@
 // The deploy gate handler end to end, in-process: real loopback services to probe, and moto behind the real SDK
 // clients the handler builds on first use (S3 evidence, SNS alerts to a subscribed queue, SSM Run Command, EC2).
-import { randomUUID } from 'node:crypto';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { ListCommandsCommand } from '@aws-sdk/client-ssm';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -9,6 +8,7 @@ import { fixedService, healthyService } from '../../support/loopback-server.ts';
 import {
   captureOutput,
   createHandlerWorld,
+  deployEvent,
   lambdaContext,
   loadHandler,
   readEvidence,
@@ -21,29 +21,6 @@ import {
 const HANDLER = '../../../lambda/handlers/deploy-event.ts';
 
 afterEach(resetHandlerTest);
-
-/** A deploy event as the pipeline sends it, with quick probes so a failing service fails fast. */
-function deployEvent(service: string, url: string, detail: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    version: '0',
-    id: randomUUID(),
-    'detail-type': 'Deployment Completed',
-    source: 'rollgate.deploy',
-    detail: {
-      service,
-      environment: 'prod',
-      version: '1.4.2',
-      previousVersion: '1.4.1',
-      commit: 'abc1234',
-      digest: `sha256:${'e'.repeat(64)}`,
-      // A loopback test service: the Lambda's address policy refuses loopback unless the target allows it.
-      targets: [{ url, allowPrivate: true }],
-      retries: 0,
-      timeoutMs: 2_000,
-      ...detail,
-    },
-  };
-}
 
 async function keysIn(bucket: string): Promise<string[]> {
   const { Contents: contents = [] } = await motoClients().s3.send(new ListObjectsV2Command({ Bucket: bucket }));

@@ -236,7 +236,7 @@ export function awsServiceError(name: string, message: string, httpStatusCode = 
   return Object.assign(new Error(message), { name, $fault: 'client', $metadata: { httpStatusCode } });
 }
 
-/** A deploy event as EventBridge delivers it, probing one loopback URL (allowed private) quickly. */
+/** A deploy event as the pipeline sends it through EventBridge, probing one loopback URL quickly. */
 export function deployEvent(service: string, url: string, detail: Record<string, unknown> = {}): DeployEventEnvelope {
   return {
     version: '0',
@@ -248,6 +248,9 @@ export function deployEvent(service: string, url: string, detail: Record<string,
       environment: 'prod',
       version: '1.4.2',
       previousVersion: '1.4.1',
+      commit: 'abc1234',
+      digest: `sha256:${'e'.repeat(64)}`,
+      // A loopback test service: the Lambda's address policy refuses loopback unless the target allows it.
       targets: [{ url, allowPrivate: true }],
       retries: 0,
       timeoutMs: 2_000,
