@@ -4,476 +4,32 @@
 // the real CLI as a child process.
 
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readEvidenceOptions } from '../../bin/cli/evidence-options.ts';
 import { readGateOptions } from '../../bin/cli/gate-options.ts';
 import { runCli } from '../../bin/cli/run-cli.ts';
-import { parseDeployEvent } from '../../lambda/core/deploy-event-schema.ts';
 import { ConfigError, ConfigErrors } from '../../lambda/core/errors.ts';
-import { parseMonitorInput } from '../../lambda/core/monitor-schema.ts';
-import { parseRollgateConfig, RollgateConfigFileError } from '../../lib/rollgate-config.ts';
+import { RollgateConfigFileError } from '../../lib/rollgate-config.ts';
 import { RollgateConfigError } from '../../lib/rollgate-config-error.ts';
 import { capturedIo } from '../bin/captured-io.ts';
 import { sendJson, startLoopbackServer, type LoopbackServer } from '../support/loopback-server.ts';
+import { BAD_INPUT_DIR, type BadInputRow, configFile, PROBE_URL, removeBadInputDir, SECRET } from './bad-input-row.ts';
+import { CONFIG_FILE_ROWS } from './config-file-bad-input-rows.ts';
+import { EVENT_ROWS, MONITOR_ROWS, STACK_CONFIG_ROWS } from './event-bad-input-rows.ts';
+import { ENV_ROWS, FLAG_ROWS } from './flag-bad-input-rows.ts';
 
-const SECRET = 'tok-5ecret-9f8e7d6c';
-const dir = mkdtempSync(join(tmpdir(), 'rollgate-bad-inputs-'));
-mkdirSync(join(dir, 'a-directory'));
-
-/** Writes `content` as `name` in the shared directory and returns the `--config` flags that read it. */
-function configFile(name: string, content: string | Buffer): string[] {
-  writeFileSync(join(dir, name), content);
-  return ['--config', name];
-}
-
-function options(argv: readonly string[], env: Record<string, string> = {}): unknown {
-  return readGateOptions(argv, env, dir);
-}
-
-function file(content: string | Buffer): () => unknown {
-  return () => options(configFile('gate.json', content));
-}
-
-const url = 'http://127.0.0.1:9/health';
-const target = (extra: Record<string, unknown>) => JSON.stringify({ targets: [{ url, ...extra }] });
-const nested = (depth: number) => `{"targets":${'['.repeat(depth)}${']'.repeat(depth)}}`;
-const DETAIL = { service: 'checkout', environment: 'prod', version: '1.4.2', urls: ['https://a.example/health'] };
-const ENVELOPE = { id: 'e-1', 'detail-type': 'Deployment Completed', source: 'ci', detail: DETAIL };
-const MONITOR = { monitor: 'homepage', urls: ['https://www.example.com/health'] };
-const deploy = (raw: unknown) => () => parseDeployEvent(raw, { invocationId: 'inv-1' });
-const monitor = (raw: unknown) => () => parseMonitorInput(raw);
-const json = (text: string) => JSON.parse(text) as unknown;
-const PROTOTYPE = 'is not allowed (prototype keys are refused)';
-const WITHHELD = '(value withheld)';
-
-interface Row {
-  readonly name: string;
-  readonly run: () => unknown;
-  readonly field: string;
-  /** Text the message must contain: the quoted value, the rule, or "(value withheld)". */
-  readonly shows: string;
-  /** Text the message must not contain (a secret). */
-  readonly hides?: string;
-}
-
-const ROWS: Row[] = [
-  // Config files.
-  {
-    name: 'a top-level __proto__ hiding a rollback command',
-    run: file('{"targets":[],"__proto__":{"rollback":{"command":"touch pwned"}}}'),
-    field: 'gate.json: __proto__',
-    shows: PROTOTYPE,
-  },
-  {
-    name: 'a constructor key inside a target',
-    run: file('{"targets":[{"url":"http://a.example/","constructor":{}}]}'),
-    field: 'gate.json: targets[0].constructor',
-    shows: PROTOTYPE,
-  },
-  {
-    name: 'a prototype key under rollback',
-    run: file('{"targets":[],"rollback":{"prototype":{"command":"x"}}}'),
-    field: 'gate.json: rollback.prototype',
-    shows: PROTOTYPE,
-  },
-  {
-    name: 'a JSON array',
-    run: file('[1,2]'),
-    field: '--config',
-    shows: 'must hold a JSON object, not an array (got "gate.json")',
-  },
-  { name: 'a JSON string', run: file('"targets"'), field: '--config', shows: 'not a string' },
-  { name: 'JSON null', run: file('null'), field: '--config', shows: 'not null' },
-  { name: 'a JSON number', run: file('42'), field: '--config', shows: 'not a number' },
-  { name: 'an empty file', run: file(''), field: '--config', shows: 'is not valid JSON: unexpected end of JSON input' },
-  {
-    name: 'a trailing comma',
-    run: file('{\n  "targets": [\n    {"url": "http://a/",}\n  ]\n}'),
-    field: '--config',
-    shows: 'expected double-quoted property name at line 3, column 25',
-  },
-  {
-    name: 'a JSON error next to a header secret',
-    run: file(`{"targets":[{"url":"${url}","headers":{"Authorization": Bearer ${SECRET}}}]}`),
-    field: '--config',
-    shows: 'is not valid JSON',
-    hides: SECRET,
-  },
-  {
-    name: 'invalid UTF-8',
-    run: file(Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d])),
-    field: '--config',
-    shows: 'is not valid UTF-8 text',
-  },
-  {
-    name: 'a file over 16 MiB',
-    run: file(Buffer.alloc(16 * 1024 * 1024 + 1, 0x20)),
-    field: '--config',
-    shows: 'is larger than 16 MiB',
-  },
-  {
-    name: 'JSON nested 100,000 deep',
-    run: file(nested(100_000)),
-    field: 'gate.json: targets[0]',
-    shows: 'must be an object',
-  },
-  {
-    name: 'a number given as a string',
-    run: file('{"targets":[],"retries":"3"}'),
-    field: 'gate.json: retries',
-    shows: 'must be a number (got "3")',
-  },
-  {
-    name: 'a number too large for a double',
-    run: file('{"targets":[],"timeoutMs":1e999}'),
-    field: 'gate.json: timeoutMs',
-    shows: 'Infinity',
-  },
-  {
-    name: 'a fraction where a count goes',
-    run: file('{"targets":[],"retries":2.5}'),
-    field: 'gate.json: retries',
-    shows: '(got 2.5)',
-  },
-  {
-    name: 'a negative retry count',
-    run: file('{"targets":[],"retries":-1}'),
-    field: 'gate.json: retries',
-    shows: 'must be at least 0 (got -1)',
-  },
-  {
-    name: 'an unknown field called toString',
-    run: file('{"targets":[],"toString":1}'),
-    field: 'gate.json: toString',
-    shows: 'is not a known field (got 1)',
-  },
-  {
-    name: 'a header value with a line break',
-    run: file(target({ headers: { Authorization: `Bearer ${SECRET}\r\nX: 1` } })),
-    field: 'gate.json: targets[0].headers.Authorization',
-    shows: `must not contain line breaks or control characters ${WITHHELD}`,
-    hides: SECRET,
-  },
-  {
-    name: 'a header value that is a number',
-    run: file(target({ headers: { 'X-Key': 12345678901234 } })),
-    field: 'gate.json: targets[0].headers.X-Key',
-    shows: WITHHELD,
-    hides: '12345678901234',
-  },
-  {
-    name: 'a header env reference that is not a name',
-    run: file(target({ headers: { Authorization: { env: SECRET } } })),
-    field: 'gate.json: targets[0].headers.Authorization.env',
-    shows: WITHHELD,
-    hides: SECRET,
-  },
-  {
-    name: 'headers given as a string',
-    run: file(target({ headers: `Authorization: ${SECRET}` })),
-    field: 'gate.json: targets[0].headers',
-    shows: `must be an object ${WITHHELD}`,
-    hides: SECRET,
-  },
-  {
-    name: 'an ftp target URL with a password',
-    run: file(JSON.stringify({ targets: [{ url: `ftp://ops:${SECRET}@files.example/` }] })),
-    field: 'gate.json: targets[0].url',
-    shows: '"ftp://***:***@files.example/"',
-    hides: SECRET,
-  },
-  {
-    name: 'targets given as an object',
-    run: file('{"targets":{"url":"http://a/"}}'),
-    field: 'gate.json: targets',
-    shows: 'must be an array',
-  },
-  {
-    name: 'an empty rollback command',
-    run: file('{"targets":[],"rollback":{"command":""}}'),
-    field: 'gate.json: rollback.command',
-    shows: 'must be at least 1 character long',
-  },
-  {
-    name: 'a config file that does not exist',
-    run: () => options(['--config', 'missing.json']),
-    field: '--config',
-    shows: 'cannot be read: ENOENT',
-  },
-  {
-    name: 'a config path that is a directory',
-    run: () => options(['--config', 'a-directory']),
-    field: '--config',
-    shows: 'cannot be read: EISDIR',
-  },
-
-  {
-    name: 'a __proto__ in the stack config file',
-    run: () => parseRollgateConfig(json('{"monitors":[{"name":"home","__proto__":{"rollbackOnFailure":true}}]}')),
-    field: 'monitors[0].__proto__',
-    shows: PROTOTYPE,
-  },
-
-  // Flags.
-  {
-    name: 'a stray URL argument with credentials',
-    run: () => options([`https://ops:${SECRET}@a.example/`]),
-    field: 'arguments',
-    shows: 'unexpected argument "https://***:***@a.example/" (options start with --; did you mean --url?)',
-    hides: SECRET,
-  },
-  {
-    name: 'a flag name without its dashes',
-    run: () => options(['json']),
-    field: 'arguments',
-    shows: 'unexpected argument "json" (options start with --; did you mean --json?)',
-  },
-  {
-    name: 'a value after a switch',
-    run: () => options(['--dry-run', 'true']),
-    field: 'arguments',
-    shows: '--dry-run is a switch and takes no value',
-  },
-  {
-    name: 'an argument after --',
-    run: () => options(['--', '--url']),
-    field: 'arguments',
-    shows: 'unexpected argument "--url"',
-  },
-  {
-    name: 'a switch given a value',
-    run: () => options(['--json=yes']),
-    field: '--json',
-    shows: 'is a switch and takes no value (write --json alone)',
-  },
-  { name: 'a value flag with no value', run: () => options(['--url']), field: '--url', shows: 'needs a value' },
-  {
-    name: 'an unknown flag',
-    run: () => options(['--colour']),
-    field: '--colour',
-    shows: 'is not a rollgate gate option (got "--colour")',
-  },
-  { name: 'an unknown short flag', run: () => options(['-x']), field: '-x', shows: 'is not a rollgate gate option' },
-  {
-    name: 'the expected version twice',
-    run: () => options(['--expect-version', '1.0.0', '--expect-version', '2.0.0']),
-    field: '--expect-version',
-    shows: 'is given more than once; give it once (got ["1.0.0","2.0.0"])',
-  },
-  {
-    name: 'the rollback command twice',
-    run: () => options(['--rollback-command', './a.sh', '--rollback-command=./b.sh']),
-    field: '--rollback-command',
-    shows: 'is given more than once',
-  },
-  {
-    name: 'NaN as a timeout',
-    run: () => options(['--timeout-ms', 'NaN']),
-    field: '--timeout-ms',
-    shows: 'must be a whole number (got "NaN")',
-  },
-  {
-    name: 'an exponent as a retry count',
-    run: () => options(['--retries', '1e3']),
-    field: '--retries',
-    shows: 'must be a whole number (got "1e3")',
-  },
-  {
-    name: 'a hexadecimal retry count',
-    run: () => options(['--retries', '0x10']),
-    field: '--retries',
-    shows: '(got "0x10")',
-  },
-  {
-    name: 'a concurrency beyond any limit',
-    run: () => options(['--concurrency', '99999999999999999999']),
-    field: '--concurrency',
-    shows: 'must be at most 512 (got 100000000000000000000)',
-  },
-  {
-    name: 'a negative timeout',
-    run: () => options(['--timeout-ms', '-5']),
-    field: '--timeout-ms',
-    shows: 'must be at least 1 (got -5)',
-  },
-  {
-    name: 'an empty rollback timeout',
-    run: () => options(['--rollback-timeout-ms', '']),
-    field: '--rollback-timeout-ms',
-    shows: 'must be a whole number (got "")',
-  },
-  {
-    name: 'an ftp --url with a password',
-    run: () => options(['--url', `ftp://ops:${SECRET}@files.example/`]),
-    field: '--url',
-    shows: 'ftp://***:***@files.example/',
-    hides: SECRET,
-  },
-  {
-    name: 'a shell command as a version',
-    run: () => options(['--expect-version', '1.4.2; rm -rf /']),
-    field: '--expect-version',
-    shows: '(got "1.4.2; rm -rf /")',
-  },
-  {
-    name: 'a word in a --url list',
-    run: () => options(['--url', 'http://a.example/,,nope']),
-    field: '--url',
-    shows: 'is not a valid URL (got "nope")',
-  },
-
-  // Flags of rollgate evidence.
-  {
-    name: 'a stray argument to rollgate evidence list',
-    run: () => readEvidenceOptions(['list', '--bucket', 'b', 'prod']),
-    field: 'arguments',
-    shows: 'unexpected argument "prod" (options start with --)',
-  },
-  {
-    name: 'the bucket twice',
-    run: () => readEvidenceOptions(['show', '--bucket', 'a', '--bucket', 'b', '--key', 'k']),
-    field: '--bucket',
-    shows: 'is given more than once; give it once (got ["a","b"])',
-  },
-  {
-    name: 'an unknown evidence flag',
-    run: () => readEvidenceOptions(['list', '--bucket', 'b', '--since', 'x']),
-    field: '--since',
-    shows: 'is not a rollgate evidence list option',
-  },
-
-  // Environment.
-  {
-    name: 'a multi-line RUNTIME_HEALTH_URLS with a bad line',
-    run: () => options([], { RUNTIME_HEALTH_URLS: 'http://a.example/\n  nope\n' }),
-    field: 'RUNTIME_HEALTH_URLS',
-    shows: '(got "nope")',
-  },
-  {
-    name: 'an ftp URL with a password in RUNTIME_HEALTH_URLS',
-    run: () => options([], { RUNTIME_HEALTH_URLS: `http://a.example/,ftp://ops:${SECRET}@f.example/` }),
-    field: 'RUNTIME_HEALTH_URLS',
-    shows: 'ftp://***:***@f.example/',
-    hides: SECRET,
-  },
-  {
-    name: 'a ROLLGATE_FAIL_ON_SKIPPED that is not a boolean',
-    run: () => options([], { ROLLGATE_FAIL_ON_SKIPPED: 'sometimes' }),
-    field: 'ROLLGATE_FAIL_ON_SKIPPED',
-    shows: 'must be true or false (got "sometimes")',
-  },
-  {
-    name: 'a RUNTIME_EXPECTED_VERSION with a line break',
-    run: () => options([], { RUNTIME_EXPECTED_VERSION: '1.4.2\nx' }),
-    field: 'RUNTIME_EXPECTED_VERSION',
-    shows: '(got "1.4.2\\nx")',
-  },
-  {
-    name: 'a RUNTIME_ROLLBACK_COMMAND of 5,000 characters',
-    run: () => options([], { RUNTIME_ROLLBACK_COMMAND: 'x'.repeat(5000) }),
-    field: 'RUNTIME_ROLLBACK_COMMAND',
-    shows: 'must be at most 4096 characters long',
-  },
-
-  // Deploy events.
-  {
-    name: 'an event detail with __proto__',
-    run: deploy(
-      json(
-        `{"detail":{"service":"checkout","__proto__":{"urls":["http://evil.example/"]}},"id":"e-1","detail-type":"d","source":"s"}`,
-      ),
-    ),
-    field: 'event.detail.__proto__',
-    shows: PROTOTYPE,
-  },
-  {
-    name: 'an envelope with a constructor key',
-    run: deploy({ ...ENVELOPE, constructor: 1 }),
-    field: 'event.constructor',
-    shows: PROTOTYPE,
-  },
-  {
-    name: 'an event that is a string',
-    run: deploy('{"service":"checkout"}'),
-    field: 'event',
-    shows: 'must be an object',
-  },
-  { name: 'an event that is null', run: deploy(null), field: 'event', shows: 'must be an object (got null)' },
-  {
-    name: 'a timeout given as a string',
-    run: deploy({ ...ENVELOPE, detail: { ...DETAIL, timeoutMs: '5000' } }),
-    field: 'detail.timeoutMs',
-    shows: '(got "5000")',
-  },
-  {
-    name: 'a retry count of NaN',
-    run: deploy({ ...DETAIL, retries: Number.NaN }),
-    field: 'retries',
-    shows: 'must be a finite number, not NaN',
-  },
-  {
-    name: 'a header value with a line break in an event',
-    run: deploy({ ...DETAIL, urls: undefined, targets: [{ url, headers: { Authorization: `${SECRET}\n` } }] }),
-    field: 'targets[0].headers.Authorization',
-    shows: WITHHELD,
-    hides: SECRET,
-  },
-  {
-    name: 'an event URL with a password and a bad scheme',
-    run: deploy({ ...DETAIL, urls: [`ftp://ops:${SECRET}@f.example/`] }),
-    field: 'urls[0]',
-    shows: 'ftp://***:***@f.example/',
-    hides: SECRET,
-  },
-  {
-    name: 'an empty rollback tag set',
-    run: deploy({ ...DETAIL, rollback: { tags: {} } }),
-    field: 'rollback.tags',
-    shows: 'must hold 1-10 tags',
-  },
-  {
-    name: 'a service name with a slash',
-    run: deploy({ ...DETAIL, service: '../etc' }),
-    field: 'service',
-    shows: '(got "../etc")',
-  },
-
-  // Monitor inputs.
-  {
-    name: 'a monitor input with __proto__',
-    run: monitor(json('{"monitor":"homepage","urls":["https://a.example/"],"__proto__":{"rollbackOnFailure":true}}')),
-    field: 'monitor input.__proto__',
-    shows: PROTOTYPE,
-  },
-  {
-    name: 'a monitor input that is an array',
-    run: monitor([MONITOR]),
-    field: 'monitor input',
-    shows: 'must be an object',
-  },
-  {
-    name: 'rollbackOnFailure as a string',
-    run: monitor({ ...MONITOR, rollbackOnFailure: 'true' }),
-    field: 'rollbackOnFailure',
-    shows: 'must be true or false (got "true")',
-  },
-  {
-    name: 'monitor headers given as an array',
-    run: monitor({ monitor: 'homepage', targets: [{ url, headers: [SECRET] }] }),
-    field: 'targets[0].headers',
-    shows: WITHHELD,
-    hides: SECRET,
-  },
-  {
-    name: 'a monitor name of 65 characters',
-    run: monitor({ ...MONITOR, monitor: 'm'.repeat(65) }),
-    field: 'monitor',
-    shows: 'must be 1-64 letters',
-  },
+const ROWS: readonly BadInputRow[] = [
+  ...CONFIG_FILE_ROWS,
+  ...FLAG_ROWS,
+  ...ENV_ROWS,
+  ...EVENT_ROWS,
+  ...MONITOR_ROWS,
+  ...STACK_CONFIG_ROWS,
 ];
+const dir = BAD_INPUT_DIR;
+const url = PROBE_URL;
 
 describe('bad inputs are refused by name', () => {
   it.each(ROWS)('$name: names $field', ({ run, field, shows, hides }) => {
@@ -502,7 +58,11 @@ describe('bad inputs are refused by name', () => {
   });
 
   it('reads a config file that starts with a byte-order mark', () => {
-    const parsed = readGateOptions(configFile('bom.json', `\ufeff${target({})}`), {}, dir) as {
+    const parsed = readGateOptions(
+      configFile('bom.json', `\ufeff${JSON.stringify({ targets: [{ url }] })}`),
+      {},
+      dir,
+    ) as {
       config: { targets: unknown[] };
     };
     expect(parsed.config.targets).toEqual([{ url }]);
@@ -572,7 +132,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await echoing.close();
-  rmSync(dir, { recursive: true, force: true });
+  removeBadInputDir();
 });
 
 describe.concurrent('the real CLI never prints or records a secret from bad input', () => {
