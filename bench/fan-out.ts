@@ -4,7 +4,7 @@
 
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../lambda/core/config-schema.ts';
+import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../lambda/core/config/config-schema.ts';
 import { fetchAllFloor, fetchSequential } from './floor-workload.ts';
 import { gateConfigFor, runGateWorkload } from './gate-workload.ts';
 import { rotate } from './rotate.ts';

@@ -1,11 +1,11 @@
 // One gate run as a scheduled handler makes it, minus AWS: a validated config, runGate with evidence serialised in
 // memory and a silent notifier, no rollback. A run that is not `passed` with every target healthy is a broken bench.
 
-import type { Alert } from '../lambda/core/alerts.ts';
-import { parseGateConfig, type GateConfig } from '../lambda/core/config-schema.ts';
-import type { EvidenceDocument } from '../lambda/core/evidence.ts';
-import { runGate } from '../lambda/core/gate.ts';
-import type { EvidenceLocation, EvidenceStage, EvidenceStore, Notifier } from '../lambda/core/ports.ts';
+import type { Alert } from '../lambda/core/plan/alerts.ts';
+import { parseGateConfig, type GateConfig } from '../lambda/core/config/config-schema.ts';
+import type { EvidenceDocument } from '../lambda/core/evidence/evidence.ts';
+import { runGate } from '../lambda/core/gate/gate.ts';
+import type { EvidenceLocation, EvidenceStage, EvidenceStore, Notifier } from '../lambda/core/gate/ports.ts';
 import { FARM_VERSION } from './farm-urls.ts';
 import { BenchWorkloadError } from './workload-error.ts';
 

@@ -31,7 +31,7 @@ if (args.mode === 'floor') {
   for (let run = 0; run < args.runs; run += 1) await fetchAllFloor(urls, args.fetchTimeoutMs);
 } else if (args.mode !== 'idle') {
   const { gateConfigFor, runGateWorkload } = await import('./gate-workload.ts');
-  const { MAX_CONCURRENCY } = await import('../lambda/core/config-schema.ts');
+  const { MAX_CONCURRENCY } = await import('../lambda/core/config/config-schema.ts');
   const config = gateConfigFor(
     urls,
     args.mode === 'gate_concurrency_n' ? Math.min(args.n, MAX_CONCURRENCY) : undefined,

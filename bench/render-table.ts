@@ -1,7 +1,7 @@
 // Renders a run's results as one table (Markdown pipes, padded for the terminal) followed by the assumptions behind
 // the cost figures. The value column is always a ratio against a baseline of the same run, or a size or a price.
 
-import { MAX_CONCURRENCY } from '../lambda/core/config-schema.ts';
+import { MAX_CONCURRENCY } from '../lambda/core/config/config-schema.ts';
 import type { BenchResults } from './bench-results.ts';
 import type { TimedSummary } from './fan-out.ts';
 import type { SampleSummary } from './sample-stats.ts';

@@ -6,8 +6,8 @@ export { ConsoleNotifier } from './adapters/console-notifier.ts';
 export { EnvSecretSource } from './adapters/env-secret-source.ts';
 export { EVIDENCE_ENV, EVIDENCE_JSON, FsEvidenceStore } from './adapters/fs-evidence-store.ts';
 export { ShellRollbackExecutor, type ProgramCheck, type ShellRollbackOptions } from './adapters/shell-rollback.ts';
-export type { Alert, AlertType } from './core/alerts.ts';
-export { ciContextFromEnv, type CiContext } from './core/ci-context.ts';
+export type { Alert, AlertType } from './core/plan/alerts.ts';
+export { ciContextFromEnv, type CiContext } from './core/evidence/ci-context.ts';
 export {
   DEFAULT_BACKOFF_MS,
   DEFAULT_CONCURRENCY,
@@ -22,7 +22,7 @@ export {
   type GateConfigInput,
   type HeaderValue,
   type TargetConfig,
-} from './core/config-schema.ts';
+} from './core/config/config-schema.ts';
 export {
   AlertPublishError,
   ConfigError,
@@ -40,8 +40,8 @@ export type {
   EvidenceDocument,
   EvidenceFault,
   EvidenceSettings,
-} from './core/evidence.ts';
-export type { ExpectationName, ExpectationResult } from './core/expectations.ts';
+} from './core/evidence/evidence.ts';
+export type { ExpectationName, ExpectationResult } from './core/probe/expectations.ts';
 export {
   recordInvalidConfig,
   runGate,
@@ -50,7 +50,7 @@ export {
   type GatePorts,
   type GateRunOptions,
   type PortProblem,
-} from './core/gate.ts';
+} from './core/gate/gate.ts';
 export type {
   Clock,
   DeployRecord,
@@ -61,11 +61,11 @@ export type {
   RollbackExecutor,
   RollbackRequest,
   SecretSource,
-} from './core/ports.ts';
-export type { ProbeErrorKind } from './core/probe-error.ts';
-export { CLI_ADDRESS_POLICY, type AddressPolicy, type ProbeAttempt, type TargetResult } from './core/probe.ts';
-export type { RollbackHostResult, RollbackOutcomeKind, RollbackResult } from './core/rollback-result.ts';
-export { parseUrlList } from './core/url-list.ts';
+} from './core/gate/ports.ts';
+export type { ProbeErrorKind } from './core/probe/probe-error.ts';
+export { CLI_ADDRESS_POLICY, type AddressPolicy, type ProbeAttempt, type TargetResult } from './core/probe/probe.ts';
+export type { RollbackHostResult, RollbackOutcomeKind, RollbackResult } from './core/rollback/rollback-result.ts';
+export { parseUrlList } from './core/config/url-list.ts';
 export {
   EXIT_EVIDENCE_NOT_WRITTEN,
   EXIT_FAILED,
@@ -76,4 +76,4 @@ export {
   type GateStatus,
   type StatusReason,
   type Verdict,
-} from './core/verdict.ts';
+} from './core/verdict/verdict.ts';

@@ -8,8 +8,8 @@ import {
   DEFAULT_CONCURRENCY,
   DEFAULT_RETRIES,
   DEFAULT_TIMEOUT_MS,
-} from '../lambda/core/config-schema.ts';
-import { probeBudgetMs } from '../lambda/core/probe-budget.ts';
+} from '../lambda/core/config/config-schema.ts';
+import { probeBudgetMs } from '../lambda/core/config/probe-budget.ts';
 import { RollgateConfigError } from './rollgate-config-error.ts';
 import { DEPLOY_GATE_TIMEOUT, type ResolvedRollgateMonitor } from './rollgate-props.ts';
 

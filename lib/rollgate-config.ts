@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { z } from 'zod';
-import { findPrototypeKey, PROTOTYPE_KEY_PROBLEM } from '../lambda/core/reject-prototype-keys.ts';
+import { findPrototypeKey, PROTOTYPE_KEY_PROBLEM } from '../lambda/core/config/reject-prototype-keys.ts';
 import { RollgateConfigError } from './rollgate-config-error.ts';
 import { NAME_PATTERN, VERSION_PATTERN } from './rollgate-props.ts';
 

@@ -6,9 +6,9 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
-import * as names from '../lambda/core/name-patterns.ts';
+import * as names from '../lambda/core/config/name-patterns.ts';
 
-// The same alphabets the handlers check (lambda/core/name-patterns.ts), as the pattern strings CloudFormation and the
+// The same alphabets the handlers check (lambda/core/config/name-patterns.ts), as the pattern strings CloudFormation and the
 // config file take.
 /** A service, environment or monitor name: it reaches S3 keys, tags and the rollback document. */
 export const NAME_PATTERN = names.NAME_PATTERN.source;

@@ -2,7 +2,7 @@
 // seen (status, version, latency, why), and the rollback. Reads only the evidence document, like the CLI's summary,
 // and escapes everything in it: reasons and rollback output can hold text a service or a script produced.
 
-import type { EvidenceDocument } from '../../lambda/core/evidence.ts';
+import type { EvidenceDocument } from '../../lambda/core/evidence/evidence.ts';
 
 const OUTPUT_LINES_SHOWN = 20;
 

@@ -3,9 +3,9 @@
 // secrets), prototype keys refused before any merge, and a JSON object at the top. Every problem is a ConfigError.
 
 import { closeSync, openSync, readSync } from 'node:fs';
-import { formatPath } from '../../lambda/core/config-schema.ts';
+import { formatPath } from '../../lambda/core/config/config-schema.ts';
 import { ConfigError, errorMessageOf } from '../../lambda/core/errors.ts';
-import { rejectPrototypeKeys } from '../../lambda/core/reject-prototype-keys.ts';
+import { rejectPrototypeKeys } from '../../lambda/core/config/reject-prototype-keys.ts';
 
 /** Far above a gate of 10,000 targets with headers and expectations (a few MiB), far below a memory problem. */
 export const MAX_CONFIG_FILE_BYTES = 16 * 1024 * 1024;

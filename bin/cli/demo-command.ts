@@ -5,7 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, relative } from 'node:path';
-import { EXIT_FAILED, EXIT_PASSED } from '../../lambda/core/verdict.ts';
+import { EXIT_FAILED, EXIT_PASSED } from '../../lambda/core/verdict/verdict.ts';
 import type { CliIo } from './cli-io.ts';
 import { runGateCommand } from './gate-command.ts';
 

@@ -2,7 +2,7 @@
 // one line naming what failed and the AWS error's name. The SDK is imported here, on use, never at CLI start.
 
 import { ConfigError, PortError, describeError, errorNameOf } from '../../lambda/core/errors.ts';
-import { EXIT_FAILED, EXIT_PASSED, EXIT_USAGE } from '../../lambda/core/verdict.ts';
+import { EXIT_FAILED, EXIT_PASSED, EXIT_USAGE } from '../../lambda/core/verdict/verdict.ts';
 import type { CliIo } from './cli-io.ts';
 import { readEvidenceOptions, type EvidenceOptions } from './evidence-options.ts';
 import { EVIDENCE_HELP } from './help-text.ts';

@@ -3,9 +3,9 @@
 // or file field that supplied the bad value.
 
 import { resolve } from 'node:path';
-import { parseGateConfig, type GateConfig, type GateConfigInput } from '../../lambda/core/config-schema.ts';
+import { parseGateConfig, type GateConfig, type GateConfigInput } from '../../lambda/core/config/config-schema.ts';
 import { ConfigError } from '../../lambda/core/errors.ts';
-import { parseUrlList } from '../../lambda/core/url-list.ts';
+import { parseUrlList } from '../../lambda/core/config/url-list.ts';
 import { readConfigFile } from './config-file.ts';
 import { parseGateFlags } from './gate-flags.ts';
 

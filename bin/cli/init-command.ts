@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { errorMessageOf } from '../../lambda/core/errors.ts';
-import { EXIT_PASSED, EXIT_USAGE } from '../../lambda/core/verdict.ts';
+import { EXIT_PASSED, EXIT_USAGE } from '../../lambda/core/verdict/verdict.ts';
 import type { CliIo } from './cli-io.ts';
 import { INIT_HELP } from './help-text.ts';
 import { ROLLGATE_VERSION } from './version.ts';

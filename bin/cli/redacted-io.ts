@@ -2,7 +2,7 @@
 // its scheme) must not print the credential in it, however the message was built.
 
 import { Writable } from 'node:stream';
-import { redactSecretsInText } from '../../lambda/core/redact.ts';
+import { redactSecretsInText } from '../../lambda/core/secrets/redact.ts';
 import type { CliIo } from './cli-io.ts';
 
 const REDACTED_STREAM = Symbol('rollgate.redactedStream');

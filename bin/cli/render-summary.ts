@@ -1,8 +1,8 @@
 // The human summary of a gate run, or of evidence read back later: one line per target (OK/FAIL, status, latency,
 // attempts, why), the rollback, and where the evidence went. Reads only the evidence document, so what a person sees is what was recorded.
 
-import type { EvidenceDocument } from '../../lambda/core/evidence.ts';
-import type { GateOutcome } from '../../lambda/core/gate.ts';
+import type { EvidenceDocument } from '../../lambda/core/evidence/evidence.ts';
+import type { GateOutcome } from '../../lambda/core/gate/gate.ts';
 
 const OUTPUT_LINES_SHOWN = 6;
 

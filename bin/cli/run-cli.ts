@@ -1,7 +1,7 @@
 // Dispatches `rollgate <command>`; unknown commands and flags are usage errors (exit 2) with a one-line message.
 
 import { describeError } from '../../lambda/core/errors.ts';
-import { EXIT_FAILED, EXIT_PASSED, EXIT_USAGE } from '../../lambda/core/verdict.ts';
+import { EXIT_FAILED, EXIT_PASSED, EXIT_USAGE } from '../../lambda/core/verdict/verdict.ts';
 import type { CliIo } from './cli-io.ts';
 import { runDemoCommand } from './demo-command.ts';
 import { runEvidenceCommand } from './evidence-command.ts';

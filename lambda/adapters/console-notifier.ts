@@ -1,7 +1,7 @@
 // Local alerts: one line per alert on a stream (stderr by default), for a CI log or a terminal.
 
-import type { Alert } from '../core/alerts.ts';
-import type { Notifier } from '../core/ports.ts';
+import type { Alert } from '../core/plan/alerts.ts';
+import type { Notifier } from '../core/gate/ports.ts';
 
 export class ConsoleNotifier implements Notifier {
   public readonly sent: Alert[] = [];

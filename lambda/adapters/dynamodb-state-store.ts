@@ -15,7 +15,7 @@ import {
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
 import { describeError, errorNameOf } from '../core/errors.ts';
-import { systemClock, type Clock } from '../core/ports.ts';
+import { systemClock, type Clock } from '../core/gate/ports.ts';
 import { StateConflictError, StateUnavailableError, type StateConflict } from '../core/state/state-errors.ts';
 import type { StateKey, StateKind } from '../core/state/state-keys.ts';
 import { StateReadResult } from '../core/state/state-read-result.ts';

@@ -1,7 +1,7 @@
 // Local secrets: header values that reference environment variables. SSM references need the Lambda's source.
 
 import { SecretResolveError } from '../core/errors.ts';
-import type { SecretSource } from '../core/ports.ts';
+import type { SecretSource } from '../core/gate/ports.ts';
 
 export class EnvSecretSource implements SecretSource {
   public constructor(private readonly env: Readonly<Record<string, string | undefined>> = process.env) {}

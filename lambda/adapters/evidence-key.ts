@@ -4,9 +4,9 @@
 // Names come from events, so each is checked before it becomes a key part: no slashes, no `..`, nothing to escape.
 
 import { ConfigError } from '../core/errors.ts';
-import type { EvidenceDocument } from '../core/evidence.ts';
-import { EVENT_ID_PATTERN, NAME_PATTERN } from '../core/name-patterns.ts';
-import type { EvidenceStage } from '../core/ports.ts';
+import type { EvidenceDocument } from '../core/evidence/evidence.ts';
+import { EVENT_ID_PATTERN, NAME_PATTERN } from '../core/config/name-patterns.ts';
+import type { EvidenceStage } from '../core/gate/ports.ts';
 
 // `.` and `..` pass the patterns but are path steps to every tool that syncs a bucket to disk.
 const ONLY_DOTS = /^\.+$/;

@@ -6,10 +6,10 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { renderEnvFile } from '../core/env-file.ts';
+import { renderEnvFile } from '../core/evidence/env-file.ts';
 import { EvidenceWriteError, errorMessageOf } from '../core/errors.ts';
-import type { EvidenceDocument } from '../core/evidence.ts';
-import type { EvidenceLocation, EvidenceStage, EvidenceStore } from '../core/ports.ts';
+import type { EvidenceDocument } from '../core/evidence/evidence.ts';
+import type { EvidenceLocation, EvidenceStage, EvidenceStore } from '../core/gate/ports.ts';
 
 export const EVIDENCE_JSON = 'health-gate.json';
 export const EVIDENCE_ENV = 'health-gate.env';

@@ -5,7 +5,7 @@
 import { mkdir, open, readdir, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { describeError } from '../core/errors.ts';
-import { systemClock, type Clock } from '../core/ports.ts';
+import { systemClock, type Clock } from '../core/gate/ports.ts';
 import { StateChangeError, StateConflictError, StateUnavailableError } from '../core/state/state-errors.ts';
 import type { StateKey, StateKind } from '../core/state/state-keys.ts';
 import { StateReadResult, type StateEntry } from '../core/state/state-read-result.ts';

@@ -2,7 +2,7 @@
 // JSON text and validated on every read, writes are all-or-nothing and conditional on revisions, expiry reads as
 // absent. Expired items are removed once they have been expired for `expiredRetentionMs`, as DynamoDB's TTL would.
 
-import { systemClock, type Clock } from '../core/ports.ts';
+import { systemClock, type Clock } from '../core/gate/ports.ts';
 import { StateConflictError } from '../core/state/state-errors.ts';
 import type { StateKey, StateKind } from '../core/state/state-keys.ts';
 import { StateReadResult } from '../core/state/state-read-result.ts';

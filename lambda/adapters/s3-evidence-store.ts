@@ -4,8 +4,8 @@
 
 import { GetObjectCommand, PutObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import { EvidenceReadError, EvidenceWriteError, describeError, errorMessageOf, errorNameOf } from '../core/errors.ts';
-import { TOOL_NAME, type EvidenceDocument } from '../core/evidence.ts';
-import type { EvidenceLocation, EvidenceStage, EvidenceStore } from '../core/ports.ts';
+import { TOOL_NAME, type EvidenceDocument } from '../core/evidence/evidence.ts';
+import type { EvidenceLocation, EvidenceStage, EvidenceStore } from '../core/gate/ports.ts';
 import { evidenceKey } from './evidence-key.ts';
 
 /** S3's answers to a conditional write that found the key taken (412), or lost a race for it (409). */

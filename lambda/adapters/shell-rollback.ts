@@ -5,9 +5,9 @@
 import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
-import type { RollbackExecutor, RollbackRequest } from '../core/ports.ts';
-import { ROLLBACK_OUTPUT_TAIL_BYTES, type RollbackResult } from '../core/rollback-result.ts';
-import { tailOf } from '../core/redact.ts';
+import type { RollbackExecutor, RollbackRequest } from '../core/gate/ports.ts';
+import { ROLLBACK_OUTPUT_TAIL_BYTES, type RollbackResult } from '../core/rollback/rollback-result.ts';
+import { tailOf } from '../core/secrets/redact.ts';
 
 const KILL_GRACE_MS = 2_000;
 /** How long output may keep arriving after the shell exits, before the pipes are let go. */

@@ -3,9 +3,9 @@
 // and environment.
 
 import { PublishCommand, type MessageAttributeValue, type SNSClient } from '@aws-sdk/client-sns';
-import type { Alert } from '../core/alerts.ts';
+import type { Alert } from '../core/plan/alerts.ts';
 import { AlertPublishError, describeError } from '../core/errors.ts';
-import type { Notifier } from '../core/ports.ts';
+import type { Notifier } from '../core/gate/ports.ts';
 
 export interface SnsNotifierOptions {
   readonly client: SNSClient;

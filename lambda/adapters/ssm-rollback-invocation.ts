@@ -3,8 +3,8 @@
 
 import { GetCommandInvocationCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { describeError } from '../core/errors.ts';
-import { redactSecretsInText, tailOf } from '../core/redact.ts';
-import { ROLLBACK_OUTPUT_TAIL_BYTES, type RollbackHostResult } from '../core/rollback-result.ts';
+import { redactSecretsInText, tailOf } from '../core/secrets/redact.ts';
+import { ROLLBACK_OUTPUT_TAIL_BYTES, type RollbackHostResult } from '../core/rollback/rollback-result.ts';
 
 export async function readInvocation(
   ssm: SSMClient,

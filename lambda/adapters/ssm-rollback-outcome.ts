@@ -1,12 +1,12 @@
 // What a Run Command rollback came to, from each instance's final invocation status. Pure, so every mix of host
 // results is easy to pin down in a table.
 
-import { tailOf } from '../core/redact.ts';
+import { tailOf } from '../core/secrets/redact.ts';
 import {
   ROLLBACK_OUTPUT_TAIL_BYTES,
   type RollbackHostResult,
   type RollbackOutcomeKind,
-} from '../core/rollback-result.ts';
+} from '../core/rollback/rollback-result.ts';
 
 /** How long a rollback is followed when the caller gives no wait. Here, not in ssm-rollback.ts, so the handlers' settings
  * can read it without loading the SSM and EC2 SDK clients at cold start. */

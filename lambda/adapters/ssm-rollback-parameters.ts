@@ -1,7 +1,7 @@
 // The four values the rollback document is sent (Service, Environment, FailedVersion, TargetVersion), checked against
 // the document's own allowedPatterns before anything is sent, since they reach a host shell, and the command's comment.
 
-import { NAME_PATTERN, OPTIONAL_VERSION_PATTERN, VERSION_PATTERN } from '../core/name-patterns.ts';
+import { NAME_PATTERN, OPTIONAL_VERSION_PATTERN, VERSION_PATTERN } from '../core/config/name-patterns.ts';
 
 /** FailedVersion for a run with no deploy record (a monitor's check): the script must not trust it. */
 export const UNKNOWN_FAILED_VERSION = 'unknown';

@@ -5,7 +5,7 @@
 
 import { paginateDescribeInstanceInformation, type SSMClient } from '@aws-sdk/client-ssm';
 import { describeError, errorMessageOf, errorNameOf } from '../core/errors.ts';
-import type { RollbackHostResult } from '../core/rollback-result.ts';
+import type { RollbackHostResult } from '../core/rollback/rollback-result.ts';
 import { NOT_MANAGED_STATUS } from './ssm-rollback-outcome.ts';
 
 /** DescribeInstanceInformation's largest page when filtering by instance id. */

@@ -8,9 +8,9 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { SendCommandCommand, waitUntilCommandExecuted, type SSMClient } from '@aws-sdk/client-ssm';
 import { RollbackSendError, describeError } from '../core/errors.ts';
-import type { RollbackExecutor, RollbackRequest } from '../core/ports.ts';
-import { rollbackSendFailed, type RollbackHostResult, type RollbackResult } from '../core/rollback-result.ts';
-import { MAX_ROLLBACK_INSTANCES, type RollbackTarget } from '../core/rollback-target.ts';
+import type { RollbackExecutor, RollbackRequest } from '../core/gate/ports.ts';
+import { rollbackSendFailed, type RollbackHostResult, type RollbackResult } from '../core/rollback/rollback-result.ts';
+import { MAX_ROLLBACK_INSTANCES, type RollbackTarget } from '../core/rollback/rollback-target.ts';
 import {
   DEFAULT_ROLLBACK_WAIT_SECONDS,
   ROLLBACK_RECORD_MARGIN_SECONDS,

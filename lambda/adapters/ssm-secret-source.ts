@@ -8,7 +8,7 @@
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import { SecretResolveError, describeError, errorNameOf } from '../core/errors.ts';
-import type { SecretSource } from '../core/ports.ts';
+import type { SecretSource } from '../core/gate/ports.ts';
 
 /** The only path the function's role may read (ssm:GetParameter on parameter/rollgate/*). */
 export const SECRET_PARAMETER_PREFIX = '/rollgate/';

@@ -1,7 +1,7 @@
 // Typed errors for broken input and broken infrastructure. Expected outcomes (an unhealthy service, a failed
 // rollback) are values, never exceptions; these are for what stops Rollgate from judging or recording at all.
 
-import { redactSecretsInText } from './redact.ts';
+import { redactSecretsInText } from './secrets/redact.ts';
 
 /** Base of every error Rollgate throws on purpose; `cause` keeps the underlying error. */
 export class RollgateError extends Error {

@@ -4,9 +4,9 @@
 
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
-import { parseDeployEvent, type DeployEvent } from '../core/deploy-event-schema.ts';
-import { runGate, type PortProblem } from '../core/gate.ts';
-import { lambdaAddressPolicy } from '../core/probe.ts';
+import { parseDeployEvent, type DeployEvent } from '../core/config/deploy-event-schema.ts';
+import { runGate, type PortProblem } from '../core/gate/gate.ts';
+import { lambdaAddressPolicy } from '../core/probe/probe.ts';
 import { deployGateOnce } from './deploy-gate-once.ts';
 import { gateResponseOf, type GateResponse } from './gate-response.ts';
 import { GateTelemetry } from './gate-telemetry.ts';

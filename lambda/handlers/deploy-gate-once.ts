@@ -14,11 +14,11 @@
 //   from rolling back a second time. A store that fails only after the gate ran gets the fault added to the response.
 
 import type { Context } from 'aws-lambda';
-import type { DeployEvent } from '../core/deploy-event-schema.ts';
-import { deployIdempotencyKey } from '../core/deploy-idempotency-key.ts';
+import type { DeployEvent } from '../core/config/deploy-event-schema.ts';
+import { deployIdempotencyKey } from '../core/config/deploy-idempotency-key.ts';
 import { RollgateError, describeError, errorNameOf } from '../core/errors.ts';
-import type { PortProblem } from '../core/gate.ts';
-import { redactSecretsInText } from '../core/redact.ts';
+import type { PortProblem } from '../core/gate/gate.ts';
+import { redactSecretsInText } from '../core/secrets/redact.ts';
 import type { GateResponse } from './gate-response.ts';
 import { lazily } from './lazily.ts';
 

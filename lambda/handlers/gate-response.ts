@@ -2,10 +2,10 @@
 // the alerts that were not delivered and the infrastructure faults the run met. Small and stable, for whoever invokes
 // the function directly (a pipeline step, an operator) and for Lambda's destinations.
 
-import type { EvidenceFault } from '../core/evidence.ts';
-import type { GateOutcome } from '../core/gate.ts';
-import type { RollbackOutcomeKind } from '../core/rollback-result.ts';
-import type { GateStatus, StatusReason } from '../core/verdict.ts';
+import type { EvidenceFault } from '../core/evidence/evidence.ts';
+import type { GateOutcome } from '../core/gate/gate.ts';
+import type { RollbackOutcomeKind } from '../core/rollback/rollback-result.ts';
+import type { GateStatus, StatusReason } from '../core/verdict/verdict.ts';
 
 export interface GateResponse {
   readonly status: GateStatus;

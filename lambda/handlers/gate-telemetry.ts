@@ -6,9 +6,9 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { errorMessageOf, errorNameOf } from '../core/errors.ts';
-import type { GateOutcome } from '../core/gate.ts';
-import { redactSecretsInText } from '../core/redact.ts';
-import type { GateStatus } from '../core/verdict.ts';
+import type { GateOutcome } from '../core/gate/gate.ts';
+import { redactSecretsInText } from '../core/secrets/redact.ts';
+import type { GateStatus } from '../core/verdict/verdict.ts';
 
 /** The stack's alarms filter on this dimension value, whatever POWERTOOLS_SERVICE_NAME says. */
 const METRICS_SERVICE = 'rollgate';

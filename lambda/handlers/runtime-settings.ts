@@ -3,7 +3,7 @@
 // than half-running a gate.
 
 import * as z from 'zod/mini';
-import { parseWithSchema, stringMatching } from '../core/config-schema.ts';
+import { parseWithSchema, stringMatching } from '../core/config/config-schema.ts';
 import { DEFAULT_ROLLBACK_WAIT_SECONDS } from '../adapters/ssm-rollback-outcome.ts';
 
 /** A variable the stack always sets (absent means the function was deployed some other way), matching `pattern`. */

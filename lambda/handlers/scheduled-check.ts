@@ -4,9 +4,9 @@
 
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
-import { runGate } from '../core/gate.ts';
-import { lambdaAddressPolicy } from '../core/probe.ts';
-import { parseMonitorInput } from '../core/monitor-schema.ts';
+import { runGate } from '../core/gate/gate.ts';
+import { lambdaAddressPolicy } from '../core/probe/probe.ts';
+import { parseMonitorInput } from '../core/config/monitor-schema.ts';
 import { gateResponseOf, type GateResponse } from './gate-response.ts';
 import { GateTelemetry } from './gate-telemetry.ts';
 import { parseRuntimeSettings } from './runtime-settings.ts';

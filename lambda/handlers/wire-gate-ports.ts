@@ -3,10 +3,10 @@
 // adapter is loaded, with its SDK package, on the first run that calls it (see aws-clients.ts for why), so a healthy
 // gate loads the S3 adapter only.
 
-import type { GatePorts } from '../core/gate.ts';
-import type { RollbackExecutor, RollbackRequest } from '../core/ports.ts';
-import type { RollbackResult } from '../core/rollback-result.ts';
-import type { RollbackTarget } from '../core/rollback-target.ts';
+import type { GatePorts } from '../core/gate/gate.ts';
+import type { RollbackExecutor, RollbackRequest } from '../core/gate/ports.ts';
+import type { RollbackResult } from '../core/rollback/rollback-result.ts';
+import type { RollbackTarget } from '../core/rollback/rollback-target.ts';
 import type { S3EvidenceStore } from '../adapters/s3-evidence-store.ts';
 import type { SnsNotifier } from '../adapters/sns-notifier.ts';
 import type { RollbackScope } from '../adapters/ssm-rollback.ts';

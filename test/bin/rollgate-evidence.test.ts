@@ -6,10 +6,15 @@ import { devNull } from 'node:os';
 import { resolve } from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { S3EvidenceStore } from '../../lambda/adapters/s3-evidence-store.ts';
-import { withRollback, type EvidenceDocument } from '../../lambda/core/evidence.ts';
+import { withRollback, type EvidenceDocument } from '../../lambda/core/evidence/evidence.ts';
 import { createBucket, motoClients } from '../support/aws-fixtures.ts';
 import { motoAwsEnvironment } from '../support/moto-global-setup.ts';
-import { CHECKOUT_DEPLOY, healthyTarget, sampleEvidence, unhealthyTarget } from '../lambda/core/sample-evidence.ts';
+import {
+  CHECKOUT_DEPLOY,
+  healthyTarget,
+  sampleEvidence,
+  unhealthyTarget,
+} from '../lambda/core/evidence/sample-evidence.ts';
 
 const CLI = resolve(import.meta.dirname, '../../bin/rollgate.mjs');
 

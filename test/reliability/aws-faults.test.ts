@@ -15,7 +15,7 @@ import {
   SSMClient,
 } from '@aws-sdk/client-ssm';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EvidenceDocument } from '../../lambda/core/evidence.ts';
+import type { EvidenceDocument } from '../../lambda/core/evidence/evidence.ts';
 import type { GateResponse } from '../../lambda/handlers/gate-response.ts';
 import {
   awsServiceError,

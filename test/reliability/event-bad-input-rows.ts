@@ -1,7 +1,7 @@
 // Bad deploy events, monitor inputs and stack config files: what reaches the Lambdas and the CDK app.
 
-import { parseDeployEvent } from '../../lambda/core/deploy-event-schema.ts';
-import { parseMonitorInput } from '../../lambda/core/monitor-schema.ts';
+import { parseDeployEvent } from '../../lambda/core/config/deploy-event-schema.ts';
+import { parseMonitorInput } from '../../lambda/core/config/monitor-schema.ts';
 import { parseRollgateConfig } from '../../lib/rollgate-config.ts';
 import { type BadInputRow, PROBE_URL, PROTOTYPE, SECRET, WITHHELD } from './bad-input-row.ts';
 

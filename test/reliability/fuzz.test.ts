@@ -12,12 +12,12 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readGateOptions } from '../../bin/cli/gate-options.ts';
-import { parseGateConfig } from '../../lambda/core/config-schema.ts';
-import { parseDeployEvent } from '../../lambda/core/deploy-event-schema.ts';
+import { parseGateConfig } from '../../lambda/core/config/config-schema.ts';
+import { parseDeployEvent } from '../../lambda/core/config/deploy-event-schema.ts';
 import { ConfigError, ConfigErrors } from '../../lambda/core/errors.ts';
-import { parseMonitorInput } from '../../lambda/core/monitor-schema.ts';
-import { PROTOTYPE_KEY_PROBLEM, PROTOTYPE_KEYS } from '../../lambda/core/reject-prototype-keys.ts';
-import { parseUrlList } from '../../lambda/core/url-list.ts';
+import { parseMonitorInput } from '../../lambda/core/config/monitor-schema.ts';
+import { PROTOTYPE_KEY_PROBLEM, PROTOTYPE_KEYS } from '../../lambda/core/config/reject-prototype-keys.ts';
+import { parseUrlList } from '../../lambda/core/config/url-list.ts';
 import {
   deployEventArb,
   garbageArb,

@@ -4,8 +4,8 @@
 
 import type { Socket } from 'node:net';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ProbeErrorKind } from '../../lambda/core/probe-error.ts';
-import { CLI_ADDRESS_POLICY, lambdaAddressPolicy, type TargetResult } from '../../lambda/core/probe.ts';
+import type { ProbeErrorKind } from '../../lambda/core/probe/probe-error.ts';
+import { CLI_ADDRESS_POLICY, lambdaAddressPolicy, type TargetResult } from '../../lambda/core/probe/probe.ts';
 import { healthyService } from '../support/loopback-server.ts';
 import { networkNamespaceAvailability, runInNetworkNamespace } from '../support/network-namespace.ts';
 import type { NamespacedCase } from '../support/namespaced-probe.ts';

@@ -1,5 +1,5 @@
 // A Clock that stands still until a test moves it, for state expiry, lock hold times and reminders.
-import type { Clock } from '../../lambda/core/ports.ts';
+import type { Clock } from '../../lambda/core/gate/ports.ts';
 
 export class ManualClock implements Clock {
   private current: Date;

@@ -2,14 +2,14 @@
 // JSON line. It starts a healthy service on 127.0.0.1 inside the namespace first; `{port}` in a case's URL is its port,
 // and its `/redirect?to=URL` answers 302 to URL.
 
-import { createRedactor } from '../../lambda/core/redact.ts';
+import { createRedactor } from '../../lambda/core/secrets/redact.ts';
 import {
   CLI_ADDRESS_POLICY,
   lambdaAddressPolicy,
   probeTarget,
   type AddressPolicy,
   type TargetResult,
-} from '../../lambda/core/probe.ts';
+} from '../../lambda/core/probe/probe.ts';
 import { healthyService, startLoopbackServer } from './loopback-server.ts';
 
 export interface NamespacedCase {

@@ -3,9 +3,9 @@
 
 import { brotliCompressSync, constants, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterEach, expect } from 'vitest';
-import type { TargetConfig } from '../../lambda/core/config-schema.ts';
-import { probeTarget, type ProbeSettings, type TargetResult } from '../../lambda/core/probe.ts';
-import { createRedactor } from '../../lambda/core/redact.ts';
+import type { TargetConfig } from '../../lambda/core/config/config-schema.ts';
+import { probeTarget, type ProbeSettings, type TargetResult } from '../../lambda/core/probe/probe.ts';
+import { createRedactor } from '../../lambda/core/secrets/redact.ts';
 import {
   healthyService,
   startLoopbackServer,

@@ -4,7 +4,7 @@
 
 import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions } from 'node:dns';
 import type { LookupFunction } from 'node:net';
-import { AddressRefusedError } from '../probe-error.ts';
+import { AddressRefusedError } from './probe-error.ts';
 
 /** Every address of a name, as dns.lookup with `all: true` gives them. */
 export type ResolveAll = (

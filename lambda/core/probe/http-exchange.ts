@@ -4,7 +4,7 @@
 import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
-import { classifyProbeError, type ProbeErrorKind } from '../probe-error.ts';
+import { classifyProbeError, type ProbeErrorKind } from './probe-error.ts';
 import { readDecodedBody, type BodyRead, type BodyReader } from './decoded-body.ts';
 import { guardedLookup } from './guarded-lookup.ts';
 

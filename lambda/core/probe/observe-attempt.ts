@@ -2,9 +2,9 @@
 // the body. Redirects are followed by hand, each hop through the address guard, with configured headers kept to the
 // target's own origin. Reports what it saw; never throws.
 
-import { MAX_REDIRECTS } from '../config-schema.ts';
-import type { Observation } from '../expectations.ts';
-import type { ProbeErrorKind } from '../probe-error.ts';
+import { MAX_REDIRECTS } from '../config/config-schema.ts';
+import type { Observation } from './expectations.ts';
+import type { ProbeErrorKind } from './probe-error.ts';
 import { addressRefusal, type AddressPolicy } from './address-policy.ts';
 import { exchange, type ExchangeOutcome } from './http-exchange.ts';
 

@@ -2,7 +2,7 @@
 // and when it last alerted, so the planner can apply thresholds, reminders and recoveries without re-reading evidence.
 
 import * as z from 'zod/mini';
-import { nameSchema } from '../probe-request-schema.ts';
+import { nameSchema } from '../config/probe-request-schema.ts';
 import { runRecordSchema, timestampSchema } from './state-field-schemas.ts';
 
 export const MONITOR_HEALTH_STATES = { up: 'up', down: 'down', unknown: 'unknown' } as const;

@@ -2,8 +2,8 @@
 // to, and two rollbacks racing on the same hosts would leave them in neither version.
 
 import * as z from 'zod/mini';
-import { EVENT_ID_PATTERN } from '../name-patterns.ts';
-import { stringMatching } from '../config-schema.ts';
+import { EVENT_ID_PATTERN } from '../config/name-patterns.ts';
+import { stringMatching } from '../config/config-schema.ts';
 import { isBefore, timestampSchema } from './state-field-schemas.ts';
 
 export const rollbackLockSchema = z

@@ -2,8 +2,8 @@
 // (the rollback targets), the last rollback, and a deploy or rollback still under way.
 
 import * as z from 'zod/mini';
-import { versionSchema } from '../config-schema.ts';
-import { commitSchema, digestSchema } from '../deploy-event-schema.ts';
+import { versionSchema } from '../config/config-schema.ts';
+import { commitSchema, digestSchema } from '../config/deploy-event-schema.ts';
 import { evidenceUriSchema, isBefore, printableText, runRecordSchema, timestampSchema } from './state-field-schemas.ts';
 
 /** Known-good versions kept per service: enough to step back past a few bad deploys, small enough to read each run. */

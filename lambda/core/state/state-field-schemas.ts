@@ -2,7 +2,7 @@
 // from a store is untrusted, so text is bounded and free of control characters (`rollgate status` prints it).
 
 import * as z from 'zod/mini';
-import type { GateStatus, StatusReason } from '../verdict.ts';
+import type { GateStatus, StatusReason } from '../verdict/verdict.ts';
 
 /** An ISO-8601 UTC timestamp with a `Z`, as `Date.prototype.toISOString` writes it. */
 export const timestampSchema = z.iso.datetime();

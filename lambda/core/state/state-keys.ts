@@ -2,8 +2,8 @@
 // shared alphabets, so a key is also safe as a DynamoDB partition key, a file name part and a line in `rollgate status`.
 
 import { ConfigError } from '../errors.ts';
-import { NAME_PATTERN } from '../name-patterns.ts';
-import { NAME_RULE } from '../probe-request-schema.ts';
+import { NAME_PATTERN } from '../config/name-patterns.ts';
+import { NAME_RULE } from '../config/probe-request-schema.ts';
 
 /** What an item is about: a monitor, a service in an environment, its rollback lock or pause, an evidence chain. */
 export type StateKind = 'monitor' | 'service' | 'lock' | 'pause' | 'chain';

@@ -2,7 +2,7 @@
 // seconds): one decoder that trusts nothing it reads, and one preparer that refuses a write before anything is sent,
 // so the three adapters validate, number revisions and round expiries identically.
 
-import { parseWithSchema } from '../config-schema.ts';
+import { parseWithSchema } from '../config/config-schema.ts';
 import { ConfigError, ConfigErrors, errorMessageOf } from '../errors.ts';
 import type { StateEntry } from './state-read-result.ts';
 import { STATE_ITEM_SCHEMAS, type StateValue } from './state-item-schemas.ts';

@@ -7,9 +7,9 @@ import {
   keyTime,
 } from '../../../lambda/adapters/evidence-key.ts';
 import { ConfigError } from '../../../lambda/core/errors.ts';
-import type { EvidenceContext, EvidenceDocument } from '../../../lambda/core/evidence.ts';
-import type { EvidenceStage } from '../../../lambda/core/ports.ts';
-import { sampleEvidence } from '../core/sample-evidence.ts';
+import type { EvidenceContext, EvidenceDocument } from '../../../lambda/core/evidence/evidence.ts';
+import type { EvidenceStage } from '../../../lambda/core/gate/ports.ts';
+import { sampleEvidence } from '../core/evidence/sample-evidence.ts';
 import { captureError } from '../../support/capture-error.ts';
 
 const STARTED = '2026-11-23T14:33:49.123Z';

@@ -8,11 +8,11 @@ import {
   EVIDENCE_JSON,
   FsEvidenceStore,
 } from '../../../lambda/adapters/fs-evidence-store.ts';
-import { renderEnvFile } from '../../../lambda/core/env-file.ts';
+import { renderEnvFile } from '../../../lambda/core/evidence/env-file.ts';
 import { EvidenceWriteError } from '../../../lambda/core/errors.ts';
-import type { EvidenceDocument } from '../../../lambda/core/evidence.ts';
-import type { TargetResult } from '../../../lambda/core/probe.ts';
-import { healthyTarget, sampleEvidence, unhealthyTarget } from '../core/sample-evidence.ts';
+import type { EvidenceDocument } from '../../../lambda/core/evidence/evidence.ts';
+import type { TargetResult } from '../../../lambda/core/probe/probe.ts';
+import { healthyTarget, sampleEvidence, unhealthyTarget } from '../core/evidence/sample-evidence.ts';
 
 let dir: string;
 beforeEach(async () => {

@@ -4,7 +4,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { DescribeInstanceInformationCommand, SSMClient, SSMServiceException } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { SsmRollbackExecutor, type SsmRollbackOptions } from '../../../lambda/adapters/ssm-rollback.ts';
-import type { DeployRecord, RollbackRequest } from '../../../lambda/core/ports.ts';
+import type { DeployRecord, RollbackRequest } from '../../../lambda/core/gate/ports.ts';
 
 export const CHECKOUT: DeployRecord = {
   service: 'checkout',

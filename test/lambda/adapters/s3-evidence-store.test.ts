@@ -11,9 +11,9 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { S3EvidenceStore } from '../../../lambda/adapters/s3-evidence-store.ts';
 import { ConfigError, EvidenceReadError, EvidenceWriteError } from '../../../lambda/core/errors.ts';
-import type { EvidenceContext, EvidenceDocument } from '../../../lambda/core/evidence.ts';
+import type { EvidenceContext, EvidenceDocument } from '../../../lambda/core/evidence/evidence.ts';
 import { awsClientConfig, createBucket, motoClients, uniqueName } from '../../support/aws-fixtures.ts';
-import { healthyTarget, sampleEvidence } from '../core/sample-evidence.ts';
+import { healthyTarget, sampleEvidence } from '../core/evidence/sample-evidence.ts';
 
 function deployEvidence(service = uniqueName('svc'), eventId = uniqueName('evt')): EvidenceDocument {
   const context: EvidenceContext = {

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ShellRollbackExecutor } from '../../../lambda/adapters/shell-rollback.ts';
-import { shellQuote } from '../../../lambda/core/env-file.ts';
-import type { RollbackRequest } from '../../../lambda/core/ports.ts';
+import { shellQuote } from '../../../lambda/core/evidence/env-file.ts';
+import type { RollbackRequest } from '../../../lambda/core/gate/ports.ts';
 
 const KILL_GRACE_MS = 2_000;
 /** A timeout long enough for the shell to start its children even on a loaded machine, so they exist to be killed. */

@@ -4,10 +4,10 @@ import { PublishCommand, SNSClient, ThrottledException } from '@aws-sdk/client-s
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { SnsNotifier } from '../../../lambda/adapters/sns-notifier.ts';
-import { verdictAlert } from '../../../lambda/core/alerts.ts';
+import { verdictAlert } from '../../../lambda/core/plan/alerts.ts';
 import { AlertPublishError } from '../../../lambda/core/errors.ts';
 import { awsClientConfig, createTopicWithQueue, receiveSnsMessages } from '../../support/aws-fixtures.ts';
-import { CHECKOUT_DEPLOY, sampleEvidence, unhealthyTarget } from '../core/sample-evidence.ts';
+import { CHECKOUT_DEPLOY, sampleEvidence, unhealthyTarget } from '../core/evidence/sample-evidence.ts';
 
 const failedAlert = verdictAlert(
   sampleEvidence({ context: CHECKOUT_DEPLOY, targets: [unhealthyTarget('https://checkout.example.com/health')] }),

@@ -1,7 +1,7 @@
 // How per-instance Run Command statuses add up to one rollback outcome.
 import { describe, expect, it } from 'vitest';
 import { hostStateOf, summarizeHosts } from '../../../lambda/adapters/ssm-rollback-outcome.ts';
-import type { RollbackHostResult } from '../../../lambda/core/rollback-result.ts';
+import type { RollbackHostResult } from '../../../lambda/core/rollback/rollback-result.ts';
 
 function host(instance: string, status: string, exitCode: number | null = null, output = ''): RollbackHostResult {
   return { instance_id: instance, status, exit_code: exitCode, output_tail: output };

@@ -9,7 +9,7 @@ import { EC2Client, StopInstancesCommand } from '@aws-sdk/client-ec2';
 import { ListCommandsCommand, SSMClient, type Command, type SendCommandCommandInput } from '@aws-sdk/client-ssm';
 import { describe, expect, it } from 'vitest';
 import { SsmRollbackExecutor, type SsmRollbackOptions } from '../../../lambda/adapters/ssm-rollback.ts';
-import type { DeployRecord, RollbackRequest } from '../../../lambda/core/ports.ts';
+import type { DeployRecord, RollbackRequest } from '../../../lambda/core/gate/ports.ts';
 import {
   awsClientConfig,
   createCommandDocument,

@@ -7,7 +7,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SendCommandCommand, SSMClient, type SendCommandCommandInput } from '@aws-sdk/client-ssm';
 import type { Context } from 'aws-lambda';
 import { vi } from 'vitest';
-import type { EvidenceDocument } from '../../../lambda/core/evidence.ts';
+import type { EvidenceDocument } from '../../../lambda/core/evidence/evidence.ts';
 import type { GateResponse } from '../../../lambda/handlers/gate-response.ts';
 import {
   createBucket,

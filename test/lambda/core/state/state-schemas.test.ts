@@ -1,6 +1,6 @@
 // The state item schemas: what each kind accepts, and each kind of damage refused with the field that is wrong.
 import { describe, expect, it } from 'vitest';
-import { parseWithSchema } from '../../../../lambda/core/config-schema.ts';
+import { parseWithSchema } from '../../../../lambda/core/config/config-schema.ts';
 import { ConfigError, ConfigErrors } from '../../../../lambda/core/errors.ts';
 import { STATE_ITEM_SCHEMAS } from '../../../../lambda/core/state/state-item-schemas.ts';
 import type { StateKind } from '../../../../lambda/core/state/state-keys.ts';

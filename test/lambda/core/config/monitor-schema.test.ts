@@ -1,0 +1,103 @@
+// Monitor inputs: what a scheduled check's input becomes, and how each bad field is reported.
+import { describe, expect, it } from 'vitest';
+import { ConfigError, ConfigErrors } from '../../../../lambda/core/errors.ts';
+import { parseMonitorInput } from '../../../../lambda/core/config/monitor-schema.ts';
+
+const MONITOR = { monitor: 'homepage', urls: ['https://www.example.com/health'] };
+
+function problemsOf(raw: unknown): Array<[string, unknown]> {
+  try {
+    parseMonitorInput(raw);
+  } catch (error) {
+    if (error instanceof ConfigErrors) return error.errors.map((e) => [e.field, e.value]);
+    if (error instanceof ConfigError) return [[error.field, error.value]];
+    throw error;
+  }
+  throw new Error('expected the input to be refused');
+}
+
+describe('parseMonitorInput accepts', () => {
+  it('a monitor with urls: probed with default settings, no version expected, no rollback', () => {
+    expect(parseMonitorInput(MONITOR)).toEqual({
+      monitor: 'homepage',
+      gateConfig: {
+        targets: [{ url: 'https://www.example.com/health' }],
+        timeoutMs: 5_000,
+        retries: 2,
+        backoffMs: 250,
+        concurrency: 256,
+        maxBodyBytes: 65_536,
+        failOnSkipped: false,
+      },
+      rollbackScope: undefined,
+    });
+  });
+
+  it('urls and targets together, as the stack allows, urls first', () => {
+    const check = parseMonitorInput({ ...MONITOR, targets: [{ url: 'https://api.example.com/health', name: 'api' }] });
+
+    expect(check.gateConfig.targets).toEqual([
+      { url: 'https://www.example.com/health' },
+      { url: 'https://api.example.com/health', name: 'api' },
+    ]);
+  });
+
+  it.each<[string, Record<string, unknown>, (check: ReturnType<typeof parseMonitorInput>) => unknown, unknown]>([
+    ['an expected version', { expectedVersion: '2026.01.07' }, (c) => c.gateConfig.expectedVersion, '2026.01.07'],
+    [
+      'a timeout and retries',
+      { timeoutMs: 800, retries: 0 },
+      (c) => [c.gateConfig.timeoutMs, c.gateConfig.retries],
+      [800, 0],
+    ],
+    [
+      'service and environment without rollback',
+      { service: 'web', environment: 'prod' },
+      (c) => c.rollbackScope,
+      undefined,
+    ],
+    [
+      'rollback on failure with service and environment',
+      { rollbackOnFailure: true, service: 'web', environment: 'prod' },
+      (c) => c.rollbackScope,
+      { service: 'web', environment: 'prod' },
+    ],
+    ['rollback switched off explicitly', { rollbackOnFailure: false }, (c) => c.rollbackScope, undefined],
+  ])('%s', (_name, fields, pick, expected) => {
+    expect(pick(parseMonitorInput({ ...MONITOR, ...fields }))).toEqual(expected);
+  });
+});
+
+describe('parseMonitorInput refuses', () => {
+  it.each<[string, unknown, Array<[string, unknown]>]>([
+    ['a monitor name with a slash', { ...MONITOR, monitor: 'home/page' }, [['monitor', 'home/page']]],
+    ['a 65-character monitor name', { ...MONITOR, monitor: 'm'.repeat(65) }, [['monitor', 'm'.repeat(65)]]],
+    ['a missing monitor name', { urls: MONITOR.urls }, [['monitor', undefined]]],
+    ['neither urls nor targets', { monitor: 'homepage' }, [['urls', undefined]]],
+    ['an empty target list', { monitor: 'homepage', targets: [] }, [['targets', []]]],
+    ['a url that is not http(s)', { ...MONITOR, urls: ['gopher://x'] }, [['urls[0]', 'gopher://x']]],
+    [
+      'rollback without service',
+      { ...MONITOR, rollbackOnFailure: true, environment: 'prod' },
+      [['rollbackOnFailure', true]],
+    ],
+    [
+      'rollback without environment',
+      { ...MONITOR, rollbackOnFailure: true, service: 'web' },
+      [['rollbackOnFailure', true]],
+    ],
+    ['rollback on failure as a string', { ...MONITOR, rollbackOnFailure: 'yes' }, [['rollbackOnFailure', 'yes']]],
+    ['a service with a space', { ...MONITOR, service: 'web site' }, [['service', 'web site']]],
+    ['a field the monitor does not have', { ...MONITOR, rollbackCommand: 'undo' }, [['rollbackCommand', 'undo']]],
+    ['retries beyond the gate limit', { ...MONITOR, retries: 11 }, [['retries', 11]]],
+    ['no input at all', undefined, [['monitor input', undefined]]],
+  ])('%s', (_name, raw, expected) => {
+    expect(problemsOf(raw)).toEqual(expected);
+  });
+
+  it('names the field and shows the value in the message', () => {
+    expect(() => parseMonitorInput({ ...MONITOR, rollbackOnFailure: true })).toThrow(
+      'rollbackOnFailure: needs service and environment, which pick the instances to roll back (got true)',
+    );
+  });
+});
