@@ -8,6 +8,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    reporters: ['default'],
+    // The reliability line (test/reliability/) comes after the default summary, and only when those files ran.
+    reporters: ['default', './test/reliability/reliability-reporter.ts'],
   },
 });
