@@ -7,7 +7,7 @@
 
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
-import { SecretResolveError, describeError, errorNameOf } from '../core/errors.ts';
+import { SecretResolveError, SecretStoreUnavailableError, describeError, errorNameOf } from '../core/errors.ts';
 import type { SecretSource } from '../core/gate/ports.ts';
 
 /** The only path the function's role may read (ssm:GetParameter on parameter/rollgate/*). */
@@ -48,14 +48,55 @@ export class SsmSecretSource implements SecretSource {
     } catch (error) {
       // Powertools wraps the SDK's error; its cause carries the AWS name (ParameterNotFound, AccessDeniedException).
       const awsError = error instanceof Error && error.cause !== undefined ? error.cause : error;
-      throw new SecretResolveError(`cannot read SSM parameter ${name}: ${describeError(awsError)}`, {
-        cause: error,
-        errorName: errorNameOf(awsError),
-      });
+      const message = `cannot read SSM parameter ${name}: ${describeError(awsError)}`;
+      const options = { cause: error, errorName: errorNameOf(awsError) };
+      // SSM down or out of reach says nothing of the service; a missing parameter or a denied key is configuration.
+      throw isStoreOutage(awsError)
+        ? new SecretStoreUnavailableError(message, options)
+        : new SecretResolveError(message, options);
     }
     if (value === undefined || value === '') {
       throw new SecretResolveError(`SSM parameter ${name} has no value`);
     }
     return value;
   }
+}
+
+/** Errors the SDK raises when it could not get an answer at all, or SSM could not give one: retry later, not fix. */
+const OUTAGE_NAMES = new Set([
+  'ThrottlingException',
+  'Throttling',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'InternalServerError',
+  'InternalServerException',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+]);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
+
+function isStoreOutage(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const fields = error as {
+    name?: unknown;
+    code?: unknown;
+    $fault?: unknown;
+    $metadata?: { httpStatusCode?: unknown };
+  };
+  if (fields.$fault === 'server') return true;
+  if (typeof fields.$metadata?.httpStatusCode === 'number' && fields.$metadata.httpStatusCode >= 500) return true;
+  if (typeof fields.name === 'string' && OUTAGE_NAMES.has(fields.name)) return true;
+  return typeof fields.code === 'string' && NETWORK_CODES.has(fields.code);
 }

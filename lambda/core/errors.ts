@@ -104,6 +104,17 @@ export class SecretResolveError extends PortError {
   }
 }
 
+/**
+ * The secret store could not be reached (a network failure, throttling past retries, a server error): the prober's
+ * problem, not the configuration's. A missing parameter or a denied key stays a SecretResolveError.
+ */
+export class SecretStoreUnavailableError extends SecretResolveError {
+  public constructor(message: string, options: { cause?: unknown; errorName?: string } = {}) {
+    super(message, options);
+    this.name = 'SecretStoreUnavailableError';
+  }
+}
+
 export function errorNameOf(error: unknown): string {
   if (error instanceof Error) return error.name;
   if (typeof error === 'object' && error !== null && 'name' in error && typeof error.name === 'string')

@@ -6,7 +6,7 @@ import type { CiContext } from './ci-context.ts';
 import type { DeployRecord, EvidenceStage } from '../gate/ports.ts';
 import type { TargetResult } from '../probe/probe.ts';
 import type { RollbackResult } from '../rollback/rollback-result.ts';
-import type { GateStatus, StatusReason, Verdict } from '../verdict/verdict.ts';
+import type { GateStatus, ProberFault, StatusReason, Verdict } from '../verdict/verdict.ts';
 
 export const EVIDENCE_SCHEMA_VERSION = 1;
 export const TOOL_NAME = 'rollgate';
@@ -176,5 +176,14 @@ export function describeVerdict(verdict: Verdict, configProblem?: string): strin
       return `all ${verdict.total} target(s) healthy`;
     case 'probe_failures':
       return `${verdict.failing}/${verdict.total} target(s) failing`;
+    case 'prober_unavailable':
+      return `the prober could not check (${PROBER_FAULT_WORDS[verdict.prober_fault ?? 'local_resources_exhausted']}); this says nothing about the service (${verdict.failing}/${verdict.total} target(s) failing)`;
   }
 }
+
+const PROBER_FAULT_WORDS: { readonly [F in ProberFault]: string } = {
+  local_resources_exhausted: 'this machine ran out of sockets or file descriptors',
+  dns_resolver_unavailable: 'the DNS resolver could not answer for any target',
+  secret_store_unavailable: "a header's secret could not be read: the secret store could not be reached",
+  state_store_unavailable: 'the state store could not be read',
+};

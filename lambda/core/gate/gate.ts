@@ -3,7 +3,7 @@
 // that points at it, and a store or notifier that fails is recorded and reported, never allowed to lose the verdict.
 
 import type { GateConfig } from '../config/config-schema.ts';
-import { ConfigError, ConfigErrors, SecretResolveError } from '../errors.ts';
+import { ConfigError, ConfigErrors, SecretResolveError, SecretStoreUnavailableError } from '../errors.ts';
 import { buildEvidence, describeVerdict, type EvidenceContext } from '../evidence/evidence.ts';
 import { finishRun, problemOf, type GateOutcome, type PortProblem } from './finish-run.ts';
 import {
@@ -19,7 +19,7 @@ import { createRedactor, secretsOfUrl } from '../secrets/redact.ts';
 import { resolveHeaders } from '../secrets/resolve-headers.ts';
 import { rollbackNotAttempted } from '../rollback/rollback-result.ts';
 import { mapBounded } from '../probe/run-bounded.ts';
-import { decideVerdict } from '../verdict/verdict.ts';
+import { decideVerdict, type Verdict } from '../verdict/verdict.ts';
 
 export interface GatePorts {
   readonly evidenceStore: EvidenceStore;
@@ -59,6 +59,16 @@ export async function runGate(
   try {
     headers = await resolveHeaders(config.targets, ports.secrets);
   } catch (error) {
+    if (error instanceof ConfigError && error.cause instanceof SecretStoreUnavailableError) {
+      // The secret store is down or out of reach: the prober cannot check, which says nothing of the service.
+      const verdict = decideVerdict({ targets: [], storeFault: 'secret_store_unavailable' });
+      return recordUnchecked(verdict, describeVerdict(verdict), context, ports, {
+        startedAt,
+        t0,
+        expectedVersion: config.expectedVersion,
+        faults: [...safetyFaults, problemOf('secrets', error.cause, createRedactor())],
+      });
+    }
     if (error instanceof ConfigError || error instanceof ConfigErrors) {
       // A secret the function could not read (missing parameter, denied key) is a fault of its own, named as such.
       const secretFaults =
@@ -87,7 +97,8 @@ export async function runGate(
     probeTarget(target, headers.perTarget[index] ?? {}, settings, redactor),
   );
   const verdict = decideVerdict({ targets });
-  const withheld = ports.rollbackExecutor !== undefined && safetyFaults.length > 0;
+  const proberUnavailable = verdict.status_reason === 'prober_unavailable';
+  const withheld = ports.rollbackExecutor !== undefined && (safetyFaults.length > 0 || proberUnavailable);
   const rollbackPlanned = verdict.status === 'failed' && ports.rollbackExecutor !== undefined && !withheld;
   const document = buildEvidence({
     verdict,
@@ -101,7 +112,10 @@ export async function runGate(
       verdict.status !== 'failed'
         ? rollbackNotAttempted('not_needed')
         : withheld
-          ? rollbackNotAttempted('withheld', withheldDetail(safetyFaults))
+          ? rollbackNotAttempted(
+              'withheld',
+              proberUnavailable ? PROBER_UNAVAILABLE_DETAIL : withheldDetail(safetyFaults),
+            )
           : rollbackNotAttempted(rollbackPlanned ? 'pending' : 'not_configured'),
     context,
     settings: {
@@ -118,8 +132,13 @@ export async function runGate(
     t0,
     redactor,
     faults,
+    // Nothing says the service is bad when the prober could not check: nobody is asked to roll back.
+    skipRollbackRequired: proberUnavailable,
   });
 }
+
+const PROBER_UNAVAILABLE_DETAIL =
+  'automatic rollback withheld: the prober could not check, which says nothing about the service';
 
 /** Why a rollback was withheld, for the evidence and the RollbackRequired alert; the faults list has the messages. */
 function withheldDetail(faults: readonly PortProblem[]): string {
@@ -145,15 +164,26 @@ export async function recordInvalidConfig(
   ports: GatePorts,
   timing: InvalidConfigRun = {},
 ): Promise<GateOutcome> {
+  const problem = createRedactor().text(error.message);
+  const verdict = decideVerdict({ targets: [], configProblem: problem });
+  return recordUnchecked(verdict, describeVerdict(verdict, problem), context, ports, timing);
+}
+
+/** Records a run that probed nothing (a configuration it could not use, a secret store out of reach). */
+async function recordUnchecked(
+  verdict: Verdict,
+  message: string,
+  context: EvidenceContext,
+  ports: GatePorts,
+  timing: InvalidConfigRun,
+): Promise<GateOutcome> {
   const clock = ports.clock ?? systemClock;
   const startedAt = timing.startedAt ?? clock.now();
   const t0 = timing.t0 ?? clock.monotonicMs();
   const redactor = createRedactor();
-  const problem = redactor.text(error.message);
-  const verdict = decideVerdict({ targets: [], configProblem: problem });
   const document = buildEvidence({
     verdict,
-    message: describeVerdict(verdict, problem),
+    message,
     startedAt,
     finishedAt: clock.now(),
     durationMs: clock.monotonicMs() - t0,

@@ -6,7 +6,10 @@ export type ProbeErrorKind =
   | 'address_refused'
   | 'timeout'
   | 'connection_refused'
+  /** The name does not exist or has no address (NXDOMAIN, no data): the service's own problem. */
   | 'dns'
+  /** The resolver could not answer (EAI_AGAIN, SERVFAIL, a resolver timeout): maybe this machine's problem. */
+  | 'dns_unavailable'
   | 'tls'
   | 'reset'
   | 'unreachable'
@@ -34,12 +37,14 @@ export interface ClassifiedProbeError {
 
 const CODE_KINDS: ReadonlyArray<[RegExp, ProbeErrorKind]> = [
   [/^ECONNREFUSED$/, 'connection_refused'],
-  [/^(ENOTFOUND|EAI_AGAIN|EAI_NONAME|EAI_FAIL|EAI_NODATA)$/, 'dns'],
+  [/^(ENOTFOUND|EAI_NONAME|EAI_NODATA|ENODATA)$/, 'dns'],
+  // getaddrinfo's temporary and non-recoverable failures (a resolver timing out, SERVFAIL, REFUSED), and c-ares' own.
+  [/^(EAI_AGAIN|EAI_FAIL|ESERVFAIL|ETIMEOUT|EREFUSED)$/, 'dns_unavailable'],
   [/^(ECONNRESET|EPIPE|ECONNABORTED)$/, 'reset'],
   [/^ETIMEDOUT$/, 'timeout'],
   [/^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|ERR_OSSL_|HOSTNAME_MISMATCH)/, 'tls'],
   [/^(EHOSTUNREACH|ENETUNREACH|EHOSTDOWN|ENETDOWN)$/, 'unreachable'],
-  [/^(EMFILE|ENFILE|ENOBUFS|EADDRNOTAVAIL)$/, 'local_resources_exhausted'],
+  [/^(EMFILE|ENFILE|ENOBUFS|EADDRNOTAVAIL|EAI_MEMORY)$/, 'local_resources_exhausted'],
   // Parser errors (HPE_HEADER_OVERFLOW past maxHeaderSize, HPE_INVALID_STATUS, HPE_INVALID_CHUNK_SIZE...) and bodies
   // that do not decode (Z_DATA_ERROR, Z_BUF_ERROR; brotli's ERR__ERROR_FORMAT_...).
   [/^(HPE_|Z_|ERR__)/, 'invalid_response'],

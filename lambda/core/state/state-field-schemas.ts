@@ -27,6 +27,7 @@ const STATUS_REASONS: { readonly [R in StatusReason]: R } = {
   all_probes_healthy: 'all_probes_healthy',
   probe_failures: 'probe_failures',
   invalid_config: 'invalid_config',
+  prober_unavailable: 'prober_unavailable',
 };
 
 /** The outcome of the latest run, and the evidence that records it. */

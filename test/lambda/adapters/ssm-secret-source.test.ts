@@ -3,7 +3,8 @@
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { describe, expect, it } from 'vitest';
 import { SsmSecretSource } from '../../../lambda/adapters/ssm-secret-source.ts';
-import { SecretResolveError } from '../../../lambda/core/errors.ts';
+import { SecretResolveError, SecretStoreUnavailableError } from '../../../lambda/core/errors.ts';
+import { closedPort } from '../../support/loopback-server.ts';
 import { awsClientConfig, putSecureParameter, uniqueName } from '../../support/aws-fixtures.ts';
 
 /** An SSM client for moto that counts the GetParameter calls that actually go out. */
@@ -76,5 +77,24 @@ describe('SsmSecretSource against moto', () => {
       errorName: 'ParameterNotFound',
       message: expect.stringContaining(`cannot read SSM parameter ${name}: ParameterNotFound`),
     });
+  });
+
+  it("reports SSM out of reach as SecretStoreUnavailableError, the prober's problem rather than the configuration's", async () => {
+    const port = await closedPort();
+    const client = new SSMClient({ ...awsClientConfig(), endpoint: `http://127.0.0.1:${port}`, maxAttempts: 1 });
+    const source = new SsmSecretSource({ client });
+
+    const error = await source.resolve({ ssm: '/rollgate/test/unreachable' }).catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(SecretStoreUnavailableError);
+    expect(error).toMatchObject({ errorName: expect.stringMatching(/ECONNREFUSED|Error/) });
+    expect((error as Error).message).toContain('cannot read SSM parameter /rollgate/test/unreachable');
+  });
+
+  it('keeps a missing parameter a configuration problem, not an outage', async () => {
+    const source = new SsmSecretSource({ client: countingClient().client });
+    const error = await source.resolve({ ssm: `/rollgate/test/${uniqueName('absent')}` }).catch((caught) => caught);
+    expect(error).toBeInstanceOf(SecretResolveError);
+    expect(error).not.toBeInstanceOf(SecretStoreUnavailableError);
   });
 });

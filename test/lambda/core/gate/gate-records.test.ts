@@ -3,7 +3,12 @@
 // recorded and alerted but never rolled back automatically.
 import { describe, expect, it } from 'vitest';
 import { EnvSecretSource } from '../../../../lambda/adapters/env-secret-source.ts';
-import { AlertPublishError, EvidenceWriteError, SecretResolveError } from '../../../../lambda/core/errors.ts';
+import {
+  AlertPublishError,
+  EvidenceWriteError,
+  SecretResolveError,
+  SecretStoreUnavailableError,
+} from '../../../../lambda/core/errors.ts';
 import { runGate, type PortProblem } from '../../../../lambda/core/gate/gate.ts';
 import type { SecretSource } from '../../../../lambda/core/gate/ports.ts';
 import { fixedService, healthyService } from '../../../support/loopback-server.ts';
@@ -203,5 +208,41 @@ describe('runGate: secrets', () => {
     expect(outcome.evidence.faults).toEqual([
       { port: 'secrets', error_name: 'SecretResolveError', message: 'environment variable MISSING is not set' },
     ]);
+  });
+
+  it('fails as prober_unavailable, not invalid_config, when the secret store cannot be reached: no probe, no rollback', async () => {
+    const server = await serve(healthyService('1.4.2'));
+    const unreachable: SecretSource = {
+      resolve: async () => {
+        throw new SecretStoreUnavailableError(
+          'cannot read SSM parameter /rollgate/checkout/header: connect ECONNREFUSED',
+          {
+            errorName: 'ECONNREFUSED',
+          },
+        );
+      },
+    };
+    const h = harness({ rollback: ROLLBACK_OK });
+
+    const outcome = await runGate(
+      config({
+        targets: [{ url: server.url('/health'), headers: { authorization: { ssm: '/rollgate/checkout/header' } } }],
+      }),
+      DEPLOY,
+      { ...h.ports, secrets: unreachable },
+    );
+
+    expect(outcome.verdict).toMatchObject({
+      status: 'failed',
+      status_reason: 'prober_unavailable',
+      prober_fault: 'secret_store_unavailable',
+    });
+    expect(outcome.evidence.message).toMatch(/^the prober could not check \(a header's secret could not be read/);
+    expect(outcome.evidence.faults).toEqual([
+      { port: 'secrets', error_name: 'ECONNREFUSED', message: expect.stringContaining('ECONNREFUSED') },
+    ]);
+    expect(h.rollback?.requests).toEqual([]);
+    expect(h.notifier.sent.map((alert) => alert.type)).toEqual(['GateFailed']);
+    expect(server.hits.size).toBe(0);
   });
 });

@@ -3,11 +3,18 @@ import {
   decideVerdict,
   exitCodeFor,
   type GateStatus,
+  type ProberFault,
   type StatusReason,
+  type VerdictInput,
+  type VerdictTarget,
 } from '../../../../lambda/core/verdict/verdict.ts';
 
 const healthy = { ok: true };
 const failing = { ok: false };
+/** A failing target whose every attempt ended with `errors` in turn. */
+const failedWith = (...errors: string[]) => ({ ok: false, attempts: errors.map((error) => ({ error })) });
+const noSockets = failedWith('local_resources_exhausted', 'local_resources_exhausted');
+const resolverDown = failedWith('dns_unavailable', 'dns_unavailable');
 
 describe('decideVerdict', () => {
   it.each([
@@ -92,6 +99,79 @@ describe('decideVerdict', () => {
       failing: counts[2],
     });
   });
+
+  it.each([
+    {
+      name: 'every failing target out of sockets here',
+      targets: [healthy, noSockets, noSockets],
+      fault: 'local_resources_exhausted',
+    },
+    { name: 'the only target out of sockets here', targets: [noSockets], fault: 'local_resources_exhausted' },
+    {
+      name: 'every target failing DNS with a resolver error',
+      targets: [resolverDown, resolverDown],
+      fault: 'dns_resolver_unavailable',
+    },
+    {
+      name: 'resolver errors and socket exhaustion, no target reached',
+      targets: [resolverDown, noSockets],
+      fault: 'dns_resolver_unavailable',
+    },
+    {
+      name: 'healthy targets with a secret store out of reach',
+      targets: [healthy],
+      store: 'secret_store_unavailable',
+      fault: 'secret_store_unavailable',
+    },
+    {
+      name: 'no targets with the state store unreadable',
+      targets: [],
+      store: 'state_store_unavailable',
+      fault: 'state_store_unavailable',
+    },
+    {
+      name: 'failing targets with the state store unreadable',
+      targets: [failing, healthy],
+      store: 'state_store_unavailable',
+      fault: 'state_store_unavailable',
+    },
+  ] satisfies Array<{
+    name: string;
+    targets: VerdictTarget[];
+    store?: VerdictInput['storeFault'];
+    fault: ProberFault;
+  }>)(
+    'fails as prober_unavailable ($fault) with $name, saying nothing about the service',
+    ({ targets, store, fault }) => {
+      const verdict = decideVerdict({ targets, ...(store !== undefined ? { storeFault: store } : {}) });
+      expect(verdict).toMatchObject({ status: 'failed', status_reason: 'prober_unavailable', prober_fault: fault });
+      expect(verdict.total).toBe(targets.length);
+    },
+  );
+
+  it.each([
+    { name: 'one failing target out of sockets, one refused', targets: [noSockets, failedWith('connection_refused')] },
+    {
+      name: 'a target that ran out of sockets, then got a 503',
+      targets: [{ ok: false, attempts: [{ error: 'local_resources_exhausted' }, {}] }],
+    },
+    {
+      name: 'a resolver error beside a healthy target (its name servers may be broken)',
+      targets: [healthy, resolverDown],
+    },
+    { name: 'a name that does not exist', targets: [failedWith('dns'), failedWith('dns')] },
+    { name: 'a failing target with no attempts recorded', targets: [failing] },
+  ] satisfies Array<{ name: string; targets: VerdictTarget[] }>)(
+    'counts $name against the service (probe_failures)',
+    ({ targets }) => {
+      expect(decideVerdict({ targets })).toMatchObject({ status: 'failed', status_reason: 'probe_failures' });
+    },
+  );
+
+  it('keeps invalid_config ahead of a store fault: a gate that cannot be configured says so first', () => {
+    const verdict = decideVerdict({ targets: [], configProblem: 'x', storeFault: 'state_store_unavailable' });
+    expect(verdict.status_reason).toBe('invalid_config');
+  });
 });
 
 describe('exitCodeFor', () => {
@@ -102,6 +182,8 @@ describe('exitCodeFor', () => {
     { status: 'skipped', reason: 'no_urls_configured', failOnSkipped: true, evidenceWritten: true, code: 3 },
     { status: 'failed', reason: 'probe_failures', failOnSkipped: false, evidenceWritten: true, code: 1 },
     { status: 'failed', reason: 'probe_failures', failOnSkipped: false, evidenceWritten: false, code: 1 },
+    { status: 'failed', reason: 'prober_unavailable', failOnSkipped: false, evidenceWritten: true, code: 1 },
+    { status: 'failed', reason: 'prober_unavailable', failOnSkipped: true, evidenceWritten: false, code: 1 },
     { status: 'failed', reason: 'invalid_config', failOnSkipped: false, evidenceWritten: true, code: 2 },
     { status: 'failed', reason: 'invalid_config', failOnSkipped: true, evidenceWritten: false, code: 2 },
     { status: 'passed', reason: 'all_probes_healthy', failOnSkipped: false, evidenceWritten: false, code: 4 },
