@@ -7,6 +7,7 @@ import type { Observation } from './expectations.ts';
 import type { ProbeErrorKind } from './probe-error.ts';
 import { addressRefusal, type AddressPolicy } from './address-policy.ts';
 import { exchange, type ExchangeOutcome } from './http-exchange.ts';
+import { basicCredentialsOf } from '../secrets/basic-credentials.ts';
 
 const USER_AGENT = 'rollgate-health-gate/1';
 const BASE_HEADERS: Readonly<Record<string, string>> = {
@@ -55,7 +56,8 @@ export async function observeAttempt(
 
   let current = new URL(url);
   // Userinfo goes as Basic auth, as curl sends it, to the target's own origin only.
-  const userinfoAuth = basicAuthOf(current);
+  const credentials = basicCredentialsOf(current);
+  const userinfoAuth = credentials === undefined ? undefined : `Basic ${credentials}`;
   let headers = targetHeaders;
   if (userinfoAuth !== undefined) {
     current.username = '';
@@ -147,19 +149,4 @@ function mergeHeaders(
     merged[name] = value;
   }
   return merged;
-}
-
-function basicAuthOf(url: URL): string | undefined {
-  if (url.username === '' && url.password === '') return undefined;
-  const credentials = `${decodeLenient(url.username)}:${decodeLenient(url.password)}`;
-  return `Basic ${Buffer.from(credentials, 'utf8').toString('base64')}`;
-}
-
-/** Percent-decodes userinfo; a stray `%` (which URL accepts) is kept as written rather than thrown. */
-function decodeLenient(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
 }

@@ -2,6 +2,8 @@
 // secret-looking query values; free text (command output, body excerpts, error messages) loses bearer tokens,
 // key=value secrets and any literal secret value the run resolved.
 
+import { basicCredentialsOf } from './basic-credentials.ts';
+
 export const REDACTED = '***';
 
 const SECRET_NAME = /(token|key|secret|passw(or)?d|pwd|signature|sig|auth|credential|session|api[-_]?key|code)/i;
@@ -80,7 +82,8 @@ function redactUrlQuietly(candidate: string): string {
 
 /**
  * The literal secrets a configured URL carries: its password (or a user name standing alone, as a token does in
- * `https://TOKEN@host`) and its secret-looking query and fragment values, each as written and decoded. A service
+ * `https://TOKEN@host`), the Basic credentials the probe makes of them, and its secret-looking query and fragment
+ * values, each as written and decoded. A service
  * that echoes one back under a harmless key (`{"echo": "…"}`) matches no pattern, so the run scrubs them literally.
  */
 export function secretsOfUrl(raw: string): string[] {
@@ -104,6 +107,10 @@ export function secretsOfUrl(raw: string): string[] {
   };
   if (url.password !== '') add(url.password);
   else if (url.username !== '') add(url.username);
+  // The probe sends the userinfo as Basic credentials; a service echoing them back without the scheme matches no
+  // pattern, so the base64 is a literal too.
+  const basic = basicCredentialsOf(url);
+  if (basic !== undefined) found.push(basic);
   const params = (text: string): void => {
     for (const pair of text.split('&')) {
       const equals = pair.indexOf('=');
@@ -140,7 +147,7 @@ export interface Redactor {
 
 export function createRedactor(secretValues: Iterable<string> = []): Redactor {
   // Short values would redact ordinary words; a real secret is longer than this.
-  const literals = [...new Set([...secretValues].filter((value) => value.length >= 6))].sort(
+  const literals = [...new Set([...secretValues].filter((value) => value.length >= 6).flatMap(writtenForms))].sort(
     (a, b) => b.length - a.length,
   );
   // One alternation, longest first, so a run with a token per target (thousands of literals) still scans each text
@@ -153,6 +160,14 @@ export function createRedactor(secretValues: Iterable<string> = []): Redactor {
     url: (raw) => redactUrl(scrub(raw)),
     text: (raw) => redactSecretsInText(scrub(raw)),
   };
+}
+
+/**
+ * A secret as written, and percent-encoded as a URL's query carries it (both encoders' forms): a service that puts a
+ * token or Basic credentials into a redirect's Location hands them back encoded.
+ */
+function writtenForms(value: string): string[] {
+  return [value, encodeURIComponent(value), new URLSearchParams([['', value]]).toString().slice(1)];
 }
 
 function escapeRegExp(text: string): string {

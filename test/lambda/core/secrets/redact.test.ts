@@ -229,16 +229,20 @@ describe('secretsOfUrl', () => {
   it.each([
     { name: 'a plain URL', raw: 'https://api.example/health', out: [] },
     { name: 'a non-secret query', raw: 'https://api.example/health?page=2&region=eu', out: [] },
-    { name: 'a password', raw: 'https://ops:hunter22@api.example/', out: ['hunter22'] },
+    {
+      name: 'a password, and the Basic credentials the probe sends',
+      raw: 'https://ops:hunter22@api.example/',
+      out: ['hunter22', 'b3BzOmh1bnRlcjIy'],
+    },
     {
       name: 'an encoded password, as written and decoded',
       raw: 'https://ops:p%40ss%2Fw0rd@a.example/',
-      out: ['p%40ss%2Fw0rd', 'p@ss/w0rd'],
+      out: ['p%40ss%2Fw0rd', 'p@ss/w0rd', 'b3BzOnBAc3MvdzByZA=='],
     },
     {
       name: 'a user name standing alone (a token)',
       raw: 'https://ghp_abcdef123456@a.example/',
-      out: ['ghp_abcdef123456'],
+      out: ['ghp_abcdef123456', 'Z2hwX2FiY2RlZjEyMzQ1Njo='],
     },
     { name: 'a token query value', raw: 'https://a.example/h?page=2&token=tok-123456', out: ['tok-123456'] },
     {
@@ -273,6 +277,20 @@ describe('createRedactor', () => {
   it("scrubs a configured URL's query token that a service echoes under a harmless key", () => {
     const redactor = createRedactor(secretsOfUrl('https://api.example/health?token=tok-5e6f7a8b'));
     expect(redactor.text('{"echo":"tok-5e6f7a8b","status":"down"}')).toBe('{"echo":"***","status":"down"}');
+  });
+
+  it('scrubs the Basic credentials of a URL password that a service echoes without the scheme', () => {
+    const url = 'https://ops:hunter22@api.example/health';
+    const echoed = `{"seen":"${Buffer.from('ops:hunter22').toString('base64')}","status":"down"}`;
+    expect(createRedactor(secretsOfUrl(url)).text(echoed)).toBe('{"seen":"***","status":"down"}');
+  });
+
+  it.each([
+    ['percent-encoded', 'ops%3Apa%2Fss%2Bw0rd%3D'],
+    ['form-encoded', 'ops%3Apa%2Fss%2Bw0rd%3D+x'],
+  ])('scrubs a literal secret that a service echoes %s, as in the query of a Location', (_form, echoed) => {
+    const redactor = createRedactor(['ops:pa/ss+w0rd=', 'ops:pa/ss+w0rd= x']);
+    expect(redactor.url(`https://api.example/landing?seen=${echoed}`)).toBe('https://api.example/landing?seen=***');
   });
 
   it('scrubs literals that hold regular expression characters', () => {
