@@ -1,6 +1,6 @@
 // Alerts to an SNS topic. The core has already written the subject, the JSON message and the attributes; this only
-// delivers them, with the attributes as String message attributes so subscribers can filter by type, status, service
-// and environment.
+// delivers them, with the attributes as String message attributes so subscribers can filter by type, severity,
+// status, service and environment.
 
 import { PublishCommand, type MessageAttributeValue, type SNSClient } from '@aws-sdk/client-sns';
 import type { Alert } from '../core/plan/alerts.ts';

@@ -1,9 +1,10 @@
-// Which alerts a run raises and what they say. Pure: the notifier adapters only deliver them. Subjects fit SNS's
-// limit (under 100 printable ASCII characters) and say what happened; the message is JSON for machines, and the
-// attributes let subscribers filter by alert type, status, service and environment.
+// What alerts say. Pure: the planner decides which ones a run raises, the notifier adapters only deliver them.
+// Subjects fit SNS's limit (under 100 printable ASCII characters) and say what happened; the message is JSON for
+// machines, and the attributes let subscribers filter by alert type, severity, status, service and environment.
 
 import type { EvidenceDocument } from '../evidence/evidence.ts';
 import type { GateStatus } from '../verdict/verdict.ts';
+import { isVersionOnlyFailure } from '../verdict/version-only-failure.ts';
 
 export type AlertType =
   | 'GateFailed'
@@ -11,10 +12,37 @@ export type AlertType =
   | 'RollbackRequired'
   | 'RollbackSucceeded'
   | 'RollbackFailed'
-  | 'EvidenceWriteFailed';
+  | 'EvidenceWriteFailed'
+  | 'MonitorDown'
+  | 'MonitorStillDown'
+  | 'MonitorRecovered'
+  | 'StateUnavailable'
+  | 'ProberUnavailable';
+
+/** How urgent an alert is, so subscribers can page on some and e-mail the rest. */
+export type AlertSeverity = 'critical' | 'high' | 'warning' | 'info';
+
+/** One severity per alert type (documented in the README, "Subscribing to alerts"). */
+export const ALERT_SEVERITY: { readonly [T in AlertType]: AlertSeverity } = {
+  // Someone has to act now: a service is down, or a rollback that should have happened did not.
+  MonitorDown: 'critical',
+  RollbackRequired: 'critical',
+  RollbackFailed: 'critical',
+  // Something is wrong and needs a look soon.
+  GateFailed: 'high',
+  VersionMismatch: 'high',
+  MonitorStillDown: 'high',
+  StateUnavailable: 'high',
+  EvidenceWriteFailed: 'high',
+  // Handled, or not the service's fault, but worth knowing.
+  RollbackSucceeded: 'warning',
+  ProberUnavailable: 'warning',
+  MonitorRecovered: 'info',
+};
 
 export interface AlertAttributes {
   readonly alert_type: AlertType;
+  readonly severity: AlertSeverity;
   readonly status: GateStatus;
   readonly service: string;
   readonly environment: string;
@@ -22,6 +50,13 @@ export interface AlertAttributes {
 
 export interface AlertMessage {
   readonly alert_type: AlertType;
+  readonly severity: AlertSeverity;
+  /** Why, in one word a filter can match: `rollback_suppressed`, `no_known_good_version`, `state_unavailable`... */
+  readonly reason?: string;
+  /** What the alert adds to the verdict, in a sentence: why a rollback was held back, how long a monitor was down. */
+  readonly detail?: string;
+  /** MonitorRecovered and MonitorStillDown: how long the monitor has been down, in milliseconds. */
+  readonly down_for_ms?: number;
   readonly status: GateStatus;
   readonly status_reason: string;
   readonly summary: string;
@@ -38,6 +73,9 @@ export interface AlertMessage {
     readonly ok: boolean | null;
     readonly command_id?: string;
     readonly detail?: string;
+    readonly reason?: string;
+    readonly target_version?: string;
+    readonly target_source?: string;
   };
   readonly evidence_uri: string | null;
   readonly evidence_error?: string;
@@ -60,10 +98,7 @@ export const MAX_SUBJECT_LENGTH = 99;
  */
 export function verdictAlert(document: EvidenceDocument, evidenceUri: string | null, rollbackPlanned: boolean): Alert {
   const failing = document.targets.filter((target) => !target.ok);
-  const onlyVersion =
-    document.status_reason === 'probe_failures' &&
-    failing.length > 0 &&
-    failing.every((target) => target.expectations.every((result) => result.ok || result.name === 'version'));
+  const onlyVersion = isVersionOnlyFailure(document.status_reason, document.targets);
   const rollbackWords =
     document.rollback.outcome === 'withheld'
       ? 'rollback withheld'
@@ -82,7 +117,9 @@ export function verdictAlert(document: EvidenceDocument, evidenceUri: string | n
   const what =
     document.status_reason === 'invalid_config'
       ? 'configuration cannot be used'
-      : `${document.summary.failing}/${document.summary.total} probes failing`;
+      : document.status_reason === 'prober_unavailable'
+        ? 'the prober could not check'
+        : `${document.summary.failing}/${document.summary.total} probes failing`;
   return makeAlert('GateFailed', document, evidenceUri, `FAILED ${scopeOf(document)}: ${what}, ${rollbackWords}`);
 }
 
@@ -90,18 +127,32 @@ export function verdictAlert(document: EvidenceDocument, evidenceUri: string | n
  * A failed gate with no rollback to run, or one whose automatic rollback was withheld (the rollback's detail says
  * why): someone has to roll back by hand.
  */
-export function rollbackRequiredAlert(document: EvidenceDocument, evidenceUri: string | null): Alert {
-  const why = document.rollback.outcome === 'withheld' ? 'automatic rollback withheld' : 'no automatic rollback';
+export function rollbackRequiredAlert(
+  document: EvidenceDocument,
+  evidenceUri: string | null,
+  extra: AlertExtra = {},
+): Alert {
+  const reason = extra.reason ?? (document.rollback.outcome === 'withheld' ? 'withheld' : 'not_configured');
+  const why = ROLLBACK_REQUIRED_WORDS[reason] ?? 'automatic rollback withheld';
   return makeAlert(
     'RollbackRequired',
     document,
     evidenceUri,
     `ROLLBACK REQUIRED ${scopeOf(document)}: gate failed, ${why}`,
+    { reason, ...extra },
   );
 }
 
+const ROLLBACK_REQUIRED_WORDS: Readonly<Record<string, string>> = {
+  not_configured: 'no automatic rollback',
+  withheld: 'automatic rollback withheld',
+  rollback_suppressed: 'rollback suppressed',
+  no_known_good_version: 'no known-good version',
+  approval_required: 'rollback needs approval',
+};
+
 export function rollbackAlert(document: EvidenceDocument, evidenceUri: string | null): Alert {
-  const target = document.context.deploy?.previous_version;
+  const target = document.rollback.target_version ?? document.context.deploy?.previous_version;
   if (document.rollback.ok === true) {
     return makeAlert(
       'RollbackSucceeded',
@@ -134,7 +185,21 @@ export function pointedAt(alert: Alert, evidenceUri: string | null): Alert {
   return { ...alert, message: { ...alert.message, evidence_uri: evidenceUri } };
 }
 
-function makeAlert(type: AlertType, document: EvidenceDocument, evidenceUri: string | null, headline: string): Alert {
+/** What a planned alert adds to the document's facts. */
+export interface AlertExtra {
+  readonly reason?: string | undefined;
+  readonly detail?: string | undefined;
+  readonly downForMs?: number | undefined;
+}
+
+/** An alert of `type` about `document`: the subject `[Rollgate] <headline>`, the message and the attributes. */
+export function makeAlert(
+  type: AlertType,
+  document: EvidenceDocument,
+  evidenceUri: string | null,
+  headline: string,
+  extra: AlertExtra = {},
+): Alert {
   const deploy = document.context.deploy;
   const service = deploy?.service ?? document.context.service ?? document.context.monitor ?? 'unknown';
   const environment = deploy?.environment ?? document.context.environment ?? 'unknown';
@@ -148,9 +213,13 @@ function makeAlert(type: AlertType, document: EvidenceDocument, evidenceUri: str
   return {
     type,
     subject: fitSubject(`[Rollgate] ${headline}`),
-    attributes: { alert_type: type, status: document.status, service, environment },
+    attributes: { alert_type: type, severity: ALERT_SEVERITY[type], status: document.status, service, environment },
     message: {
       alert_type: type,
+      severity: ALERT_SEVERITY[type],
+      ...(extra.reason !== undefined ? { reason: extra.reason } : {}),
+      ...(extra.detail !== undefined ? { detail: extra.detail } : {}),
+      ...(extra.downForMs !== undefined ? { down_for_ms: extra.downForMs } : {}),
       status: document.status,
       status_reason: document.status_reason,
       summary: document.message,
@@ -167,6 +236,9 @@ function makeAlert(type: AlertType, document: EvidenceDocument, evidenceUri: str
         ok: document.rollback.ok,
         ...(document.rollback.command_id !== undefined ? { command_id: document.rollback.command_id } : {}),
         ...(document.rollback.detail !== undefined ? { detail: document.rollback.detail } : {}),
+        ...(document.rollback.reason !== undefined ? { reason: document.rollback.reason } : {}),
+        ...(document.rollback.target_version !== undefined ? { target_version: document.rollback.target_version } : {}),
+        ...(document.rollback.target_source !== undefined ? { target_source: document.rollback.target_source } : {}),
       },
       evidence_uri: evidenceUri,
       started_at: document.started_at,
@@ -175,14 +247,14 @@ function makeAlert(type: AlertType, document: EvidenceDocument, evidenceUri: str
   };
 }
 
-function scopeOf(document: EvidenceDocument): string {
+export function scopeOf(document: EvidenceDocument): string {
   const deploy = document.context.deploy;
   if (deploy) return `${deploy.service}/${deploy.environment} ${displayVersion(deploy.version)}`;
   if (document.context.monitor) return `check ${document.context.monitor}`;
   return document.expected_version ? `gate ${displayVersion(document.expected_version)}` : 'gate';
 }
 
-function displayVersion(version: string): string {
+export function displayVersion(version: string): string {
   return /^\d/.test(version) ? `v${version}` : version;
 }
 

@@ -7,8 +7,9 @@ export type RollbackOutcomeKind =
   /** The gate failed but no rollback is configured: an operator must act. */
   | 'not_configured'
   /**
-   * The gate failed and a rollback is configured, but a fault in what keeps an automatic rollback safe (the store
-   * that stops a redelivered event from rolling back twice) made the gate hold it back: an operator must act.
+   * The gate failed and a rollback is configured, but it was held back, for the `reason` given: a fault in what keeps
+   * an automatic rollback safe (the idempotency or state store), another run's lock, the cooldown, a pause, no
+   * known-good version to go to, a prober that could not check, or an approval the service asks for.
    */
   | 'withheld'
   /** Recorded in the verdict evidence while the rollback runs; the rollback record replaces it. */
@@ -50,6 +51,15 @@ export interface RollbackResult {
   readonly detail?: string;
   readonly command_id?: string;
   readonly hosts?: readonly RollbackHostResult[];
+  /**
+   * Why it was held back (`withheld`: locked, cooldown, paused, no_known_good_version, state_unavailable,
+   * idempotency_unavailable, prober_unavailable, approval_required) or not needed (`not_on_transition`: a monitor rolls
+   * back only when it goes down).
+   */
+  readonly reason?: string;
+  /** The version it rolls back to, and where that came from (`known_good` or `previous_version_unverified`). */
+  readonly target_version?: string;
+  readonly target_source?: 'known_good' | 'previous_version_unverified';
 }
 
 export const ROLLBACK_OUTPUT_TAIL_BYTES = 4096;
@@ -57,6 +67,7 @@ export const ROLLBACK_OUTPUT_TAIL_BYTES = 4096;
 export function rollbackNotAttempted(
   outcome: 'not_needed' | 'not_configured' | 'pending' | 'withheld',
   detail?: string,
+  extra: Pick<RollbackResult, 'reason' | 'target_version' | 'target_source'> = {},
 ): RollbackResult {
   return {
     attempted: false,
@@ -66,6 +77,7 @@ export function rollbackNotAttempted(
     duration_ms: null,
     output_tail: null,
     ...(detail !== undefined ? { detail } : {}),
+    ...extra,
   };
 }
 

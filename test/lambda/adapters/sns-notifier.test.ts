@@ -1,10 +1,16 @@
 // The SNS notifier against moto_server: the alert the core built reaches a subscribed SQS queue with its subject,
-// JSON message and filterable attributes. aws-sdk-client-mock only for throttling, which moto never does.
-import { PublishCommand, SNSClient, ThrottledException } from '@aws-sdk/client-sns';
+// JSON message and filterable attributes (severity among them). aws-sdk-client-mock only for throttling, which moto never does.
+import {
+  ListSubscriptionsByTopicCommand,
+  PublishCommand,
+  SetSubscriptionAttributesCommand,
+  SNSClient,
+  ThrottledException,
+} from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { SnsNotifier } from '../../../lambda/adapters/sns-notifier.ts';
-import { verdictAlert } from '../../../lambda/core/plan/alerts.ts';
+import { rollbackRequiredAlert, verdictAlert } from '../../../lambda/core/plan/alerts.ts';
 import { AlertPublishError } from '../../../lambda/core/errors.ts';
 import { awsClientConfig, createTopicWithQueue, receiveSnsMessages } from '../../support/aws-fixtures.ts';
 import { CHECKOUT_DEPLOY, sampleEvidence, unhealthyTarget } from '../core/evidence/sample-evidence.ts';
@@ -28,10 +34,40 @@ describe('SnsNotifier against moto', () => {
     expect(JSON.parse(delivered?.message ?? 'null')).toEqual(failedAlert.message);
     expect(delivered?.attributes).toEqual({
       alert_type: 'GateFailed',
+      severity: 'high',
       status: 'failed',
       service: 'checkout',
       environment: 'prod',
     });
+  });
+
+  it('lets a subscription filter on severity: a critical-only subscriber gets RollbackRequired, not GateFailed', async () => {
+    const { topicArn, queueUrl } = await createTopicWithQueue();
+    const sns = new SNSClient(awsClientConfig());
+    const { Subscriptions: [subscription] = [] } = await sns.send(
+      new ListSubscriptionsByTopicCommand({ TopicArn: topicArn }),
+    );
+    await sns.send(
+      new SetSubscriptionAttributesCommand({
+        SubscriptionArn: subscription?.SubscriptionArn,
+        AttributeName: 'FilterPolicy',
+        AttributeValue: JSON.stringify({ severity: ['critical'] }),
+      }),
+    );
+    const notifier = new SnsNotifier({ client: sns, topicArn });
+    const document = sampleEvidence({
+      context: CHECKOUT_DEPLOY,
+      targets: [unhealthyTarget('https://checkout.example.com/health')],
+    });
+
+    // In order: had the high-severity alert passed the filter, it would arrive first.
+    await notifier.notify(failedAlert);
+    await notifier.notify(rollbackRequiredAlert(document, null, { reason: 'no_known_good_version' }));
+    const delivered = await receiveSnsMessages(queueUrl, { expected: 1, maxWaitMs: 5_000 });
+
+    expect(delivered.map((message) => message.attributes)).toEqual([
+      expect.objectContaining({ alert_type: 'RollbackRequired', severity: 'critical' }),
+    ]);
   });
 
   it('reports a topic that does not exist as AlertPublishError with the AWS error name', async () => {

@@ -78,7 +78,13 @@ describe('verdictAlert', () => {
     expect(alert.type).toBe(type);
     expect(alert.subject).toBe(subject);
     expectSnsSubject(alert);
-    expect(alert.attributes).toEqual({ alert_type: type, status: 'failed', service: 'checkout', environment: 'prod' });
+    expect(alert.attributes).toEqual({
+      alert_type: type,
+      severity: 'high',
+      status: 'failed',
+      service: 'checkout',
+      environment: 'prod',
+    });
     expect(alert.message).toMatchObject({
       alert_type: type,
       status: 'failed',
@@ -220,6 +226,7 @@ describe('rollback alerts', () => {
       expectSnsSubject(alert);
       expect(alert.attributes).toEqual({
         alert_type: type,
+        severity: ok ? 'warning' : 'critical',
         status: 'failed',
         service: 'checkout',
         environment: 'prod',
@@ -270,6 +277,7 @@ describe('evidenceWriteFailedAlert', () => {
     expect(alert.message.failing_targets).toHaveLength(targets.filter((target) => !target.ok).length);
     expect(alert.attributes).toEqual({
       alert_type: 'EvidenceWriteFailed',
+      severity: 'high',
       status,
       service: 'checkout',
       environment: 'prod',
