@@ -23,6 +23,8 @@ export const monitorStateSchema = z.strictObject({
   lastTransition: z.optional(z.strictObject({ from: healthSchema, to: healthSchema, at: timestampSchema })),
   lastAlertAt: z.optional(timestampSchema),
   lastReminderAt: z.optional(timestampSchema),
+  /** Since when every run has found the prober unable to check (no state change meanwhile); cleared by a checked run. */
+  proberUnavailableSince: z.optional(timestampSchema),
   lastRun: z.optional(runRecordSchema),
   service: z.optional(nameSchema),
   environment: z.optional(nameSchema),

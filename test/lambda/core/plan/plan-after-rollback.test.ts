@@ -1,0 +1,146 @@
+// Around the rollback: whether it still goes ahead once the lock was tried (the cooldown checked again under it), and
+// what its outcome leaves: the alert, the rollback's time and, on success, its target as deployed again.
+import { describe, expect, it } from 'vitest';
+import {
+  confirmRollback,
+  planAfterRollback,
+  type LockOutcome,
+  type RunRollbackDecision,
+} from '../../../../lambda/core/plan/plan-after-rollback.ts';
+import { expectedVersionFor } from '../../../../lambda/core/plan/expected-version.ts';
+import type { RollbackResult } from '../../../../lambda/core/rollback/rollback-result.ts';
+import { at, iso, known, read, SCOPE, service, T0 } from './plan-fixtures.ts';
+
+const TARGET = { version: '1.4.1', source: 'known_good', record: known('1.4.1', 600, { commit: 'abcdef1' }) } as const;
+const MONITOR_RUN: RunRollbackDecision = { action: 'run', target: TARGET, cooldownMinutes: 30 };
+const DEPLOY_RUN: RunRollbackDecision = { action: 'run', target: TARGET };
+
+describe('confirmRollback', () => {
+  it.each<{ name: string; decision: RunRollbackDecision; lock: LockOutcome; outcome: string }>([
+    {
+      name: 'the lock taken, no rollback since',
+      decision: MONITOR_RUN,
+      lock: { kind: 'acquired', service: service() },
+      outcome: 'run',
+    },
+    {
+      name: 'the lock taken, but another run rolled back 5 minutes ago',
+      decision: MONITOR_RUN,
+      lock: { kind: 'acquired', service: service({ lastRollbackAt: iso(-5) }) },
+      outcome: 'cooldown',
+    },
+    {
+      name: "a deploy's own rollback right after another",
+      decision: DEPLOY_RUN,
+      lock: { kind: 'acquired', service: service({ lastRollbackAt: iso(-5) }) },
+      outcome: 'run',
+    },
+    {
+      name: 'the lock held by another run',
+      decision: DEPLOY_RUN,
+      lock: { kind: 'held_by', owner: 'evt-2', until: at(10) },
+      outcome: 'locked',
+    },
+    { name: 'the lock contended', decision: DEPLOY_RUN, lock: { kind: 'contended' }, outcome: 'locked' },
+    {
+      name: 'the store failing',
+      decision: DEPLOY_RUN,
+      lock: { kind: 'state_unavailable' },
+      outcome: 'state_unavailable',
+    },
+  ])('gives $outcome for $name', ({ decision, lock, outcome }) => {
+    const confirmed = confirmRollback(decision, lock, T0);
+    expect(confirmed.action === 'suppressed' ? confirmed.reason : confirmed.action).toBe(outcome);
+  });
+});
+
+describe('planAfterRollback', () => {
+  const result = (ok: boolean): RollbackResult => ({
+    attempted: true,
+    ok,
+    outcome: ok ? 'succeeded' : 'failed',
+    exit_code: ok ? 0 : 1,
+    duration_ms: 10,
+    output_tail: '',
+  });
+  const before = service({ deployed: known('1.4.2', 5), knownGood: [known('1.4.1', 600)] });
+
+  it('alerts RollbackSucceeded and makes the target the deployed version again, with its record', () => {
+    const plan = planAfterRollback({
+      decision: DEPLOY_RUN,
+      result: result(true),
+      service: before,
+      stateful: true,
+      at: T0,
+    });
+    expect(plan.alerts).toEqual([{ type: 'RollbackSucceeded', severity: 'warning' }]);
+    expect(plan.next.service).toEqual({
+      ...before,
+      lastRollbackAt: T0.toISOString(),
+      deployed: { ...TARGET.record, version: '1.4.1', at: T0.toISOString() },
+    });
+  });
+
+  it('alerts RollbackFailed and keeps the failed version as deployed, with the rollback time for the cooldown', () => {
+    const plan = planAfterRollback({
+      decision: DEPLOY_RUN,
+      result: result(false),
+      service: before,
+      stateful: true,
+      at: T0,
+    });
+    expect(plan.alerts).toEqual([{ type: 'RollbackFailed', severity: 'critical' }]);
+    expect(plan.next.service).toEqual({ ...before, lastRollbackAt: T0.toISOString() });
+  });
+
+  it('records nothing without a state store', () => {
+    expect(
+      planAfterRollback({
+        decision: { action: 'run' },
+        result: result(true),
+        service: undefined,
+        stateful: false,
+        at: T0,
+      }).next,
+    ).toEqual({});
+  });
+});
+
+describe('expectedVersionFor', () => {
+  const deployed = read({ service: service({ deployed: known('1.4.3', 5) }) });
+  it.each([
+    {
+      name: 'a configured version',
+      input: { configured: '2.0.0', kind: 'check', prior: deployed, scope: SCOPE },
+      version: '2.0.0',
+    },
+    {
+      name: 'a monitor on a service: the deployed version',
+      input: { configured: undefined, kind: 'check', prior: deployed, scope: SCOPE },
+      version: '1.4.3',
+    },
+    {
+      name: 'a monitor without a service',
+      input: { configured: undefined, kind: 'check', prior: deployed, scope: undefined },
+      version: undefined,
+    },
+    {
+      name: 'a monitor without a state store',
+      input: { configured: undefined, kind: 'check', prior: { store: 'none' }, scope: SCOPE },
+      version: undefined,
+    },
+    {
+      name: 'a deploy (its own version is configured)',
+      input: { configured: undefined, kind: 'deploy', prior: deployed, scope: SCOPE },
+      version: undefined,
+    },
+  ] as const)('expects $version for $name', ({ input, version }) => {
+    expect(expectedVersionFor(input).version).toBe(version);
+  });
+
+  it('notes where a derived version came from', () => {
+    expect(expectedVersionFor({ configured: undefined, kind: 'check', prior: deployed, scope: SCOPE }).note).toBe(
+      'expects 1.4.3, the version last deployed to checkout/prod through Rollgate',
+    );
+  });
+});
