@@ -7,6 +7,8 @@ import { ConfigError, errorMessageOf } from '../errors.ts';
 import type { SecretSource } from '../gate/ports.ts';
 
 const TEMPLATE_REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+/** An Authorization-style value, `<scheme> <credentials>`: the credentials part. */
+const AUTH_SCHEME_VALUE = /^[A-Za-z][A-Za-z0-9!#$%&'*+.^_`|~-]*\s+(\S.*)$/s;
 
 export interface ResolvedHeaders {
   /** One record per target, in target order. */
@@ -30,6 +32,10 @@ export async function resolveHeaders(
       const text = await resolveOne(value, field, secrets, cache);
       resolved[name] = text;
       secretValues.add(text);
+      // `Bearer abc…` written out in the config: a service echoing the credentials without the scheme must be
+      // scrubbed too, as it is for a template's reference.
+      const credentials = AUTH_SCHEME_VALUE.exec(text)?.[1];
+      if (credentials !== undefined) secretValues.add(credentials);
     }
     perTarget.push(resolved);
   }

@@ -11,6 +11,12 @@ const URL_A = 'http://a.example/health';
 describe('resolveHeaders', () => {
   it.each([
     { name: 'a literal', value: 'application/json', sent: 'application/json', secrets: ['application/json'] },
+    {
+      name: 'a literal with an auth scheme, whose credentials a service may echo alone',
+      value: 'Bearer lit-9a8b7c6d5e',
+      sent: 'Bearer lit-9a8b7c6d5e',
+      secrets: ['Bearer lit-9a8b7c6d5e', 'lit-9a8b7c6d5e'],
+    },
     { name: 'an env reference', value: { env: 'HEALTH_TOKEN' }, sent: ENV.HEALTH_TOKEN, secrets: [ENV.HEALTH_TOKEN] },
     {
       name: 'a template',
