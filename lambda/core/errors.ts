@@ -27,8 +27,12 @@ export interface ConfigErrorOptions {
 /** A setting, event field or flag that cannot be used. Names the field and the offending value. */
 export class ConfigError extends RollgateError {
   public readonly field: string;
-  /** The offending value; undefined when it was withheld, so no log of this error can carry the secret. */
-  public readonly value: unknown;
+  /**
+   * The offending value, as given; undefined when it was withheld, so no log of this error can carry the secret. Not
+   * enumerable: a quoted value is redacted in the message only, and whatever serialises the error's own properties
+   * (the Lambda runtime logs a thrown error's as JSON) would print it raw, credentials and all.
+   */
+  declare public readonly value: unknown;
   public readonly show: ValueShown;
 
   public constructor(field: string, value: unknown, problem: string, options: ConfigErrorOptions = {}) {
@@ -37,7 +41,7 @@ export class ConfigError extends RollgateError {
     super(`${field}: ${problem}${shown}`, options.cause === undefined ? {} : { cause: options.cause });
     this.name = 'ConfigError';
     this.field = field;
-    this.value = show === 'withheld' ? undefined : value;
+    Object.defineProperty(this, 'value', { value: show === 'withheld' ? undefined : value, enumerable: false });
     this.show = show;
   }
 }

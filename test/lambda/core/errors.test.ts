@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, describeValue } from '../../../lambda/core/errors.ts';
+import { ConfigError, ConfigErrors, describeValue } from '../../../lambda/core/errors.ts';
 
 function nested(depth: number): unknown {
   let value: unknown = [];
@@ -73,6 +73,16 @@ describe('ConfigError', () => {
     });
     expect(error.message).toBe('targets[0].headers.Authorization: must not contain line breaks (value withheld)');
     expect(error.value).toBeUndefined();
+  });
+
+  it('keeps a quoted value out of what serialises its properties, as the Lambda runtime logs a thrown error', () => {
+    const url = 'ftp://ops:pw-5ecret-77@files.example/';
+    const error = new ConfigError('detail.urls[0]', url, 'must be an http: or https: URL');
+    expect(error.value).toBe(url);
+    expect(JSON.stringify({ ...error })).not.toContain('pw-5ecret-77');
+    expect(
+      JSON.stringify(new ConfigErrors([error]), (_key, value) => (value instanceof Error ? { ...value } : value)),
+    ).not.toContain('pw-5ecret-77');
   });
 
   it('leaves the value out when the field says it all', () => {
