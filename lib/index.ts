@@ -13,4 +13,5 @@ export {
   type RollgateMonitorTarget,
   type RollgatePowertools,
   type RollgateProps,
+  type RollgateService,
 } from './rollgate.ts';

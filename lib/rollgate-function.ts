@@ -44,6 +44,8 @@ export interface RollgateFunctionProps {
    * @default - Powertools is bundled
    */
   readonly powertoolsLayer?: lambda.ILayerVersion;
+  /** The registry layer (lib/registry-layer.ts): the handlers read the services and monitors from it. */
+  readonly registryLayer: lambda.ILayerVersion;
 }
 
 export class RollgateFunction extends Construct {
@@ -79,7 +81,7 @@ export class RollgateFunction extends Construct {
       deadLetterQueue: this.deadLetterQueue,
       retryAttempts: props.retryAttempts,
       maxEventAge: props.maxEventAge,
-      layers: props.powertoolsLayer ? [props.powertoolsLayer] : undefined,
+      layers: [...(props.powertoolsLayer ? [props.powertoolsLayer] : []), props.registryLayer],
     };
     const prebuilt = prebuiltHandlers();
     this.function = prebuilt

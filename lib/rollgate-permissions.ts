@@ -6,6 +6,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
+import type { HostTags } from '../lambda/core/config/host-tags-schema.ts';
+import { SECRET_PARAMETER_PREFIX } from '../lambda/core/config/stack-contract.ts';
+import { rollbackTagConditions } from './rollback-tag-conditions.ts';
 import type { RollgateFunction } from './rollgate-function.ts';
 
 /** Where each function may write evidence: `deploys/` for the deploy gate, `checks/` for scheduled checks. */
@@ -16,8 +19,14 @@ export interface RollgateGrantProps {
   readonly evidencePrefix: EvidencePrefix;
   readonly alertTopic: sns.ITopic;
   readonly key: kms.IKey;
-  /** Set when this function may send the rollback document; undefined for a function that never rolls back. */
-  readonly rollbackDocumentArn?: string;
+  /** The rollback document; the function may send it only when `rollbackHostTags` names some hosts. */
+  readonly rollbackDocumentArn: string;
+  /**
+   * The tags of the hosts this function may roll back, one set per service: it may send the document only to instances
+   * carrying every tag of one set, with those values. Empty for a function that never rolls back: then no
+   * ssm:SendCommand at all.
+   */
+  readonly rollbackHostTags: readonly HostTags[];
   /** The deploy gate's idempotency records (encrypted with `key`); undefined for a function without them. */
   readonly idempotencyTable?: dynamodb.ITable;
 }
@@ -26,7 +35,7 @@ export interface RollgateGrantProps {
 export function grantRollgateAccess(target: RollgateFunction, props: RollgateGrantProps): void {
   const stack = Stack.of(target);
   const evidenceObjects = props.evidenceBucket.arnForObjects(`${props.evidencePrefix}*`);
-  const parameters = `arn:${stack.partition}:ssm:${stack.region}:${stack.account}:parameter/rollgate/*`;
+  const parameters = `arn:${stack.partition}:ssm:${stack.region}:${stack.account}:parameter${SECRET_PARAMETER_PREFIX}*`;
 
   target.addToRolePolicy(
     new iam.PolicyStatement({
@@ -98,7 +107,8 @@ export function grantRollgateAccess(target: RollgateFunction, props: RollgateGra
     },
   ];
 
-  if (props.rollbackDocumentArn) {
+  const conditions = rollbackTagConditions(props.rollbackHostTags);
+  if (conditions.length > 0) {
     const instances = `arn:${stack.partition}:ec2:${stack.region}:${stack.account}:instance/*`;
     target.addToRolePolicy(
       new iam.PolicyStatement({
@@ -107,14 +117,24 @@ export function grantRollgateAccess(target: RollgateFunction, props: RollgateGra
         resources: [props.rollbackDocumentArn],
       }),
     );
-    target.addToRolePolicy(
-      new iam.PolicyStatement({
-        sid: 'SendRollbackToRollgateInstances',
-        actions: ['ssm:SendCommand'],
-        resources: [instances],
-        conditions: { StringLike: { 'ssm:resourceTag/rollgate:service': '*' } },
-      }),
-    );
+    // One statement per condition set: IAM ANDs the keys of one condition, so sets cannot share a statement.
+    conditions.forEach((condition, index) => {
+      target.addToRolePolicy(
+        new iam.PolicyStatement({
+          sid: `SendRollbackToServiceHosts${index}`,
+          actions: ['ssm:SendCommand'],
+          resources: [instances],
+          conditions: {
+            StringEquals: Object.fromEntries(
+              Object.entries(condition).map(([key, values]) => [
+                `ssm:resourceTag/${key}`,
+                values.length === 1 ? values[0] : [...values],
+              ]),
+            ),
+          },
+        }),
+      );
+    });
     // Tag targets are resolved to running instance ids before sending, so the evidence names every host.
     target.addToRolePolicy(
       new iam.PolicyStatement({
@@ -142,8 +162,9 @@ export function grantRollgateAccess(target: RollgateFunction, props: RollgateGra
       {
         resource: instances,
         reason:
-          'Instances to roll back are chosen per deploy event (by id or rollgate:* tags); ssm:SendCommand on ' +
-          'instances is limited by the condition ssm:resourceTag/rollgate:service, so untagged hosts are refused.',
+          'The hosts to roll back are found at run time by their tags (or named by a deploy event and checked to carry ' +
+          'them); ssm:SendCommand on instances is limited by ssm:resourceTag conditions to the tag values of the ' +
+          'registered services, so no other host can be sent the document.',
       },
       {
         resource: '*',

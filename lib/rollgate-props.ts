@@ -6,7 +6,11 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
+import type { HeaderValue, TargetConfig } from '../lambda/core/config/config-schema.ts';
+import type { MonitorConfig, MonitorConfigInput } from '../lambda/core/config/monitor-schema.ts';
 import * as names from '../lambda/core/config/name-patterns.ts';
+import type { ServiceConfig, ServiceConfigInput } from '../lambda/core/config/service-schema.ts';
+import { LAMBDA_MAX_TIMEOUT_SECONDS } from '../lambda/core/config/stack-contract.ts';
 
 // The same alphabets the handlers check (lambda/core/config/name-patterns.ts), as the pattern strings CloudFormation and the
 // config file take.
@@ -18,9 +22,7 @@ export const VERSION_PATTERN = names.VERSION_PATTERN.source;
 export const OPTIONAL_VERSION_PATTERN = names.OPTIONAL_VERSION_PATTERN.source;
 
 /** Lambda's hard limit, and the deploy gate's timeout: probes, then up to `rollbackWait`, then evidence. */
-export const DEPLOY_GATE_TIMEOUT = Duration.minutes(15);
-/** What the deploy gate must keep for probing and writing evidence around the rollback wait. */
-export const DEPLOY_GATE_HEADROOM = Duration.minutes(2);
+export const DEPLOY_GATE_TIMEOUT = Duration.seconds(LAMBDA_MAX_TIMEOUT_SECONDS);
 
 /** Log levels the Powertools logger understands. */
 export type RollgateLogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
@@ -30,72 +32,37 @@ export type RollgatePowertools = 'layer' | 'bundled';
 
 /**
  * A header value: literal, or a SecureString parameter read at run time (never recorded). Only parameters under
- * `/rollgate/` can be read by the functions.
+ * `/rollgate/` can be read by the functions. (`{ env }` references are for the CLI; the functions refuse them.)
  */
-export type RollgateHeaderValue = string | { readonly ssm: string };
+export type RollgateHeaderValue = HeaderValue;
 
-/** One URL a monitor probes, with what it expects back. */
-export interface RollgateMonitorTarget {
-  /** The http(s) URL to probe. */
-  readonly url: string;
-  /**
-   * A short name for the target in evidence and alerts.
-   * @default - the handler derives one from the URL
-   */
-  readonly name?: string;
-  /**
-   * Expectations on the response (status, body, latency...), passed to the handler as given.
-   * @default - the handler's default expectations
-   */
-  readonly expect?: Record<string, unknown>;
-  /**
-   * Request headers. Secrets belong in SSM SecureString parameters under `/rollgate/`: `{ "ssm": "/rollgate/..." }`.
-   * @default - no extra headers
-   */
-  readonly headers?: Record<string, RollgateHeaderValue>;
-}
+/**
+ * One URL a monitor or a service probes, with what it expects back: `url`, and optionally `name`, `headers`, `expect`
+ * (`status`, `version`, `maxLatencyMs`, `bodyContains`, `healthStatus`) and `allowPrivate`. The engine's own schema
+ * (lambda/core/config/config-schema.ts) checks it at synth.
+ */
+export type RollgateMonitorTarget = TargetConfig;
 
-/** A synthetic monitor: an EventBridge schedule that invokes the scheduled-check function with this object. */
-export interface RollgateMonitor {
-  /** Unique among monitors; used in evidence keys (`checks/<name>/...`). Must match `^[A-Za-z0-9._-]{1,64}$`. */
-  readonly name: string;
-  /**
-   * URLs probed with the handler's default expectations. Give `urls`, `targets`, or both.
-   * @default - none
-   */
-  readonly urls?: string[];
-  /**
-   * Targets with their own expectations or headers. Give `urls`, `targets`, or both.
-   * @default - none
-   */
-  readonly targets?: RollgateMonitorTarget[];
+/**
+ * A synthetic monitor: an EventBridge schedule that runs the scheduled check on it. The fields are those of a monitor
+ * in rollgate.config.json (lambda/core/config/monitor-schema.ts, checked with that schema at synth), but `schedule` is
+ * an events.Schedule here. Give `urls` and/or `targets`, or name a registered service (`service` and `environment`)
+ * whose targets it then probes.
+ */
+export type RollgateMonitor = Omit<MonitorConfigInput, 'schedule'> & {
   /**
    * How often the monitor runs.
    * @default Schedule.rate(Duration.minutes(5))
    */
   readonly schedule?: events.Schedule;
-  /**
-   * Send the rollback document to the instances tagged `rollgate:service`/`rollgate:environment` when the check
-   * fails. Requires `service` and `environment`, and grants the scheduled function `ssm:SendCommand`.
-   * @default false
-   */
-  readonly rollbackOnFailure?: boolean;
-  /**
-   * The service this monitor watches (alert attribute, rollback tag).
-   * @default - none
-   */
-  readonly service?: string;
-  /**
-   * The environment this monitor watches (alert attribute, rollback tag).
-   * @default - none
-   */
-  readonly environment?: string;
-  /**
-   * The version the service should report; a different one fails the check.
-   * @default - the version is not checked
-   */
-  readonly expectedVersion?: string;
-}
+};
+
+/**
+ * A service the stack knows (lambda/core/config/service-schema.ts, checked with that schema at synth): its targets, its
+ * probe budget, how its hosts are found (`hosts.tags`, by default `rollgate:service` and `rollgate:environment`), its
+ * rollback (`mode`: auto, approve or off; `waitSeconds`) and whether deploy events may add targets (`eventTargets`).
+ */
+export type RollgateService = ServiceConfigInput;
 
 export interface RollgateProps {
   /**
@@ -193,6 +160,13 @@ export interface RollgateProps {
    */
   readonly deployEventPattern?: events.EventPattern;
   /**
+   * The services the deploy gate knows. A deploy event names a service and environment registered here, and the gate
+   * probes its targets; an event for any other is refused. Each service that rolls back adds an IAM condition on its
+   * host tags' values.
+   * @default - none: every deploy event is refused
+   */
+  readonly services?: RollgateService[];
+  /**
    * Synthetic monitors, each with its own schedule.
    * @default - none
    */
@@ -247,6 +221,7 @@ export interface ResolvedRollgateProps {
   readonly rollbackWait: Duration;
   readonly eventBus?: events.IEventBus;
   readonly deployEventPattern: events.EventPattern;
+  readonly services: ServiceConfig[];
   readonly monitors: ResolvedRollgateMonitor[];
   readonly memorySize: number;
   readonly checkTimeout: Duration;
@@ -255,7 +230,5 @@ export interface ResolvedRollgateProps {
   readonly powertools: RollgatePowertools;
 }
 
-export interface ResolvedRollgateMonitor extends RollgateMonitor {
-  readonly schedule: events.Schedule;
-  readonly rollbackOnFailure: boolean;
-}
+/** A monitor validated and with its defaults, and its schedule as the CDK object the rule takes. */
+export type ResolvedRollgateMonitor = Omit<MonitorConfig, 'schedule'> & { readonly schedule: events.Schedule };

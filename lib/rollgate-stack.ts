@@ -53,10 +53,11 @@ function rollgatePropsFromConfig(scope: Construct, config: RollgateConfig): Roll
     deploysExpiration: days(evidence.deploysExpirationDays),
     objectLock: evidence.objectLock,
     objectLockRetention: days(evidence.objectLockRetentionDays),
-    monitors: config.monitors?.map(
-      (monitor): RollgateMonitor => ({
+    services: config.services,
+    monitors: config.monitors.map(
+      ({ schedule, ...monitor }): RollgateMonitor => ({
         ...monitor,
-        schedule: monitor.schedule ? events.Schedule.expression(monitor.schedule) : undefined,
+        ...(schedule !== undefined ? { schedule: events.Schedule.expression(schedule) } : {}),
       }),
     ),
   };

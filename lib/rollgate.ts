@@ -17,11 +17,24 @@ import { createAtLeastOnceAlarm, deadLetterQueueDepth, FIVE_MINUTE_SUM } from '.
 import { EvidenceBucket } from './evidence-bucket.ts';
 import { powertoolsLayer } from './powertools-layer.ts';
 import { createIdempotencyTable } from './idempotency-table.ts';
+import { createRegistryLayer } from './registry-layer.ts';
 import { RollbackDocument, rollbackDocumentArn } from './rollback-document.ts';
 import { RollgateFunction } from './rollgate-function.ts';
 import { grantRollgateAccess } from './rollgate-permissions.ts';
 import { resolveRollgateProps } from './resolve-rollgate-props.ts';
-import { DEPLOY_GATE_TIMEOUT, type ResolvedRollgateMonitor, type RollgateProps } from './rollgate-props.ts';
+import { DEPLOY_GATE_TIMEOUT, type RollgateProps } from './rollgate-props.ts';
+import { monitorCheckOf } from '../lambda/core/config/monitor-schema.ts';
+import type { Registry } from '../lambda/core/config/registry.ts';
+import { hostTagsOf } from '../lambda/core/config/service-schema.ts';
+import {
+  DEFAULT_DEPLOY_EVENT_DETAIL_TYPE,
+  DEFAULT_DEPLOY_EVENT_SOURCE,
+  ENV,
+  METRIC,
+  METRICS_NAMESPACE,
+  METRICS_SERVICE,
+  REGISTRY_FILE_PATH,
+} from '../lambda/core/config/stack-contract.ts';
 
 export type {
   RollgateHeaderValue,
@@ -30,11 +43,11 @@ export type {
   RollgateMonitorTarget,
   RollgatePowertools,
   RollgateProps,
+  RollgateService,
 } from './rollgate-props.ts';
 
 /** The EMF namespace and dimension the handlers publish under (Powertools settings below). */
-export const METRICS_NAMESPACE = 'Rollgate';
-export const METRICS_SERVICE = 'rollgate';
+export { METRICS_NAMESPACE, METRICS_SERVICE } from '../lambda/core/config/stack-contract.ts';
 
 /** A gate that could not start within the hour would judge (and maybe roll back) a later deploy: drop it to the DLQ. */
 const DEPLOY_EVENT_MAX_AGE = Duration.hours(1);
@@ -73,6 +86,8 @@ export class Rollgate extends Construct {
   readonly alertDeliveryAlarmTopic?: sns.ITopic;
   /** Every alarm Rollgate created; all of them notify the alert topic. */
   readonly alarms: readonly cloudwatch.Alarm[];
+  /** The layer holding the registry (the services and monitors), which both functions read at cold start. */
+  readonly registryLayer: lambda.ILayerVersion;
 
   constructor(scope: Construct, id: string, props: RollgateProps = {}) {
     super(scope, id);
@@ -108,18 +123,30 @@ export class Rollgate extends Construct {
       config.rollbackDocumentName ??
       new RollbackDocument(this, 'RollbackDocument', {
         scriptPath: config.rollbackScript,
-        timeout: config.rollbackWait,
+        // The longest wait any service follows its rollback for: the script must not be stopped before that.
+        timeout: Duration.seconds(
+          Math.max(
+            config.rollbackWait.toSeconds(),
+            ...config.services.map((service) => service.rollback.waitSeconds ?? 0),
+          ),
+        ),
       }).documentName;
     const documentArn = rollbackDocumentArn(this, this.rollbackDocumentName);
 
+    const registry: Registry = {
+      services: config.services,
+      monitors: config.monitors.map(({ schedule: _schedule, ...monitor }) => monitor),
+    };
+    this.registryLayer = createRegistryLayer(this, 'RegistryLayer', registry);
     const environment = {
-      ROLLGATE_EVIDENCE_BUCKET: this.evidenceBucket.bucketName,
-      ROLLGATE_ALERT_TOPIC_ARN: this.alertTopic.topicArn,
-      ROLLGATE_ROLLBACK_DOCUMENT: this.rollbackDocumentName,
-      ROLLGATE_ROLLBACK_WAIT_SECONDS: String(config.rollbackWait.toSeconds()),
-      POWERTOOLS_SERVICE_NAME: METRICS_SERVICE,
-      POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-      POWERTOOLS_LOG_LEVEL: config.logLevel,
+      [ENV.evidenceBucket]: this.evidenceBucket.bucketName,
+      [ENV.alertTopicArn]: this.alertTopic.topicArn,
+      [ENV.rollbackDocument]: this.rollbackDocumentName,
+      [ENV.rollbackWaitSeconds]: String(config.rollbackWait.toSeconds()),
+      [ENV.registryFile]: REGISTRY_FILE_PATH,
+      [ENV.powertoolsServiceName]: METRICS_SERVICE,
+      [ENV.powertoolsMetricsNamespace]: METRICS_NAMESPACE,
+      [ENV.powertoolsLogLevel]: config.logLevel,
       NODE_OPTIONS: '--enable-source-maps',
     };
     const shared = {
@@ -127,6 +154,7 @@ export class Rollgate extends Construct {
       alarmAction,
       memorySize: config.memorySize,
       logRetention: config.logRetention,
+      registryLayer: this.registryLayer,
       powertoolsLayer: config.powertools === 'layer' ? powertoolsLayer(this, 'PowertoolsLayer') : undefined,
     };
     const grants = { evidenceBucket: this.evidenceBucket, alertTopic: this.alertTopic, key: this.key };
@@ -135,7 +163,7 @@ export class Rollgate extends Construct {
     const deployGate = new RollgateFunction(this, 'DeployGate', {
       ...shared,
       // The deploy gate only: a duplicate deploy event would roll back twice; a schedule's input is fixed.
-      environment: { ...environment, ROLLGATE_IDEMPOTENCY_TABLE: this.idempotencyTable.tableName },
+      environment: { ...environment, [ENV.idempotencyTable]: this.idempotencyTable.tableName },
       handler: 'deploy-event',
       description: 'Rollgate deploy gate: probes a fresh deploy, records evidence, rolls back when the gate fails',
       timeout: DEPLOY_GATE_TIMEOUT,
@@ -147,10 +175,15 @@ export class Rollgate extends Construct {
       ...grants,
       evidencePrefix: 'deploys/',
       rollbackDocumentArn: documentArn,
+      // Only the services that roll back automatically; `approve` and `off` send nothing.
+      rollbackHostTags: config.services.filter((service) => service.rollback.mode === 'auto').map(hostTagsOf),
       idempotencyTable: this.idempotencyTable,
     });
 
-    const monitorsRollBack = config.monitors.some((monitor) => monitor.rollbackOnFailure);
+    const monitorRollbacks = config.monitors.flatMap(
+      (monitor) => monitorCheckOf({ ...monitor, monitor: monitor.name }, registry).rollback ?? [],
+    );
+    const monitorsRollBack = monitorRollbacks.length > 0;
     const scheduledCheck = new RollgateFunction(this, 'ScheduledCheck', {
       ...shared,
       handler: 'scheduled-check',
@@ -164,7 +197,8 @@ export class Rollgate extends Construct {
     grantRollgateAccess(scheduledCheck, {
       ...grants,
       evidencePrefix: 'checks/',
-      rollbackDocumentArn: monitorsRollBack ? documentArn : undefined,
+      rollbackDocumentArn: documentArn,
+      rollbackHostTags: monitorRollbacks.map((rollback) => rollback.hostTags),
     });
 
     this.deployGateFunction = deployGate.function;
@@ -194,7 +228,8 @@ export class Rollgate extends Construct {
           schedule: monitor.schedule,
           targets: [
             new targets.LambdaFunction(this.scheduledCheckFunction, {
-              event: events.RuleTargetInput.fromObject(monitorEvent(monitor)),
+              // The name only: the check finds the monitor in its registry, so the rule carries no targets or headers.
+              event: events.RuleTargetInput.fromObject({ monitor: monitor.name }),
               deadLetterQueue: scheduledCheck.deadLetterQueue,
               retryAttempts: 2,
               maxEventAge: CHECK_EVENT_MAX_AGE,
@@ -209,7 +244,7 @@ export class Rollgate extends Construct {
       description: 'Rollgate: at least one deploy gate or check failed in the last 5 minutes (GateFailed metric).',
       metric: new cloudwatch.Metric({
         namespace: METRICS_NAMESPACE,
-        metricName: 'GateFailed',
+        metricName: METRIC.gateFailed,
         dimensionsMap: { service: METRICS_SERVICE },
         ...FIVE_MINUTE_SUM,
       }),
@@ -259,7 +294,7 @@ export class Rollgate extends Construct {
         "Each such run's evidence has a .delivery.json record naming the alerts and why they failed.",
       metric: new cloudwatch.Metric({
         namespace: METRICS_NAMESPACE,
-        metricName: 'AlertDeliveryFailed',
+        metricName: METRIC.alertDeliveryFailed,
         dimensionsMap: { service: METRICS_SERVICE },
         ...FIVE_MINUTE_SUM,
       }),
@@ -300,20 +335,6 @@ export class Rollgate extends Construct {
   }
 }
 
-/** The event a monitor's schedule sends: the monitor object itself, without unset fields. */
-function monitorEvent(monitor: ResolvedRollgateMonitor): Record<string, unknown> {
-  const event: Record<string, unknown> = {
-    monitor: monitor.name,
-    urls: monitor.urls,
-    targets: monitor.targets,
-    rollbackOnFailure: monitor.rollbackOnFailure ? true : undefined,
-    service: monitor.service,
-    environment: monitor.environment,
-    expectedVersion: monitor.expectedVersion,
-  };
-  return Object.fromEntries(Object.entries(event).filter(([, value]) => value !== undefined));
-}
-
 /** CDK spells `detail-type` as `detailType`; the pattern EventBridge (and a human) reads uses the dash. */
 function eventPatternAsJson(pattern: events.EventPattern): Record<string, unknown> {
   const { detailType, ...rest } = pattern;
@@ -330,14 +351,12 @@ function examplePutEventsCommand(pattern: events.EventPattern, eventBusName: str
     previousVersion: '1.4.1',
     digest: 'sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     commit: '9fceb02',
-    urls: ['https://checkout.example.com/health'],
-    rollback: { instanceIds: ['i-0123456789abcdef0'] },
   };
   const entries = [
     {
       EventBusName: eventBusName,
-      Source: firstString(pattern.source, 'rollgate.deploy'),
-      DetailType: firstString(pattern.detailType, 'Deployment Completed'),
+      Source: firstString(pattern.source, DEFAULT_DEPLOY_EVENT_SOURCE),
+      DetailType: firstString(pattern.detailType, DEFAULT_DEPLOY_EVENT_DETAIL_TYPE),
       Detail: JSON.stringify(detail),
     },
   ];

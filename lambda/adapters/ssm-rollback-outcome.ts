@@ -8,18 +8,13 @@ import {
   type RollbackOutcomeKind,
 } from '../core/rollback/rollback-result.ts';
 
-/** How long a rollback is followed when the caller gives no wait. Here, not in ssm-rollback.ts, so the handlers' settings
- * can read it without loading the SSM and EC2 SDK clients at cold start. */
-export const DEFAULT_ROLLBACK_WAIT_SECONDS = 600;
-/**
- * What a Lambda invocation keeps of its time after the rollback wait: to read each host's outcome, write the rollback
- * record and send its alert (and the delivery record if that fails). The wait ends this long before the function
- * would be stopped, and the stack sizes the scheduled check's timeout with it.
- */
-export const ROLLBACK_RECORD_MARGIN_SECONDS = 15;
+// The default wait and the record margin are the stack's too: one definition, in the contract both import.
+export { DEFAULT_ROLLBACK_WAIT_SECONDS, ROLLBACK_RECORD_MARGIN_SECONDS } from '../core/config/stack-contract.ts';
 
 /** The status of a host the command was never sent to: SSM does not manage it, or its agent is not online. */
 export const NOT_MANAGED_STATUS = 'NotManaged';
+/** The status of a host an event named that does not carry the service's host tags: never sent the command. */
+export const NOT_THE_SERVICES_STATUS = 'NotTheServicesHost';
 
 type HostState = 'succeeded' | 'failed' | 'timed_out' | 'running';
 

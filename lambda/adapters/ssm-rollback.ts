@@ -3,7 +3,8 @@
 // wait runs out, and never past the invocation's own time. Tag targets are resolved to instance ids here, before
 // sending, so the evidence names every host and a tag that matches nothing is caught before anything is sent; SSM
 // resolves tags lazily and its invocation list fills in late, so there is no reliable host list to wait on otherwise.
-// Only the instances SSM manages and sees online are sent the command (ssm-rollback-reachable.ts).
+// Only the instances SSM manages and sees online are sent the command (ssm-rollback-reachable.ts), and instance ids
+// that came with an event only once DescribeInstances shows they carry the service's host tags (`requiredTags`).
 
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { SendCommandCommand, waitUntilCommandExecuted, type SSMClient } from '@aws-sdk/client-ssm';
@@ -11,8 +12,10 @@ import { RollbackSendError, describeError } from '../core/errors.ts';
 import type { RollbackExecutor, RollbackRequest } from '../core/gate/ports.ts';
 import { rollbackSendFailed, type RollbackHostResult, type RollbackResult } from '../core/rollback/rollback-result.ts';
 import { MAX_ROLLBACK_INSTANCES, type RollbackTarget } from '../core/rollback/rollback-target.ts';
+import { describeTags, ENVIRONMENT_TAG_KEY, SERVICE_TAG_KEY } from '../core/config/host-tags-schema.ts';
 import {
   DEFAULT_ROLLBACK_WAIT_SECONDS,
+  NOT_THE_SERVICES_STATUS,
   ROLLBACK_RECORD_MARGIN_SECONDS,
   summarizeHosts,
 } from './ssm-rollback-outcome.ts';
@@ -39,6 +42,13 @@ export interface SsmRollbackOptions {
   readonly target?: RollbackTarget;
   /** Service and environment for a run without a deploy record (a monitor's check); a deploy record wins. */
   readonly scope?: RollbackScope;
+  /**
+   * Tags every instance in an instance-id target must carry (the service's host tags): DescribeInstances is asked
+   * first, and an instance without all of them is named and never sent the command. A tag target finds only such
+   * hosts anyway.
+   * @default - instance ids are sent to as given (for an operator's own use; the handlers always set it)
+   */
+  readonly requiredTags?: Readonly<Record<string, string>>;
   /** How long to wait for every instance, from the start of the run. @default 600 */
   readonly waitSeconds?: number;
   /**
@@ -95,8 +105,30 @@ export class SsmRollbackExecutor implements RollbackExecutor {
     if ('problem' in parameters) return sendFailed(`nothing sent: ${parameters.problem}`);
 
     let instanceIds: readonly string[];
+    const refused: RollbackHostResult[] = [];
     if ('instanceIds' in target) {
       instanceIds = target.instanceIds;
+      const required = this.options.requiredTags;
+      if (required !== undefined) {
+        let carrying: Set<string>;
+        try {
+          carrying = await this.instancesCarrying(instanceIds, required);
+        } catch (error) {
+          return sendFailed(
+            `${sendErrorOf('DescribeInstances', error).message}, so whose hosts ${instanceIds.join(', ')} are could not be checked`,
+          );
+        }
+        for (const instanceId of instanceIds.filter((id) => !carrying.has(id))) {
+          refused.push(notTheServices(instanceId, required));
+        }
+        instanceIds = instanceIds.filter((id) => carrying.has(id));
+        if (instanceIds.length === 0) {
+          return sendFailed(
+            `nothing sent: none of the ${refused.length} instance(s) named carries the service's tags ${describeTags(required)}`,
+            refused,
+          );
+        }
+      }
     } else {
       try {
         instanceIds = await this.runningInstancesTagged(target.tags);
@@ -123,7 +155,8 @@ export class SsmRollbackExecutor implements RollbackExecutor {
       );
     }
 
-    const reachable = await reachableInstances(this.options.ssm, instanceIds);
+    const checked = await reachableInstances(this.options.ssm, instanceIds);
+    const reachable = { ...checked, skipped: [...refused, ...checked.skipped] };
     if (reachable.online.length === 0) {
       return sendFailed(
         `nothing sent: none of the ${instanceIds.length} instance(s) is managed by SSM and online`,
@@ -146,7 +179,8 @@ export class SsmRollbackExecutor implements RollbackExecutor {
       ]),
     );
     const hosts = await Promise.all(
-      instanceIds.map(
+      // In the order the hosts were named or found, refused ones where they were named.
+      ('instanceIds' in target ? target.instanceIds : instanceIds).map(
         (instanceId) => skipped.get(instanceId) ?? readInvocation(this.options.ssm, commandId, instanceId),
       ),
     );
@@ -192,7 +226,19 @@ export class SsmRollbackExecutor implements RollbackExecutor {
     }
   }
 
-  /** Loads the EC2 lookup (and the EC2 SDK) only now: an instance-id rollback never gets here. */
+  /** Loads the EC2 check (and the EC2 SDK) only now: a healthy gate never gets here. */
+  private async instancesCarrying(
+    instanceIds: readonly string[],
+    tags: Readonly<Record<string, string>>,
+  ): Promise<Set<string>> {
+    const [{ instancesCarryingTags }, ec2] = await Promise.all([
+      import('./ec2-tagged-instances.ts'),
+      this.options.ec2(),
+    ]);
+    return instancesCarryingTags(ec2, instanceIds, tags);
+  }
+
+  /** Loads the EC2 lookup (and the EC2 SDK) only now: a healthy gate never gets here. */
   private async runningInstancesTagged(tags: Readonly<Record<string, string>>): Promise<string[]> {
     const [{ runningInstancesTagged }, ec2] = await Promise.all([
       import('./ec2-tagged-instances.ts'),
@@ -250,7 +296,18 @@ export class SsmRollbackExecutor implements RollbackExecutor {
 }
 
 function serviceTags(scope: RollbackScope): Record<string, string> {
-  return { 'rollgate:service': scope.service, 'rollgate:environment': scope.environment };
+  return { [SERVICE_TAG_KEY]: scope.service, [ENVIRONMENT_TAG_KEY]: scope.environment };
+}
+
+/** An instance an event named that is not the service's: named in the record, never sent the command. */
+function notTheServices(instanceId: string, tags: Readonly<Record<string, string>>): RollbackHostResult {
+  return {
+    instance_id: instanceId,
+    status: NOT_THE_SERVICES_STATUS,
+    exit_code: null,
+    output_tail: '',
+    detail: `not sent: it does not carry the service's tags ${describeTags(tags)} (or EC2 does not know it)`,
+  };
 }
 
 function describeTarget(target: RollbackTarget): string {
@@ -260,9 +317,7 @@ function describeTarget(target: RollbackTarget): string {
 }
 
 function tagsText(tags: Readonly<Record<string, string>>): string {
-  return Object.entries(tags)
-    .map(([key, value]) => `${key}=${value}`)
-    .join(', ');
+  return describeTags(tags);
 }
 
 /** The hosts SSM refused as InvalidInstanceId when sending: asked for, online a moment before, never sent the command. */

@@ -4,7 +4,15 @@
 
 import * as z from 'zod/mini';
 import { parseWithSchema, stringMatching } from '../core/config/config-schema.ts';
-import { DEFAULT_ROLLBACK_WAIT_SECONDS } from '../adapters/ssm-rollback-outcome.ts';
+import {
+  BUCKET_NAME_PATTERN,
+  DEFAULT_ROLLBACK_WAIT_SECONDS,
+  DOCUMENT_NAME_PATTERN,
+  ENV,
+  LAMBDA_MAX_TIMEOUT_SECONDS,
+  TABLE_NAME_PATTERN,
+  TOPIC_ARN_PATTERN,
+} from '../core/config/stack-contract.ts';
 
 /** A variable the stack always sets (absent means the function was deployed some other way), matching `pattern`. */
 const requiredVariable = (pattern: RegExp, rule: string) =>
@@ -13,22 +21,16 @@ const requiredVariable = (pattern: RegExp, rule: string) =>
     .check(z.minLength(1, { error: 'is empty', abort: true }), z.regex(pattern, rule));
 
 const runtimeEnvironmentSchema = z.object({
-  ROLLGATE_EVIDENCE_BUCKET: requiredVariable(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name'),
-  ROLLGATE_ALERT_TOPIC_ARN: requiredVariable(
-    /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/,
-    'must be an SNS topic ARN',
-  ),
-  ROLLGATE_ROLLBACK_DOCUMENT: requiredVariable(
-    /^(arn:aws[a-z-]*:ssm:[a-z0-9-]+:\d{12}:document\/)?[A-Za-z0-9_.-]{3,128}$/,
-    'must be an SSM document name or ARN',
-  ),
-  ROLLGATE_ROLLBACK_WAIT_SECONDS: z._default(
+  [ENV.evidenceBucket]: requiredVariable(BUCKET_NAME_PATTERN, 'must be an S3 bucket name'),
+  [ENV.alertTopicArn]: requiredVariable(TOPIC_ARN_PATTERN, 'must be an SNS topic ARN'),
+  [ENV.rollbackDocument]: requiredVariable(DOCUMENT_NAME_PATTERN, 'must be an SSM document name or ARN'),
+  [ENV.rollbackWaitSeconds]: z._default(
     z.pipe(
       z.pipe(stringMatching(/^[0-9]{1,6}$/, 'must be a whole number of seconds'), z.transform(Number)),
       z.number().check(
         z.minimum(1, 'must be at least 1 second'),
         // Lambda stops at 15 minutes, so a longer wait could never finish.
-        z.maximum(900, 'must be at most 900 seconds'),
+        z.maximum(LAMBDA_MAX_TIMEOUT_SECONDS, `must be at most ${LAMBDA_MAX_TIMEOUT_SECONDS} seconds`),
       ),
     ),
     DEFAULT_ROLLBACK_WAIT_SECONDS,
@@ -37,7 +39,7 @@ const runtimeEnvironmentSchema = z.object({
 
 /** The deploy gate's own: where it records which deploy events it has already judged. Schedules need no such guard. */
 const deployGateEnvironmentSchema = z.extend(runtimeEnvironmentSchema, {
-  ROLLGATE_IDEMPOTENCY_TABLE: requiredVariable(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a DynamoDB table name'),
+  [ENV.idempotencyTable]: requiredVariable(TABLE_NAME_PATTERN, 'must be a DynamoDB table name'),
 });
 
 export interface RuntimeSettings {

@@ -1,14 +1,18 @@
-// The synthetic monitor's Lambda entry point: an EventBridge schedule invokes it with one monitor object; it probes,
-// writes the check's evidence under checks/ and alerts on failure. It rolls back only for a monitor that says
-// `"rollbackOnFailure": true`, to the instances tagged with the monitor's service and environment.
+// The synthetic monitor's Lambda entry point: an EventBridge schedule invokes it with a monitor's name (found in the
+// registry) or, from rules deployed before the registry, the whole monitor; it probes, writes the check's evidence
+// under checks/ and alerts on failure. It rolls back only for a monitor that says `"rollbackOnFailure": true`, to the
+// hosts of its service (its registered host tags, else rollgate:service and rollgate:environment).
 
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import { runGate } from '../core/gate/gate.ts';
 import { lambdaAddressPolicy } from '../core/probe/probe.ts';
 import { parseMonitorInput } from '../core/config/monitor-schema.ts';
+import { probeBudgetMs } from '../core/config/probe-budget.ts';
 import { gateResponseOf, type GateResponse } from './gate-response.ts';
 import { GateTelemetry } from './gate-telemetry.ts';
+import { checkInvocationBudget } from './invocation-budget.ts';
+import { readRegistry } from './read-registry.ts';
 import { parseRuntimeSettings } from './runtime-settings.ts';
 import { createLambdaRuntime, wireGatePorts } from './wire-gate-ports.ts';
 
@@ -16,13 +20,14 @@ import { createLambdaRuntime, wireGatePorts } from './wire-gate-ports.ts';
 // clients wait for their first use (aws-clients.ts). No idempotency table: schedules are fixed, and each scheduled
 // invocation is a check of its own.
 const runtime = createLambdaRuntime(parseRuntimeSettings(process.env));
+const registry = readRegistry(process.env);
 const telemetry = new GateTelemetry();
 // Probes never reach this host, private networks or link-local unless a target sets allowPrivate (probe/address-policy.ts).
 const addressPolicy = lambdaAddressPolicy(process.env.AWS_LAMBDA_RUNTIME_API);
 
 export async function handler(event: unknown, context?: Context): Promise<GateResponse> {
   return telemetry.observe(context, async () => {
-    const check = parseMonitorInput(event);
+    const check = parseMonitorInput(event, registry);
     // A schedule's input is fixed, so the invocation is what identifies this run.
     const runId = context?.awsRequestId ?? randomUUID();
     telemetry.identifyRun(runId, {
@@ -30,11 +35,21 @@ export async function handler(event: unknown, context?: Context): Promise<GateRe
       rollgate_service: check.service,
       rollgate_environment: check.environment,
     });
-    // The wait for a rollback ends in time to record its outcome before the invocation does.
+    if (check.rollbackNote !== undefined) telemetry.logger.info(check.rollbackNote);
+    const { gateConfig } = check;
+    // Refused unless the probes fit the invocation. The rollback wait is cut to what is left after them, and ends in
+    // time to record the rollback's outcome before the invocation does.
+    checkInvocationBudget(
+      `monitor ${check.monitor}`,
+      probeBudgetMs({ ...gateConfig, targets: gateConfig.targets.length }),
+      context,
+    );
     const rollback =
-      check.rollbackScope !== undefined
+      check.rollback !== undefined
         ? {
-            scope: check.rollbackScope,
+            scope: check.rollback.scope,
+            target: { tags: check.rollback.hostTags },
+            ...(check.rollback.waitSeconds !== undefined ? { waitSeconds: check.rollback.waitSeconds } : {}),
             ...(context !== undefined ? { remainingTimeMs: () => context.getRemainingTimeInMillis() } : {}),
           }
         : undefined;
@@ -46,7 +61,7 @@ export async function handler(event: unknown, context?: Context): Promise<GateRe
       ...(check.service !== undefined ? { service: check.service } : {}),
       ...(check.environment !== undefined ? { environment: check.environment } : {}),
     };
-    const outcome = await runGate(check.gateConfig, evidenceContext, ports, { addressPolicy });
+    const outcome = await runGate(gateConfig, evidenceContext, ports, { addressPolicy });
     telemetry.recordOutcome(outcome);
     return gateResponseOf(outcome);
   });

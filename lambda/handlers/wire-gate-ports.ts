@@ -29,6 +29,10 @@ export interface LambdaRuntime {
 export interface RollbackPlan {
   readonly target?: RollbackTarget;
   readonly scope?: RollbackScope;
+  /** The service's host tags: an instance-id target is sent to only where an instance carries all of them. */
+  readonly requiredTags?: Readonly<Record<string, string>>;
+  /** The service's own rollback wait, already fitted to the invocation; absent for the stack's. */
+  readonly waitSeconds?: number;
   /** The invocation's time left (the Lambda context's getRemainingTimeInMillis): the rollback wait never outlasts it. */
   readonly remainingTimeMs?: () => number;
 }
@@ -97,9 +101,10 @@ class DeferredSsmRollback implements RollbackExecutor {
       ssm,
       ec2: clients.ec2,
       documentName: settings.rollbackDocument,
-      waitSeconds: settings.rollbackWaitSeconds,
+      waitSeconds: this.plan.waitSeconds ?? settings.rollbackWaitSeconds,
       ...(this.plan.target !== undefined ? { target: this.plan.target } : {}),
       ...(this.plan.scope !== undefined ? { scope: this.plan.scope } : {}),
+      ...(this.plan.requiredTags !== undefined ? { requiredTags: this.plan.requiredTags } : {}),
       ...(this.plan.remainingTimeMs !== undefined ? { remainingTimeMs: this.plan.remainingTimeMs } : {}),
     });
     return this.executor.run(request);

@@ -28,7 +28,9 @@ import { recordingAwsProxy } from '../support/recording-aws-proxy.ts';
 import { synthDeployGateBundle } from '../support/synth-stack.ts';
 import {
   createHandlerWorld,
+  loopbackService,
   readEvidence,
+  registerServices,
   resetHandlerTest,
   serve,
   type HandlerWorld,
@@ -47,7 +49,7 @@ afterEach(resetHandlerTest);
 
 const DIGEST = `sha256:${'e'.repeat(64)}`;
 
-/** A deploy event as EventBridge delivers it, with quick probes so a failing service fails fast. */
+/** A deploy event as EventBridge delivers it: the deploy's identity, for a service the world's registry holds. */
 function deployEvent(service: string, detail: Record<string, unknown>): { id: string } & Record<string, unknown> {
   return {
     version: '0',
@@ -65,8 +67,6 @@ function deployEvent(service: string, detail: Record<string, unknown>): { id: st
       previousVersion: '1.4.1',
       commit: 'abc1234',
       digest: DIGEST,
-      retries: 0,
-      timeoutMs: 2_000,
       ...detail,
     },
   };
@@ -165,8 +165,9 @@ describe('the deploy gate bundle', () => {
       // The function's SSM traffic goes through a recording pass-through to moto, so the test sees SendCommand as sent.
       const ssm = recordingAwsProxy(inject('motoEndpoint'));
       const ssmEndpoint = await serve(ssm.route);
-      const event = deployEvent(service, {
-        // Loopback test services: the Lambda's address policy refuses loopback unless a target allows it.
+      // Loopback test services: the Lambda's address policy refuses loopback unless a target allows it.
+      registerServices(world, {
+        ...loopbackService(service, []),
         targets: [
           {
             name: 'healthy',
@@ -177,6 +178,7 @@ describe('the deploy gate bundle', () => {
           { name: 'broken', url: broken.url('/health'), allowPrivate: true },
         ],
       });
+      const event = deployEvent(service, {});
 
       const invocation = await invokeGate(world, event, { AWS_ENDPOINT_URL_SSM: ssmEndpoint.origin });
 
@@ -302,7 +304,8 @@ describe('the deploy gate bundle', () => {
       const service = uniqueName('svc');
       await runInstances(1, { 'rollgate:service': service, 'rollgate:environment': 'prod' });
       const healthy = await serve(healthyService('1.4.2'));
-      const event = deployEvent(service, { targets: [{ url: healthy.url('/health'), allowPrivate: true }] });
+      registerServices(world, loopbackService(service, healthy.url('/health')));
+      const event = deployEvent(service, {});
 
       const invocation = await invokeGate(world, event);
 
@@ -349,13 +352,16 @@ describe('the deploy gate bundle', () => {
   it.each([
     ['evidence bucket', 'ROLLGATE_EVIDENCE_BUCKET'],
     ['idempotency table', 'ROLLGATE_IDEMPOTENCY_TABLE'],
+    ['registry file', 'ROLLGATE_REGISTRY_FILE'],
   ])(
     'fails its cold start naming the variable when the %s is not set',
     async (_name, variable) => {
       const world = await createHandlerWorld();
       const healthy = await serve(healthyService('1.4.2'));
 
-      const invocation = await invokeGate(world, deployEvent(uniqueName('svc'), { urls: [healthy.url('/health')] }), {
+      const service = uniqueName('svc');
+      registerServices(world, loopbackService(service, healthy.url('/health')));
+      const invocation = await invokeGate(world, deployEvent(service, {}), {
         [variable]: undefined,
       });
 

@@ -26,81 +26,137 @@ function buildError(props: RollgateProps | ((stack: Stack) => RollgateProps)): R
 
 const url = 'https://checkout.example.com/health';
 
-describe('monitors', () => {
-  it.each<[string, RollgateProps['monitors'], string, RegExp]>([
+describe("monitors and services, checked with the engine's own schema", () => {
+  it.each<[string, Pick<RollgateProps, 'monitors' | 'services'>, string, RegExp]>([
     [
       'a name with a space',
-      [{ name: 'checkout prod', urls: [url] }],
-      'monitors[0] ("checkout prod").name',
-      /must match \^\[A-Za-z0-9\._-\]\{1,64\}\$ \(got "checkout prod"\)/,
+      { monitors: [{ name: 'checkout prod', urls: [url] }] },
+      'monitors[0].name',
+      /must be 1-64 letters, digits, dots, dashes or underscores \(got "checkout prod"\)/,
     ],
-    ['an empty name', [{ name: '', urls: [url] }], 'monitors[0] ("").name', /must match/],
-    [
-      'a name over 64 characters',
-      [{ name: 'm'.repeat(65), urls: [url] }],
-      `monitors[0] ("${'m'.repeat(65)}").name`,
-      /must match/,
-    ],
+    ['an empty name', { monitors: [{ name: '', urls: [url] }] }, 'monitors[0].name', /must be 1-64/],
+    ['a name over 64 characters', { monitors: [{ name: 'm'.repeat(65), urls: [url] }] }, 'monitors[0].name', /1-64/],
     [
       'a duplicate name',
-      [
-        { name: 'a', urls: [url] },
-        { name: 'a', urls: [url] },
-      ],
-      'monitors[1] ("a").name',
+      {
+        monitors: [
+          { name: 'a', urls: [url] },
+          { name: 'a', urls: [url] },
+        ],
+      },
+      'monitors[1].name',
       /unique/,
     ],
-    [
-      'neither urls nor targets',
-      [{ name: 'empty' }],
-      'monitors[0] ("empty").urls',
-      /at least one entry in urls or targets/,
-    ],
-    [
-      'empty urls and targets',
-      [{ name: 'empty', urls: [], targets: [] }],
-      'monitors[0] ("empty").urls',
-      /urls or targets/,
-    ],
-    [
-      'an empty urls list beside targets',
-      [{ name: 'e', urls: [], targets: [{ url }] }],
-      'monitors[0] ("e").urls',
-      /must not be empty when given/,
-    ],
-    ['a non-http url', [{ name: 'ftp', urls: ['ftp://example.com/'] }], 'monitors[0] ("ftp").urls[0]', /http/],
+    ['neither urls nor targets', { monitors: [{ name: 'empty' }] }, 'monitors[0].urls', /urls or targets/],
+    ['empty urls', { monitors: [{ name: 'e', urls: [], targets: [{ url }] }] }, 'monitors[0].urls', /at least 1 item/],
+    ['a non-http url', { monitors: [{ name: 'ftp', urls: ['ftp://example.com/'] }] }, 'monitors[0].urls[0]', /http/],
     [
       'a target without a valid url',
-      [{ name: 't', targets: [{ url: 'not a url' }] }],
-      'monitors[0] ("t").targets[0].url',
-      /http/,
+      { monitors: [{ name: 't', targets: [{ url: 'not a url' }] }] },
+      'monitors[0].targets[0].url',
+      /not a valid URL/,
+    ],
+    [
+      'a misspelt expectation (statuss)',
+      { monitors: [{ name: 't', targets: [{ url, expect: { statuss: [200] } as never }] }] },
+      'monitors[0].targets[0].expect.statuss',
+      /is not a known field/,
+    ],
+    [
+      'a negative maxLatencyMs',
+      { monitors: [{ name: 't', targets: [{ url, expect: { maxLatencyMs: -5 } }] }] },
+      'monitors[0].targets[0].expect.maxLatencyMs',
+      /must be more than 0 \(got -5\)/,
+    ],
+    [
+      'a status no server sends (700)',
+      { monitors: [{ name: 't', targets: [{ url, expect: { status: [700] } }] }] },
+      'monitors[0].targets[0].expect.status[0]',
+      /must be at most 599 \(got 700\)/,
     ],
     [
       'a header secret outside /rollgate/',
-      [{ name: 't', targets: [{ url, headers: { a: { ssm: '/other/x' } } }] }],
-      'monitors[0] ("t").targets[0].headers.a',
+      { monitors: [{ name: 't', targets: [{ url, headers: { a: { ssm: '/other/x' } } }] }] },
+      'monitors[0].targets[0].headers.a',
       /\/rollgate\//,
     ],
     [
+      "a header from the function's own environment",
+      { services: [{ service: 's', environment: 'prod', targets: [{ url, headers: { a: { env: 'TOKEN' } } }] }] },
+      'services[0].targets[0].headers.a',
+      /CLI only/,
+    ],
+    [
       'a service with a shell character',
-      [{ name: 's', urls: [url], service: 'a;b' }],
-      'monitors[0] ("s").service',
-      /must match/,
+      { monitors: [{ name: 's', urls: [url], service: 'a;b' }] },
+      'monitors[0].service',
+      /must be 1-64/,
     ],
     [
       'an expectedVersion with a space',
-      [{ name: 'v', urls: [url], expectedVersion: '1 .0' }],
-      'monitors[0] ("v").expectedVersion',
-      /must match/,
+      { monitors: [{ name: 'v', urls: [url], expectedVersion: '1 .0' }] },
+      'monitors[0].expectedVersion',
+      /must be 1-128/,
     ],
     [
       'rollbackOnFailure without tags to target',
-      [{ name: 'r', urls: [url], rollbackOnFailure: true, service: 'x' }],
-      'monitors[0] ("r").rollbackOnFailure',
+      { monitors: [{ name: 'r', urls: [url], rollbackOnFailure: true, service: 'x' }] },
+      'monitors[0].rollbackOnFailure',
       /needs service and environment/,
     ],
-  ])('refuses %s, naming the monitor and field', (_case, monitors, field, message) => {
-    const error = buildError({ monitors });
+    [
+      'a failureThreshold out of range',
+      { monitors: [{ name: 'f', urls: [url], failureThreshold: 0 }] },
+      'monitors[0].failureThreshold',
+      /at least 1/,
+    ],
+    [
+      'a monitor on a service that is not registered',
+      { monitors: [{ name: 'm', service: 'checkout', environment: 'prod' }] },
+      'monitors[0].service',
+      /not under services/,
+    ],
+    [
+      'a misspelt service field',
+      { services: [{ service: 's', environment: 'prod', targets: [{ url }], evenTargets: 'allow' } as never] },
+      'services[0].evenTargets',
+      /is not a known field/,
+    ],
+    [
+      'a service without targets that refuses event targets',
+      { services: [{ service: 's', environment: 'prod' }] },
+      'services[0].targets',
+      /needs at least one target/,
+    ],
+    [
+      'a service registered twice',
+      {
+        services: [
+          { service: 's', environment: 'prod', targets: [{ url }] },
+          { service: 's', environment: 'prod', targets: [{ url }] },
+        ],
+      },
+      'services[1].environment',
+      /registers s\/prod again/,
+    ],
+    [
+      'an unknown rollback mode',
+      { services: [{ service: 's', environment: 'prod', targets: [{ url }], rollback: { mode: 'later' as never } }] },
+      'services[0].rollback.mode',
+      /must be one of "auto", "approve", "off"/,
+    ],
+    [
+      'a budget past the deploy gate',
+      {
+        services: [
+          { service: 's', environment: 'prod', targets: [{ url }], probe: { timeoutMs: 120_000, retries: 10 } },
+        ],
+      },
+      'services[0] (s/prod)',
+      /more than the deploy gate's 15 minutes/,
+    ],
+  ])('refuses %s, naming the field', (_case, props, field, message) => {
+    const error = buildError(props);
     expect(error.field).toBe(field);
     expect(error.message).toMatch(message);
     expect(error.message.startsWith(`${field}: `)).toBe(true);
@@ -202,7 +258,7 @@ describe('the scheduled check timeout', () => {
     });
     expect(error.field).toBe('checkTimeout');
     expect(error.message).toContain('monitors[1] ("payments")');
-    expect(error.message).toContain('the 600s rollbackWait of its rollbackOnFailure');
+    expect(error.message).toContain('a 600s rollback wait and 15s to record the outcome need');
     expect(error.message).toContain('need 641s');
   });
 

@@ -36,17 +36,17 @@ describe('bad fields', () => {
       { monitors: [{ name: 'checkout prod', urls: ['https://x'] }] },
       'monitors[0].name',
       'checkout prod',
-      /must match/,
+      /must be 1-64 letters/,
     ],
     [
       'a misspelt setting',
       { evidence: { checksExpiryDays: 10 } },
       'evidence.checksExpiryDays',
       10,
-      /not a Rollgate setting/,
+      /is not a known field/,
     ],
     ['a log retention CloudWatch does not offer', { logRetentionDays: 45 }, 'logRetentionDays', 45, /must be one of/],
-    ['a string where a number belongs', { memorySize: '256' }, 'memorySize', '256', /expected number/],
+    ['a string where a number belongs', { memorySize: '256' }, 'memorySize', '256', /must be a number/],
     [
       'a bad schedule',
       { monitors: [{ name: 'm', urls: ['https://x'], schedule: 'every 5 minutes' }] },
@@ -60,7 +60,7 @@ describe('bad fields', () => {
       { powertools: 'latest' },
       'powertools',
       'latest',
-      /expected one of/,
+      /must be one of "layer", "bundled"/,
     ],
     ['a topic that is not an ARN', { alertTopicArn: 'alerts' }, 'alertTopicArn', 'alerts', /SNS topic ARN/],
     [
@@ -69,6 +69,40 @@ describe('bad fields', () => {
       'evidence.deploysExpirationDays',
       30,
       /later than/,
+    ],
+    [
+      'a misspelt expectation in a monitor target',
+      { monitors: [{ name: 'm', targets: [{ url: 'https://x.example', expect: { statuss: [200] } }] }] },
+      'monitors[0].targets[0].expect.statuss',
+      [200],
+      /is not a known field/,
+    ],
+    [
+      'a service registration with a field it does not have',
+      {
+        services: [
+          { service: 'web', environment: 'prod', targets: [{ url: 'https://x.example' }], rollbackMode: 'off' },
+        ],
+      },
+      'services[0].rollbackMode',
+      'off',
+      /is not a known field/,
+    ],
+    [
+      'a probe budget timeout beyond the gate limit',
+      {
+        services: [
+          {
+            service: 'web',
+            environment: 'prod',
+            targets: [{ url: 'https://x.example' }],
+            probe: { timeoutMs: 500_000 },
+          },
+        ],
+      },
+      'services[0].probe.timeoutMs',
+      500_000,
+      /must be at most 120000/,
     ],
   ])('reports %s by field and value', (_case, input, field, value, message) => {
     const [problem] = problemsOf(input);

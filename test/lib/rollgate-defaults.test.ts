@@ -227,6 +227,7 @@ describe('functions', () => {
         ROLLGATE_ALERT_TOPIC_ARN: { Ref: id(synth.rollgate.alertTopic) },
         ROLLGATE_ROLLBACK_DOCUMENT: { Ref: expect.stringContaining('RollbackDocument') },
         ROLLGATE_ROLLBACK_WAIT_SECONDS: '600',
+        ROLLGATE_REGISTRY_FILE: '/opt/rollgate/registry.json',
         POWERTOOLS_SERVICE_NAME: 'rollgate',
         POWERTOOLS_METRICS_NAMESPACE: 'Rollgate',
         POWERTOOLS_LOG_LEVEL: 'INFO',
@@ -245,7 +246,10 @@ describe('functions', () => {
     ]);
     const [[layerParameter]] = parameters as [[string, unknown]];
     for (const fn of [synth.rollgate.deployGateFunction, synth.rollgate.scheduledCheckFunction]) {
-      expect(synth.template.toJSON().Resources[id(fn)].Properties.Layers).toEqual([{ Ref: layerParameter }]);
+      expect(synth.template.toJSON().Resources[id(fn)].Properties.Layers).toEqual([
+        { Ref: layerParameter },
+        { Ref: id(synth.rollgate.registryLayer as never) },
+      ]);
     }
   });
 
@@ -287,7 +291,7 @@ describe('functions', () => {
 describe('IAM', () => {
   const statementsOf = (fn: () => Parameters<typeof roleStatements>[1]) => roleStatements(synth, fn());
 
-  it('grants the deploy gate exactly what its handler calls', () => {
+  it('grants the deploy gate exactly what its handler calls: with no service registered, no rollback at all', () => {
     const actions = statementsOf(() => synth.rollgate.deployGateFunction)
       .flatMap(actionsOf)
       .sort();
@@ -296,7 +300,6 @@ describe('IAM', () => {
       'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:UpdateItem',
-      'ec2:DescribeInstances',
       'kms:Decrypt',
       'kms:Decrypt',
       'kms:DescribeKey',
@@ -308,12 +311,7 @@ describe('IAM', () => {
       's3:PutObject',
       'sns:Publish',
       'sqs:SendMessage',
-      'ssm:DescribeInstanceInformation',
-      'ssm:GetCommandInvocation',
       'ssm:GetParameter',
-      'ssm:ListCommandInvocations',
-      'ssm:SendCommand',
-      'ssm:SendCommand',
     ]);
   });
 
@@ -344,24 +342,6 @@ describe('IAM', () => {
     expect(actions).not.toContain('ssm:SendCommand');
     expect(actions).not.toContain('ssm:GetCommandInvocation');
     expect(actions).not.toContain('ec2:DescribeInstances');
-  });
-
-  it('sends commands only for the rollback document and for instances tagged rollgate:service', () => {
-    const sendCommand = statementsOf(() => synth.rollgate.deployGateFunction).filter((statement) =>
-      actionsOf(statement).includes('ssm:SendCommand'),
-    );
-    expect(sendCommand).toHaveLength(2);
-    for (const statement of sendCommand) {
-      expect(actionsOf(statement)).toEqual(['ssm:SendCommand']);
-      expect(resourcesOf(statement)).not.toContain('*');
-    }
-    const [document, instances] = [
-      sendCommand.find((s) => s.Sid === 'SendRollbackDocument')!,
-      sendCommand.find((s) => s.Sid === 'SendRollbackToRollgateInstances')!,
-    ];
-    expect(JSON.stringify(document.Resource)).toContain(':document/');
-    expect(JSON.stringify(instances.Resource)).toContain(':instance/*');
-    expect(instances.Condition).toEqual({ StringLike: { 'ssm:resourceTag/rollgate:service': '*' } });
   });
 
   it('keeps Resource "*" to the read-only actions that have no resource-level permissions', () => {

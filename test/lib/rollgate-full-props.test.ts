@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseRegistry } from '../../lambda/core/config/registry.ts';
 import {
   actionsOf,
   BROUGHT_PAGER_TOPIC_ARN as PAGER_TOPIC_ARN,
@@ -136,16 +137,21 @@ describe('functions', () => {
   it.each([
     ['deploy gate', () => synth.rollgate.deployGateFunction],
     ['scheduled check', () => synth.rollgate.scheduledCheckFunction],
-  ])('bundles Powertools into the %s, with no layer and no layer parameter, when told to', (_name, fn) => {
-    expect(synth.template.toJSON().Resources[id(fn())].Properties.Layers).toBeUndefined();
-    expect(JSON.stringify(synth.template.toJSON().Parameters ?? {})).not.toContain('/aws/service/powertools/');
-    const source = readFileSync(
-      path.join(functionBundleDirectory(synth.assembly, synth.stack, fn()), 'index.js'),
-      'utf8',
-    );
-    expect(source).toContain(POWERTOOLS_LOGGER_SOURCE_MARKER);
-    expect(source).not.toContain('require("@aws-lambda-powertools/');
-  });
+  ])(
+    'bundles Powertools into the %s, with no layer but the registry and no layer parameter, when told to',
+    (_name, fn) => {
+      expect(synth.template.toJSON().Resources[id(fn())].Properties.Layers).toEqual([
+        { Ref: id(synth.rollgate.registryLayer as never) },
+      ]);
+      expect(JSON.stringify(synth.template.toJSON().Parameters ?? {})).not.toContain('/aws/service/powertools/');
+      const source = readFileSync(
+        path.join(functionBundleDirectory(synth.assembly, synth.stack, fn()), 'index.js'),
+        'utf8',
+      );
+      expect(source).toContain(POWERTOOLS_LOGGER_SOURCE_MARKER);
+      expect(source).not.toContain('require("@aws-lambda-powertools/');
+    },
+  );
 
   it('never retries a check when a monitor can roll back', () => {
     synth.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
@@ -162,12 +168,40 @@ describe('IAM', () => {
   ])('lets the %s send only the named document, and only to tagged instances', (_name, fn) => {
     const statements = roleStatements(synth, fn());
     const sendCommand = statements.filter((statement) => actionsOf(statement).includes('ssm:SendCommand'));
-    expect(sendCommand).toHaveLength(2);
     for (const statement of sendCommand) expect(resourcesOf(statement)).not.toContain('*');
     const document = sendCommand.find((statement) => statement.Sid === 'SendRollbackDocument')!;
     expect(JSON.stringify(document.Resource)).toContain(':document/Acme-Rollback');
-    const instances = sendCommand.find((statement) => statement.Sid === 'SendRollbackToRollgateInstances')!;
-    expect(instances.Condition).toEqual({ StringLike: { 'ssm:resourceTag/rollgate:service': '*' } });
+  });
+
+  it("conditions the deploy gate's SendCommand on the registered services' tag values, not on a tag's presence", () => {
+    const conditions = roleStatements(synth, synth.rollgate.deployGateFunction)
+      .filter((statement) => String(statement.Sid).startsWith('SendRollbackToServiceHosts'))
+      .map((statement) => statement.Condition);
+    // checkout in two environments is one condition; orders by its own tags; ledger (rollback off) is not there.
+    expect(conditions).toEqual([
+      {
+        StringEquals: {
+          'ssm:resourceTag/rollgate:service': 'checkout',
+          'ssm:resourceTag/rollgate:environment': ['prod', 'staging'],
+        },
+      },
+      { StringEquals: { 'ssm:resourceTag/app': 'orders', 'ssm:resourceTag/stage': 'live' } },
+    ]);
+    expect(JSON.stringify(conditions)).not.toContain('ledger');
+  });
+
+  it("conditions the scheduled check's SendCommand on the rolling-back monitor's service", () => {
+    const conditions = roleStatements(synth, synth.rollgate.scheduledCheckFunction)
+      .filter((statement) => String(statement.Sid).startsWith('SendRollbackToServiceHosts'))
+      .map((statement) => statement.Condition);
+    expect(conditions).toEqual([
+      {
+        StringEquals: {
+          'ssm:resourceTag/rollgate:service': 'payments',
+          'ssm:resourceTag/rollgate:environment': 'prod',
+        },
+      },
+    ]);
   });
 
   it('publishes only to the brought topic and uses only the brought key', () => {
@@ -207,28 +241,35 @@ describe('monitors', () => {
     }
   });
 
-  it('sends each monitor object itself as the event', () => {
+  it('sends each monitor its name only: the check finds the rest in its registry', () => {
     const inputs = monitorRules().map((rule) => JSON.parse(rule.Properties.Targets[0].Input));
-    expect(inputs).toEqual(
-      expect.arrayContaining([
-        { monitor: 'checkout-prod', urls: ['https://checkout.example.com/health'] },
-        {
-          monitor: 'payments.prod',
-          targets: [
-            {
-              url: 'https://pay.example.com/health',
-              name: 'health',
-              expect: { status: ['200-299'], maxLatencyMs: 800 },
-              headers: { authorization: { ssm: '/rollgate/payments/token' } },
-            },
-          ],
-          rollbackOnFailure: true,
-          service: 'payments',
-          environment: 'prod',
-          expectedVersion: '2.0.1',
-        },
-      ]),
-    );
+    expect(inputs).toEqual(expect.arrayContaining([{ monitor: 'checkout-prod' }, { monitor: 'payments.prod' }]));
+  });
+});
+
+describe('registry layer', () => {
+  it('holds the services and monitors, validated and with their defaults, for both functions', () => {
+    const layer = synth.template.toJSON().Resources[id(synth.rollgate.registryLayer as never)];
+    // An asset's staging folder in the assembly is named after its hash, which is the S3 key without `.zip`.
+    const folder = `asset.${String(layer.Properties.Content.S3Key).replace(/\.zip$/, '')}`;
+    const file = path.join(synth.assembly.directory, folder, 'rollgate', 'registry.json');
+    const registry = parseRegistry(JSON.parse(readFileSync(file, 'utf8')));
+    expect(registry.services.map((service) => `${service.service}/${service.environment}`)).toEqual([
+      'checkout/prod',
+      'checkout/staging',
+      'orders/prod',
+      'ledger/prod',
+    ]);
+    expect(registry.monitors.find((monitor) => monitor.name === 'payments.prod')).toMatchObject({
+      rollbackOnFailure: true,
+      failureThreshold: 3,
+      targets: [{ headers: { authorization: { ssm: '/rollgate/payments/token' } } }],
+    });
+    for (const fn of [synth.rollgate.deployGateFunction, synth.rollgate.scheduledCheckFunction]) {
+      expect(synth.template.toJSON().Resources[id(fn)].Properties.Environment.Variables).toMatchObject({
+        ROLLGATE_REGISTRY_FILE: '/opt/rollgate/registry.json',
+      });
+    }
   });
 });
 

@@ -24,8 +24,10 @@ import {
   interceptAwsCalls,
   lambdaContext,
   loadHandler,
+  loopbackService,
   readEvidence,
   recordAwsCalls,
+  registerServices,
   resetHandlerTest,
   serve,
   type AwsCallAnswer,
@@ -75,8 +77,9 @@ async function failedDeploy(
   const service = uniqueName('svc');
   const detail = options.detail !== undefined ? await options.detail(service) : {};
   const server = await serve(fixedService(503, { status: 'down' }));
+  registerServices(world, loopbackService(service, server.url('/health')));
   options.faults?.();
-  const response = await handler(deployEvent(service, server.url('/health'), detail), lambdaContext());
+  const response = await handler(deployEvent(service, detail), lambdaContext());
   const lastRecord = async () => {
     const evidence = response.evidence;
     if (evidence === null) throw new Error('the verdict record was not written');
@@ -175,12 +178,13 @@ describe('AWS faults: the verdict is recorded and the fault named', () => {
   });
 
   it('a stale instance id: the managed host is rolled back and the stale one is named NotManaged', async () => {
-    const stale = 'i-0123456789abcdef0';
     let good: string | undefined;
+    let stale: string | undefined;
     const calls = recordAwsCalls();
     const { response, lastRecord } = await failedDeploy({
+      // Both the service's hosts by their tags; SSM no longer manages the second.
       detail: async (service) => {
-        [good] = await taggedHosts(service);
+        [good, stale] = await taggedHosts(service, 2);
         return { rollback: { instanceIds: [good, stale] } };
       },
       faults: () => interceptAwsCalls(SSMClient, when(DescribeInstanceInformationCommand, managedInstances([good]))),
@@ -195,10 +199,13 @@ describe('AWS faults: the verdict is recorded and the fault named', () => {
   });
 
   it('all instances stale: nothing is sent, and every host is named NotManaged', async () => {
-    const stale = ['i-0123456789abcdef0', 'i-0fedcba9876543210'];
+    let stale: string[] = [];
     const calls = recordAwsCalls();
     const { response, lastRecord } = await failedDeploy({
-      detail: async () => ({ rollback: { instanceIds: stale } }),
+      detail: async (service) => {
+        stale = await taggedHosts(service, 2);
+        return { rollback: { instanceIds: stale } };
+      },
       faults: () => interceptAwsCalls(SSMClient, when(DescribeInstanceInformationCommand, managedInstances([]))),
     });
 
@@ -328,6 +335,8 @@ describe('AWS faults: the verdict is recorded and the fault named', () => {
       monitor: uniqueName('mon'),
       targets: [{ url: server.url('/health'), allowPrivate: true }],
       retries: 0,
+      // Short enough that its probe and the verdict's record fit the 16 s left below.
+      timeoutMs: 500,
       rollbackOnFailure: true,
       service,
       environment: 'prod',
@@ -352,13 +361,14 @@ async function gateWithSecret(parameter: string, faults?: () => void) {
   const world = await createHandlerWorld();
   const handler = await loadHandler(DEPLOY_HANDLER, world.env);
   const server = await serve(fixedService(200, { status: 'ok' }));
+  const service = uniqueName('svc');
+  registerServices(world, {
+    service,
+    environment: 'prod',
+    targets: [{ url: server.url('/health'), allowPrivate: true, headers: { authorization: { ssm: parameter } } }],
+  });
   faults?.();
-  const response = await handler(
-    deployEvent(uniqueName('svc'), server.url('/health'), {
-      targets: [{ url: server.url('/health'), allowPrivate: true, headers: { authorization: { ssm: parameter } } }],
-    }),
-    lambdaContext(),
-  );
+  const response = await handler(deployEvent(service), lambdaContext());
   const record = () => readEvidence(world.bucket, response.evidence!.key);
   return { server, response, record };
 }

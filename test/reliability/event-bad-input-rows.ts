@@ -2,6 +2,7 @@
 
 import { parseDeployEvent } from '../../lambda/core/config/deploy-event-schema.ts';
 import { parseMonitorInput } from '../../lambda/core/config/monitor-schema.ts';
+import { parseRegistry } from '../../lambda/core/config/registry.ts';
 import { parseRollgateConfig } from '../../lib/rollgate-config.ts';
 import { type BadInputRow, PROBE_URL, PROTOTYPE, SECRET, WITHHELD } from './bad-input-row.ts';
 
@@ -9,8 +10,10 @@ const url = PROBE_URL;
 const DETAIL = { service: 'checkout', environment: 'prod', version: '1.4.2', urls: ['https://a.example/health'] };
 const ENVELOPE = { id: 'e-1', 'detail-type': 'Deployment Completed', source: 'ci', detail: DETAIL };
 const MONITOR = { monitor: 'homepage', urls: ['https://www.example.com/health'] };
-const deploy = (raw: unknown) => () => parseDeployEvent(raw, { invocationId: 'inv-1' });
-const monitor = (raw: unknown) => () => parseMonitorInput(raw);
+// checkout/prod takes targets from its events, so an event's own URLs get as far as the schema's checks of them.
+const REGISTRY = parseRegistry({ services: [{ service: 'checkout', environment: 'prod', eventTargets: 'allow' }] });
+const deploy = (raw: unknown) => () => parseDeployEvent(raw, { invocationId: 'inv-1', registry: REGISTRY });
+const monitor = (raw: unknown) => () => parseMonitorInput(raw, REGISTRY);
 const json = (text: string) => JSON.parse(text) as unknown;
 
 export const EVENT_ROWS: readonly BadInputRow[] = [

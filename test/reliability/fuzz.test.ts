@@ -16,6 +16,7 @@ import { parseGateConfig } from '../../lambda/core/config/config-schema.ts';
 import { parseDeployEvent } from '../../lambda/core/config/deploy-event-schema.ts';
 import { ConfigError, ConfigErrors } from '../../lambda/core/errors.ts';
 import { parseMonitorInput } from '../../lambda/core/config/monitor-schema.ts';
+import { parseRegistry } from '../../lambda/core/config/registry.ts';
 import { PROTOTYPE_KEY_PROBLEM, PROTOTYPE_KEYS } from '../../lambda/core/config/reject-prototype-keys.ts';
 import { parseUrlList } from '../../lambda/core/config/url-list.ts';
 import {
@@ -33,7 +34,9 @@ import {
 } from './near-valid-inputs.ts';
 
 const SEED = Number(process.env.ROLLGATE_FUZZ_SEED ?? 20_261_204);
-const INVOCATION = { invocationId: 'inv-0001' };
+// Every service the arbitraries name is unknown but this one, which takes targets from its events.
+const REGISTRY = parseRegistry({ services: [{ service: 'checkout', environment: 'prod', eventTargets: 'allow' }] });
+const INVOCATION = { invocationId: 'inv-0001', registry: REGISTRY };
 // Thousands of small config files: on a RAM disk where there is one (a write to /tmp can cost milliseconds).
 const workDir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'rollgate-fuzz-'));
 
@@ -73,7 +76,7 @@ function checkParser(arbitrary: fc.Arbitrary<unknown>, parse: (input: unknown) =
 
 const PARSERS = {
   'the deploy event': { arbitrary: deployEventArb, parse: (raw: unknown) => parseDeployEvent(raw, INVOCATION) },
-  'the monitor input': { arbitrary: monitorInputArb, parse: (raw: unknown) => parseMonitorInput(raw) },
+  'the monitor input': { arbitrary: monitorInputArb, parse: (raw: unknown) => parseMonitorInput(raw, REGISTRY) },
   'the gate config': { arbitrary: gateConfigArb, parse: (raw: unknown) => parseGateConfig(raw) },
 } as const;
 

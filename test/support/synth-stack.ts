@@ -266,6 +266,29 @@ export function fullRollgateProps(stack: Stack): RollgateProps {
     logRetention: logs.RetentionDays.ONE_YEAR,
     logLevel: 'DEBUG',
     powertools: 'bundled',
+    services: [
+      { service: 'checkout', environment: 'prod', targets: [{ url: 'https://checkout.example.com/health' }] },
+      {
+        service: 'checkout',
+        environment: 'staging',
+        targets: [{ url: 'https://staging.checkout.example.com/health' }],
+      },
+      {
+        service: 'orders',
+        environment: 'prod',
+        targets: [
+          { url: 'https://orders.example.com/health', headers: { authorization: { ssm: '/rollgate/orders/token' } } },
+        ],
+        hosts: { tags: { app: 'orders', stage: 'live' } },
+        rollback: { waitSeconds: 700 },
+      },
+      {
+        service: 'ledger',
+        environment: 'prod',
+        targets: [{ url: 'https://ledger.example.com/health' }],
+        rollback: { mode: 'off' },
+      },
+    ],
     monitors: [
       { name: 'checkout-prod', urls: ['https://checkout.example.com/health'] },
       {

@@ -32,13 +32,13 @@ const httpUrl = z.string().check(
 );
 
 /** A whole number from `min` to `max`, both included. */
-const wholeNumber = (min: number, max: number) => z.int().check(z.minimum(min), z.maximum(max));
+export const wholeNumber = (min: number, max: number) => z.int().check(z.minimum(min), z.maximum(max));
 
 /** A string matching `pattern`; `rule` says in words what that means, and is the error message. */
 export const stringMatching = (pattern: RegExp, rule: string) => z.string().check(z.regex(pattern, rule));
 
 /** A string of `min` to `max` characters. */
-const boundedText = (min: number, max: number) => z.string().check(z.minLength(min), z.maxLength(max));
+export const boundedText = (min: number, max: number) => z.string().check(z.minLength(min), z.maxLength(max));
 
 /** A version string as services report it: `1.4.2`, `v1.4.2`, `2026.01.07-rc1`, `abc123+build.5`. */
 export const versionSchema = stringMatching(
@@ -109,14 +109,23 @@ export const rollbackSettingsSchema = z.strictObject({
   timeoutMs: z._default(wholeNumber(1, 3_600_000), DEFAULT_ROLLBACK_TIMEOUT_MS),
 });
 
+/** The probe settings and their limits, without defaults: a gate, a service's budget and a monitor use them. */
+export const probeSettingSchemas = {
+  timeoutMs: wholeNumber(1, 120_000),
+  retries: wholeNumber(0, 10),
+  backoffMs: wholeNumber(0, 30_000),
+  concurrency: wholeNumber(1, MAX_CONCURRENCY),
+  maxBodyBytes: wholeNumber(1024, 1024 * 1024),
+};
+
 export const gateConfigSchema = z.strictObject({
   targets: z.array(targetSchema).check(z.maxLength(10_000)),
   expectedVersion: z.optional(versionSchema),
-  timeoutMs: z._default(wholeNumber(1, 120_000), DEFAULT_TIMEOUT_MS),
-  retries: z._default(wholeNumber(0, 10), DEFAULT_RETRIES),
-  backoffMs: z._default(wholeNumber(0, 30_000), DEFAULT_BACKOFF_MS),
-  concurrency: z._default(wholeNumber(1, MAX_CONCURRENCY), DEFAULT_CONCURRENCY),
-  maxBodyBytes: z._default(wholeNumber(1024, 1024 * 1024), DEFAULT_MAX_BODY_BYTES),
+  timeoutMs: z._default(probeSettingSchemas.timeoutMs, DEFAULT_TIMEOUT_MS),
+  retries: z._default(probeSettingSchemas.retries, DEFAULT_RETRIES),
+  backoffMs: z._default(probeSettingSchemas.backoffMs, DEFAULT_BACKOFF_MS),
+  concurrency: z._default(probeSettingSchemas.concurrency, DEFAULT_CONCURRENCY),
+  maxBodyBytes: z._default(probeSettingSchemas.maxBodyBytes, DEFAULT_MAX_BODY_BYTES),
   failOnSkipped: z._default(z.boolean(), false),
   rollback: z.optional(rollbackSettingsSchema),
 });

@@ -3,13 +3,16 @@
 // tags and rollback document parameters, so a bad event is refused whole before anything is probed or sent.
 
 import * as z from 'zod/mini';
-import { parseWithSchema, stringMatching, versionSchema, type GateConfig } from './config-schema.ts';
+import { parseWithSchema, probeSettingSchemas, stringMatching, versionSchema } from './config-schema.ts';
 import type { DeployEventOrigin } from './deploy-idempotency-key.ts';
 import { ConfigError } from '../errors.ts';
+import { tagKeySchema, tagValueSchema } from './host-tags-schema.ts';
 import { COMMIT_PATTERN, DIGEST_PATTERN, EVENT_ID_PATTERN } from './name-patterns.ts';
 import type { DeployRecord } from '../gate/ports.ts';
-import { nameSchema, probeSettingsShape, probeTargetsShape, toGateConfig } from './probe-request-schema.ts';
-import { MAX_ROLLBACK_INSTANCES, type RollbackTarget } from '../rollback/rollback-target.ts';
+import { nameSchema, probeTargetsShape } from './probe-request-schema.ts';
+import { registeredDeploy, type RegisteredDeploy } from './registered-deploy.ts';
+import type { Registry } from './registry.ts';
+import { MAX_ROLLBACK_INSTANCES } from '../rollback/rollback-target.ts';
 
 const MAX_ROLLBACK_TAGS = 10;
 
@@ -18,10 +21,8 @@ export const digestSchema = stringMatching(DIGEST_PATTERN, 'must be a digest lik
 export const commitSchema = stringMatching(COMMIT_PATTERN, 'must be a commit hash (7-64 hex digits)');
 
 const instanceIdSchema = stringMatching(/^i-[0-9a-f]{8,17}$/, 'must be an EC2 instance id like i-0123456789abcdef0');
-// EC2's tag alphabet; a value is matched exactly by a DescribeInstances filter, so it may not be empty.
-const tagKeySchema = stringMatching(/^[A-Za-z0-9 _.:/=+@-]{1,128}$/, 'must be an EC2 tag key (1-128 characters)');
-const tagValueSchema = stringMatching(/^[A-Za-z0-9 _.:/=+@-]{1,256}$/, 'must be an EC2 tag value (1-256 characters)');
 
+// Today's events may still carry `tags`: refused after parsing, by name (registered-deploy.ts), not as unknown.
 const rollbackTargetSchema = z
   .strictObject({
     instanceIds: z.optional(z.array(instanceIdSchema).check(z.minLength(1), z.maxLength(MAX_ROLLBACK_INSTANCES))),
@@ -41,6 +42,15 @@ const rollbackTargetSchema = z
     }),
   );
 
+/** Probe settings an event may ask for: each only ever shortens the service's registered budget. */
+export const eventProbeSettingsShape = {
+  timeoutMs: z.optional(probeSettingSchemas.timeoutMs),
+  retries: z.optional(probeSettingSchemas.retries),
+  backoffMs: z.optional(probeSettingSchemas.backoffMs),
+  concurrency: z.optional(probeSettingSchemas.concurrency),
+  maxBodyBytes: z.optional(probeSettingSchemas.maxBodyBytes),
+};
+
 export const deployDetailSchema = z
   .strictObject({
     service: nameSchema,
@@ -51,16 +61,14 @@ export const deployDetailSchema = z
     commit: z.optional(commitSchema),
     ...probeTargetsShape,
     rollback: z.optional(rollbackTargetSchema),
-    ...probeSettingsShape,
+    expectedVersion: z.optional(versionSchema),
+    ...eventProbeSettingsShape,
   })
   .check(
     z.superRefine((value, ctx) => {
       // One list, so an event never probes a mix the pipeline did not mean.
       if (value.urls !== undefined && value.targets !== undefined) {
         const message = 'give either urls or targets, not both';
-        ctx.addIssue({ code: 'custom', path: ['urls'], message, input: value.urls });
-      } else if (value.urls === undefined && value.targets === undefined) {
-        const message = 'give urls or targets with at least one entry';
         ctx.addIssue({ code: 'custom', path: ['urls'], message, input: value.urls });
       }
     }),
@@ -75,11 +83,8 @@ const deployEnvelopeSchema = z.looseObject({
 
 export type DeployDetail = z.infer<typeof deployDetailSchema>;
 
-export interface DeployEvent {
-  readonly gateConfig: GateConfig;
+export interface DeployEvent extends RegisteredDeploy {
   readonly deploy: DeployRecord;
-  /** Undefined when the event names none: the executor then uses the deploy's rollgate:* tags. */
-  readonly rollbackTarget: RollbackTarget | undefined;
   /** The EventBridge event id, or the invocation id of a direct invoke. */
   readonly eventId: string;
   /** Envelope or direct invoke: what identifies a duplicate delivery of this event (see deployIdempotencyKey). */
@@ -89,17 +94,21 @@ export interface DeployEvent {
 export interface ParseDeployEventOptions {
   /** Identifies a direct invoke, which carries no event id: the Lambda request id. */
   readonly invocationId: string;
+  /** The services the stack knows: the event must name one, and is held to its registration. */
+  readonly registry: Registry;
 }
 
 /**
- * Validates a deploy event. Errors name the field as the sender wrote it: `detail.service` in an envelope, `service`
- * in a direct invoke. Throws ConfigError (one problem) or ConfigErrors (several).
+ * Validates a deploy event and holds it to its service's registration (registered-deploy.ts). Errors name the field as
+ * the sender wrote it: `detail.service` in an envelope, `service` in a direct invoke. Throws ConfigError (one
+ * problem) or ConfigErrors (several).
  */
 export function parseDeployEvent(raw: unknown, options: ParseDeployEventOptions): DeployEvent {
   let detail: DeployDetail;
   let eventId: string;
   let origin: DeployEventOrigin;
-  if (isEnvelope(raw)) {
+  const envelope = isEnvelope(raw);
+  if (envelope) {
     const envelope = parseWithSchema(deployEnvelopeSchema, raw, {}, 'event');
     detail = envelope.detail;
     eventId = envelope.id;
@@ -121,21 +130,9 @@ export function parseDeployEvent(raw: unknown, options: ParseDeployEventOptions)
     ...(detail.commit !== undefined ? { commit: detail.commit } : {}),
     event_id: eventId,
   };
-  return {
-    gateConfig: toGateConfig(detail, detail.expectedVersion ?? detail.version),
-    deploy,
-    rollbackTarget: rollbackTargetOf(detail.rollback),
-    eventId,
-    origin,
-  };
+  return { ...registeredDeploy(detail, options.registry, envelope ? 'detail.' : ''), deploy, eventId, origin };
 }
 
 function isEnvelope(raw: unknown): boolean {
   return typeof raw === 'object' && raw !== null && ('detail' in raw || 'detail-type' in raw);
-}
-
-function rollbackTargetOf(rollback: DeployDetail['rollback']): RollbackTarget | undefined {
-  if (rollback?.instanceIds !== undefined) return { instanceIds: [...new Set(rollback.instanceIds)] };
-  if (rollback?.tags !== undefined) return { tags: rollback.tags };
-  return undefined;
 }

@@ -14,8 +14,10 @@ import {
   interceptAwsCalls,
   lambdaContext,
   loadHandler,
+  loopbackService,
   readEvidence,
   recordAwsCalls,
+  registerServices,
   resetHandlerTest,
   serve,
 } from './handler-harness.ts';
@@ -31,9 +33,10 @@ describe('deploy-event handler when AWS fails under it', () => {
     const service = uniqueName('svc');
     const instanceIds = await runInstances(1, { 'rollgate:service': service, 'rollgate:environment': 'prod' });
     const server = await serve(fixedService(503, { status: 'down' }));
+    registerServices(world, loopbackService(service, server.url('/health')));
     const output = captureOutput();
 
-    const response = await handler(deployEvent(service, server.url('/health')), lambdaContext());
+    const response = await handler(deployEvent(service), lambdaContext());
 
     expect(response).toMatchObject({
       status: 'failed',
@@ -77,10 +80,11 @@ describe('deploy-event handler when AWS fails under it', () => {
     const service = uniqueName('svc');
     await runInstances(1, { 'rollgate:service': service, 'rollgate:environment': 'prod' });
     const server = await serve(fixedService(503, { status: 'down' }));
+    registerServices(world, loopbackService(service, server.url('/health')));
     const calls = recordAwsCalls();
     captureOutput();
 
-    const response = await handler(deployEvent(service, server.url('/health')), lambdaContext());
+    const response = await handler(deployEvent(service), lambdaContext());
 
     expect(server.hits.get('/health')).toBe(1);
     expect(calls.sentCommands).toEqual([]);
@@ -111,6 +115,7 @@ describe('deploy-event handler when AWS fails under it', () => {
     const service = uniqueName('svc');
     await runInstances(1, { 'rollgate:service': service, 'rollgate:environment': 'prod' });
     const server = await serve(fixedService(503, { status: 'down' }));
+    registerServices(world, loopbackService(service, server.url('/health')));
     const calls = recordAwsCalls();
     // Saving the finished run's response is an UpdateItem; the in-progress record before it went through.
     interceptAwsCalls(DynamoDBClient, (command) =>
@@ -120,7 +125,7 @@ describe('deploy-event handler when AWS fails under it', () => {
     );
     captureOutput();
 
-    const response = await handler(deployEvent(service, server.url('/health')), lambdaContext());
+    const response = await handler(deployEvent(service), lambdaContext());
 
     expect(server.hits.get('/health')).toBe(1);
     expect(calls.sentCommands).toHaveLength(1);
@@ -136,9 +141,10 @@ describe('deploy-event handler when AWS fails under it', () => {
     const world = await createHandlerWorld();
     const handler = await loadHandler(HANDLER, world.env);
     const service = uniqueName('svc');
-    const [good] = await runInstances(1, { 'rollgate:service': service });
-    const stale = 'i-0123456789abcdef0';
+    // Both carry the service's tags; the second is gone from SSM (terminated, or its agent deregistered).
+    const [good, stale] = await runInstances(2, { 'rollgate:service': service, 'rollgate:environment': 'prod' });
     const server = await serve(fixedService(503, { status: 'down' }));
+    registerServices(world, loopbackService(service, server.url('/health')));
     const calls = recordAwsCalls();
     // moto 5.2.5 has no DescribeInstanceInformation: answer it as SSM would, knowing only the live host.
     interceptAwsCalls(SSMClient, (command) =>
@@ -148,10 +154,7 @@ describe('deploy-event handler when AWS fails under it', () => {
     );
     captureOutput();
 
-    const response = await handler(
-      deployEvent(service, server.url('/health'), { rollback: { instanceIds: [good, stale] } }),
-      lambdaContext(),
-    );
+    const response = await handler(deployEvent(service, { rollback: { instanceIds: [good, stale] } }), lambdaContext());
 
     expect(calls.sentCommands.map((command) => command.InstanceIds)).toEqual([[good]]);
     expect(response).toMatchObject({ status: 'failed', rollback: { attempted: true, outcome: 'failed' } });
@@ -173,6 +176,8 @@ describe('deploy-event handler when AWS fails under it', () => {
     const service = uniqueName('svc');
     const [host] = await runInstances(1, { 'rollgate:service': service, 'rollgate:environment': 'prod' });
     const server = await serve(fixedService(503, { status: 'down' }));
+    // A probe short enough that it and the verdict's record fit the 16 s left below.
+    registerServices(world, loopbackService(service, server.url('/health'), { probe: { retries: 0, timeoutMs: 500 } }));
     const calls = recordAwsCalls();
     // A rollback script that is still running: moto finishes every command at once.
     interceptAwsCalls(SSMClient, (command) =>
@@ -185,7 +190,7 @@ describe('deploy-event handler when AWS fails under it', () => {
     captureOutput();
 
     // 16 s left of the invocation: the 600 s wait shrinks to the second before the 15 s kept to record.
-    const response = await handler(deployEvent(service, server.url('/health')), lambdaContext(undefined, 16_000));
+    const response = await handler(deployEvent(service), lambdaContext(undefined, 16_000));
 
     expect(calls.sentCommands).toHaveLength(1);
     expect(response.rollback).toEqual({

@@ -10,28 +10,28 @@ import {
   createHandlerWorld,
   lambdaContext,
   loadHandler,
+  loopbackService,
   recordAwsCalls,
+  registerServices,
   resetHandlerTest,
   serve,
+  type HandlerWorld,
 } from './handler-harness.ts';
 
 const HANDLER = '../../../lambda/handlers/deploy-event.ts';
 
 afterEach(resetHandlerTest);
 
-function deployDetail(service: string, url: string, detail: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    service,
-    environment: 'prod',
-    version: '1.4.2',
-    previousVersion: '1.4.1',
-    commit: 'abc1234',
-    // A loopback test service: the Lambda's address policy refuses loopback unless the target allows it.
-    targets: [{ url, allowPrivate: true }],
-    retries: 0,
-    timeoutMs: 2_000,
-    ...detail,
-  };
+/** Registers `service` with the loopback `url` as its target (probed once, within `timeoutMs`); its deploy's detail. */
+function deployDetail(
+  world: HandlerWorld,
+  service: string,
+  url: string,
+  detail: Record<string, unknown> = {},
+  timeoutMs = 2_000,
+): Record<string, unknown> {
+  registerServices(world, loopbackService(service, url, { probe: { retries: 0, timeoutMs } }));
+  return { service, environment: 'prod', version: '1.4.2', previousVersion: '1.4.1', commit: 'abc1234', ...detail };
 }
 
 function deployEvent(detail: Record<string, unknown>, id: string = randomUUID()): Record<string, unknown> {
@@ -51,7 +51,7 @@ describe('deploy-event handler, once per deploy event', () => {
     const server = await serve(fixedService(503, { status: 'down' }));
     const calls = recordAwsCalls();
     const output = captureOutput();
-    const event = deployEvent(deployDetail(service, server.url('/health'), { rollback: { instanceIds } }));
+    const event = deployEvent(deployDetail(world, service, server.url('/health'), { rollback: { instanceIds } }));
 
     const first = await (await loadHandler(HANDLER, world.env))(event, lambdaContext());
     // The duplicate lands on another container: what stops it is the record in DynamoDB, not memory.
@@ -82,7 +82,7 @@ describe('deploy-event handler, once per deploy event', () => {
     const handler = await loadHandler(HANDLER, world.env);
     const before = Math.floor(Date.now() / 1000);
 
-    await handler(deployEvent(deployDetail(uniqueName('svc'), server.url('/health'))), lambdaContext());
+    await handler(deployEvent(deployDetail(world, uniqueName('svc'), server.url('/health'))), lambdaContext());
 
     const [record] = await scanTable(world.idempotencyTable);
     const expiration = Number((record!.expiration as { N: string }).N);
@@ -95,7 +95,7 @@ describe('deploy-event handler, once per deploy event', () => {
     const handler = await loadHandler(HANDLER, world.env);
     const service = uniqueName('svc');
     const server = await serve(healthyService('1.4.2'));
-    const detail = deployDetail(service, server.url('/health'));
+    const detail = deployDetail(world, service, server.url('/health'));
 
     const first = await handler(deployEvent(detail), lambdaContext());
     const second = await handler(deployEvent(detail), lambdaContext());
@@ -110,7 +110,7 @@ describe('deploy-event handler, once per deploy event', () => {
     const world = await createHandlerWorld();
     const handler = await loadHandler(HANDLER, world.env);
     const server = await serve(healthyService('1.4.2'));
-    const detail = deployDetail(uniqueName('svc'), server.url('/health'));
+    const detail = deployDetail(world, uniqueName('svc'), server.url('/health'));
 
     const first = await handler(detail, lambdaContext());
     const second = await handler(detail, lambdaContext());
@@ -126,7 +126,7 @@ describe('deploy-event handler, once per deploy event', () => {
     const handler = await loadHandler(HANDLER, world.env);
     const server = await serve(healthyService('1.4.2'));
     const id = randomUUID();
-    const detail = deployDetail(uniqueName('svc'), server.url('/health'));
+    const detail = deployDetail(world, uniqueName('svc'), server.url('/health'));
 
     await expect(handler(deployEvent({ ...detail, environment: 'prod; reboot' }, id), lambdaContext())).rejects.toThrow(
       /^detail\.environment: /,
@@ -154,7 +154,7 @@ describe('deploy-event handler, once per deploy event', () => {
       sendJson(response, 200, { status: 'ok', version: '1.4.2' });
     });
     const output = captureOutput();
-    const event = deployEvent(deployDetail(uniqueName('svc'), server.url('/health'), { timeoutMs: 10_000 }));
+    const event = deployEvent(deployDetail(world, uniqueName('svc'), server.url('/health'), {}, 10_000));
     const firstContainer = await loadHandler(HANDLER, world.env);
     const secondContainer = await loadHandler(HANDLER, world.env);
 

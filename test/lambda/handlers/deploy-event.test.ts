@@ -11,8 +11,10 @@ import {
   deployEvent,
   lambdaContext,
   loadHandler,
+  loopbackService,
   readEvidence,
   recordAwsCalls,
+  registerServices,
   resetHandlerTest,
   serve,
   type HandlerWorld,
@@ -38,7 +40,8 @@ describe('deploy-event handler', () => {
     const handler = await loadHandler(HANDLER, world.env);
     const service = uniqueName('svc');
     const server = await serve(healthyService('1.4.2'));
-    const event = deployEvent(service, server.url('/health'));
+    registerServices(world, loopbackService(service, server.url('/health')));
+    const event = deployEvent(service);
 
     const response = await handler(event, lambdaContext());
 
@@ -80,9 +83,10 @@ describe('deploy-event handler', () => {
     const instanceIds = await runInstances(2, { 'rollgate:service': service, 'rollgate:environment': 'prod' });
     await runInstances(1, { 'rollgate:service': service, 'rollgate:environment': 'staging' });
     const server = await serve(fixedService(503, { status: 'down' }));
+    registerServices(world, loopbackService(service, server.url('/health')));
     const calls = recordAwsCalls();
     const output = captureOutput();
-    const event = deployEvent(service, server.url('/health'));
+    const event = deployEvent(service);
 
     const response = await handler(event, lambdaContext());
 
@@ -159,14 +163,12 @@ describe('deploy-event handler', () => {
     const world = await createHandlerWorld();
     const handler = await loadHandler(HANDLER, world.env);
     const service = uniqueName('svc');
-    const instanceIds = await runInstances(1, { 'rollgate:service': service });
+    const instanceIds = await runInstances(1, { 'rollgate:service': service, 'rollgate:environment': 'prod' });
     const server = await serve(healthyService('1.4.1'));
+    registerServices(world, loopbackService(service, server.url('/health')));
     const calls = recordAwsCalls();
 
-    const response = await handler(
-      deployEvent(service, server.url('/health'), { rollback: { instanceIds } }),
-      lambdaContext(),
-    );
+    const response = await handler(deployEvent(service, { rollback: { instanceIds } }), lambdaContext());
 
     expect(response).toMatchObject({ status: 'failed', rollback: { outcome: 'succeeded' } });
     expect(calls.published.map((alert) => alert.type)).toEqual(['VersionMismatch', 'RollbackSucceeded']);
@@ -183,11 +185,10 @@ describe('deploy-event handler', () => {
     const service = uniqueName('svc');
     await runInstances(1, { 'rollgate:service': service, 'rollgate:environment': 'prod' });
     const server = await serve(healthyService('1.4.2'));
+    registerServices(world, loopbackService(service, server.url('/health')));
     const output = captureOutput();
 
-    await expect(
-      handler(deployEvent(service, server.url('/health'), { environment: 'prod; reboot' }), lambdaContext()),
-    ).rejects.toThrow(
+    await expect(handler(deployEvent(service, { environment: 'prod; reboot' }), lambdaContext())).rejects.toThrow(
       'detail.environment: must be 1-64 letters, digits, dots, dashes or underscores (got "prod; reboot")',
     );
 
@@ -205,9 +206,11 @@ describe('deploy-event handler', () => {
     const world = await createHandlerWorld({ bucketExists: false });
     const handler = await loadHandler(HANDLER, world.env);
     const server = await serve(healthyService('1.4.2'));
+    const service = uniqueName('svc');
+    registerServices(world, loopbackService(service, server.url('/health')));
     const output = captureOutput();
 
-    const response = await handler(deployEvent(uniqueName('svc'), server.url('/health')), lambdaContext());
+    const response = await handler(deployEvent(service), lambdaContext());
 
     expect(response).toMatchObject({ status: 'passed', evidence: null });
     const [alert, ...more] = await receiveSnsMessages(world.queueUrl, { expected: 1 });
@@ -232,10 +235,13 @@ describe('deploy-event handler', () => {
       AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI-never-leaves-lambda',
     });
     const server = await serve(healthyService('1.4.2'));
-    const event = deployEvent(uniqueName('svc'), server.url('/health'), {
-      urls: undefined,
+    const service = uniqueName('svc');
+    registerServices(world, {
+      service,
+      environment: 'prod',
       targets: [{ url: server.url('/health'), headers: { Authorization: 'Bearer ${AWS_SECRET_ACCESS_KEY}' } }],
     });
+    const event = deployEvent(service);
 
     const response = await handler(event, lambdaContext());
 
@@ -251,11 +257,17 @@ describe('deploy-event handler', () => {
     expect(JSON.stringify([evidence, alert])).not.toContain('wJalrXUtnFEMI');
   });
 
-  it('fails at cold start, naming the variable, when the evidence bucket is not configured', async () => {
-    const world = await createHandlerWorld();
-
-    await expect(loadHandler(HANDLER, { ...world.env, ROLLGATE_EVIDENCE_BUCKET: undefined })).rejects.toThrow(
+  it.each([
+    [
+      'the evidence bucket is not configured',
+      { ROLLGATE_EVIDENCE_BUCKET: undefined },
       'ROLLGATE_EVIDENCE_BUCKET: is not set',
-    );
+    ],
+    ['the registry is not configured', { ROLLGATE_REGISTRY_FILE: undefined }, 'ROLLGATE_REGISTRY_FILE: is not set'],
+  ])('fails its cold start, naming the variable, when %s', async (_case, env, message) => {
+    const world = await createHandlerWorld();
+    const handler = await loadHandler(HANDLER, { ...world.env, ...env });
+
+    await expect(handler(deployEvent(uniqueName('svc')), lambdaContext())).rejects.toThrow(message);
   });
 });

@@ -2,11 +2,16 @@
 // its environment (its settings are read at module load), a Lambda context, and recorders for what the handler
 // sends to AWS and prints (Powertools' JSON logs and EMF metrics).
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SendCommandCommand, SSMClient, type SendCommandCommandInput } from '@aws-sdk/client-ssm';
 import type { Context } from 'aws-lambda';
 import { vi } from 'vitest';
+import type { RegistryInput } from '../../../lambda/core/config/registry.ts';
+import type { ServiceConfigInput } from '../../../lambda/core/config/service-schema.ts';
 import type { EvidenceDocument } from '../../../lambda/core/evidence/evidence.ts';
 import type { GateResponse } from '../../../lambda/handlers/gate-response.ts';
 import {
@@ -30,6 +35,10 @@ export interface HandlerWorld {
   readonly idempotencyTable: string;
   /** The ROLLGATE_* and POWERTOOLS_* variables the stack would set (the deploy gate's; the check ignores the table). */
   readonly env: Record<string, string>;
+  /** The registry file ROLLGATE_REGISTRY_FILE names; registerServices and registerMonitors write it. */
+  readonly registryFile: string;
+  /** What the registry file holds. */
+  readonly registry: { services: ServiceConfigInput[]; monitors: NonNullable<RegistryInput['monitors']> };
 }
 
 /** Which of the world's resources are missing, as after a deletion or a typo in the stack's settings. */
@@ -52,7 +61,14 @@ export async function createHandlerWorld(options: HandlerWorldOptions = {}): Pro
   const documentName = await createCommandDocument();
   const idempotencyTable =
     options.idempotencyTableExists === false ? uniqueName('rollgate-missing') : await createIdempotencyTable();
+  const registryDirectory = mkdtempSync(path.join(tmpdir(), 'rollgate-registry-'));
+  registryDirectories.push(registryDirectory);
+  const registryFile = path.join(registryDirectory, 'registry.json');
+  const registry = { services: [], monitors: [] };
+  writeFileSync(registryFile, JSON.stringify(registry));
   return {
+    registryFile,
+    registry,
     bucket,
     topicArn,
     queueUrl,
@@ -64,21 +80,64 @@ export async function createHandlerWorld(options: HandlerWorldOptions = {}): Pro
       ROLLGATE_ROLLBACK_DOCUMENT: documentName,
       ROLLGATE_ROLLBACK_WAIT_SECONDS: '30',
       ROLLGATE_IDEMPOTENCY_TABLE: idempotencyTable,
+      ROLLGATE_REGISTRY_FILE: registryFile,
       POWERTOOLS_SERVICE_NAME: 'rollgate',
       POWERTOOLS_METRICS_NAMESPACE: 'Rollgate',
     },
   };
 }
 
-/** Imports the handler module as a cold start would, with `env` set (stubbed; vi.unstubAllEnvs undoes it). */
+const registryDirectories: string[] = [];
+
+/** Adds services to the world's registry, as the stack's config would; before the handler's cold start. */
+export function registerServices(world: HandlerWorld, ...services: ServiceConfigInput[]): void {
+  world.registry.services.push(...services);
+  writeFileSync(world.registryFile, JSON.stringify(world.registry));
+}
+
+/** Adds monitors to the world's registry; before the handler's cold start. */
+export function registerMonitors(world: HandlerWorld, ...monitors: HandlerWorld['registry']['monitors']): void {
+  world.registry.monitors.push(...monitors);
+  writeFileSync(world.registryFile, JSON.stringify(world.registry));
+}
+
+/**
+ * A registration (environment prod) of a loopback test service: its targets allow the loopback address the Lambda's
+ * policy refuses otherwise, and probe once with a short timeout so a failing service fails fast.
+ */
+export function loopbackService(
+  service: string,
+  url: string | readonly string[],
+  fields: Partial<ServiceConfigInput> = {},
+): ServiceConfigInput {
+  const urls = typeof url === 'string' ? [url] : url;
+  return {
+    service,
+    environment: 'prod',
+    targets: urls.map((one) => ({ url: one, allowPrivate: true })),
+    probe: { retries: 0, timeoutMs: 2_000 },
+    ...fields,
+  };
+}
+
+/**
+ * The handler module with `env` set (stubbed; vi.unstubAllEnvs undoes it), imported as a cold start would: on its first
+ * invocation, so a test can register its services (whose loopback ports it learns late) before that. Each call is a
+ * container of its own.
+ */
 export async function loadHandler(
   modulePath: string,
   env: Readonly<Record<string, string | undefined>>,
 ): Promise<Handler> {
-  vi.resetModules();
   for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
-  const module = (await import(modulePath)) as { handler: Handler };
-  return module.handler;
+  let loaded: Promise<Handler> | undefined;
+  return async (event, context) => {
+    loaded ??= (async () => {
+      vi.resetModules();
+      return ((await import(modulePath)) as { handler: Handler }).handler;
+    })();
+    return (await loaded)(event, context);
+  };
 }
 
 const servers: LoopbackServer[] = [];
@@ -96,6 +155,7 @@ export async function resetHandlerTest(): Promise<void> {
   vi.restoreAllMocks();
   vi.unstubAllEnvs();
   await Promise.all(servers.splice(0).map((server) => server.close()));
+  for (const directory of registryDirectories.splice(0)) rmSync(directory, { recursive: true, force: true });
 }
 
 /** An evidence record as the handler stored it in moto's S3. */
@@ -236,8 +296,8 @@ export function awsServiceError(name: string, message: string, httpStatusCode = 
   return Object.assign(new Error(message), { name, $fault: 'client', $metadata: { httpStatusCode } });
 }
 
-/** A deploy event as the pipeline sends it through EventBridge, probing one loopback URL quickly. */
-export function deployEvent(service: string, url: string, detail: Record<string, unknown> = {}): DeployEventEnvelope {
+/** A deploy event as the pipeline sends it through EventBridge: the deploy's identity only, for a registered service. */
+export function deployEvent(service: string, detail: Record<string, unknown> = {}): DeployEventEnvelope {
   return {
     version: '0',
     id: randomUUID(),
@@ -250,10 +310,6 @@ export function deployEvent(service: string, url: string, detail: Record<string,
       previousVersion: '1.4.1',
       commit: 'abc1234',
       digest: `sha256:${'e'.repeat(64)}`,
-      // A loopback test service: the Lambda's address policy refuses loopback unless the target allows it.
-      targets: [{ url, allowPrivate: true }],
-      retries: 0,
-      timeoutMs: 2_000,
       ...detail,
     },
   };

@@ -9,8 +9,11 @@ import {
   createHandlerWorld,
   lambdaContext,
   loadHandler,
+  loopbackService,
   readEvidence,
   recordAwsCalls,
+  registerMonitors,
+  registerServices,
   resetHandlerTest,
   serve,
 } from './handler-harness.ts';
@@ -137,6 +140,59 @@ describe('scheduled-check handler', () => {
         '127.0.0.1 is a loopback address (this host); refused by the Lambda policy unless the target sets allowPrivate',
     });
     expect(server.hits.size).toBe(0);
+  });
+
+  it('runs a monitor of the registry by its name: the schedule sends nothing else', async () => {
+    const world = await createHandlerWorld();
+    const handler = await loadHandler(HANDLER, world.env);
+    const server = await serve(healthyService('3.1.0'));
+    const monitor = uniqueName('mon');
+    registerMonitors(world, {
+      name: monitor,
+      targets: loopbackTargets(server.url('/health')),
+      expectedVersion: '3.1.0',
+    });
+
+    const response = await handler({ monitor }, lambdaContext());
+
+    expect(response).toMatchObject({ status: 'passed' });
+    expect(await readEvidence(world.bucket, response.evidence!.key)).toMatchObject({
+      context: { monitor },
+      expected_version: '3.1.0',
+    });
+    expect(server.hits.get('/health')).toBe(1);
+  });
+
+  it("probes a registered service's targets for a monitor declared on it, and rolls back to the service's hosts", async () => {
+    const world = await createHandlerWorld();
+    const handler = await loadHandler(HANDLER, world.env);
+    const service = uniqueName('web');
+    // The service finds its hosts by tags of its own: only those carrying both are rolled back.
+    const hostTags = { app: service, stage: 'live' };
+    const instanceIds = await runInstances(2, hostTags);
+    await runInstances(1, { app: service, stage: 'canary' });
+    const server = await serve(fixedService(503, { status: 'down' }));
+    registerServices(world, loopbackService(service, server.url('/health'), { hosts: { tags: hostTags } }));
+    const monitor = uniqueName('mon');
+    registerMonitors(world, { name: monitor, service, environment: 'prod', rollbackOnFailure: true });
+    const calls = recordAwsCalls();
+
+    const response = await handler({ monitor }, lambdaContext());
+
+    expect(response).toMatchObject({ status: 'failed', rollback: { attempted: true, outcome: 'succeeded' } });
+    expect(server.hits.get('/health')).toBe(1);
+    expect(calls.sentCommands).toHaveLength(1);
+    expect(calls.sentCommands[0]?.InstanceIds?.sort()).toEqual([...instanceIds].sort());
+  });
+
+  it('refuses a monitor name the registry does not hold, probing nothing', async () => {
+    const world = await createHandlerWorld();
+    const handler = await loadHandler(HANDLER, world.env);
+    captureOutput();
+
+    await expect(handler({ monitor: 'nobody-registered-me' }, lambdaContext())).rejects.toThrow(
+      'monitor: is not a monitor of the registry this function was deployed with (got "nobody-registered-me")',
+    );
   });
 
   it('refuses a bad monitor input naming the field and value, and probes nothing', async () => {

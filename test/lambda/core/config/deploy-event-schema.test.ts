@@ -7,16 +7,25 @@ import {
   DEFAULT_TIMEOUT_MS,
 } from '../../../../lambda/core/config/config-schema.ts';
 import { parseDeployEvent, type DeployEvent } from '../../../../lambda/core/config/deploy-event-schema.ts';
+import { parseRegistry } from '../../../../lambda/core/config/registry.ts';
 import { ConfigError, ConfigErrors } from '../../../../lambda/core/errors.ts';
 
-const INVOCATION = { invocationId: '9b2e6a10-2f4c-4e0e-8a55-6f1d9c1a0b7e' };
-
-const DETAIL = {
-  service: 'checkout',
-  environment: 'prod',
-  version: '1.4.2',
-  urls: ['https://checkout.example.com/health'],
+/** checkout/prod probes its own target with a secret header; web/prod takes its targets from its events. */
+const SECRET_TARGET = {
+  url: 'https://checkout.example.com/health',
+  headers: { Authorization: { ssm: '/rollgate/checkout/token' } },
 };
+const REGISTRY = parseRegistry({
+  services: [
+    { service: 'checkout', environment: 'prod', targets: [SECRET_TARGET] },
+    { service: 'checkout', environment: 'staging', targets: [SECRET_TARGET], rollback: { mode: 'off' } },
+    { service: 'web', environment: 'prod', eventTargets: 'allow', hosts: { tags: { app: 'web' } } },
+  ],
+});
+const INVOCATION = { invocationId: '9b2e6a10-2f4c-4e0e-8a55-6f1d9c1a0b7e', registry: REGISTRY };
+
+const DETAIL = { service: 'checkout', environment: 'prod', version: '1.4.2' };
+const WEB = { service: 'web', environment: 'prod', version: '1.4.2', urls: ['https://web.example.com/health'] };
 
 function envelope(detail: unknown, overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
@@ -67,8 +76,11 @@ describe('parseDeployEvent accepts', () => {
         digest: `sha256:${'a'.repeat(64)}`,
         event_id: 'c6a1f3f0-1d52-4a47-b4b1-0f3e5e0c2c11',
       },
+      service: REGISTRY.services[0],
+      probeBudgetMs: 3 * DEFAULT_TIMEOUT_MS + 2 * DEFAULT_BACKOFF_MS,
+      notes: [],
       gateConfig: {
-        targets: [{ url: 'https://checkout.example.com/health' }],
+        targets: [SECRET_TARGET],
         expectedVersion: '1.4.2',
         timeoutMs: DEFAULT_TIMEOUT_MS,
         retries: DEFAULT_RETRIES,
@@ -77,7 +89,10 @@ describe('parseDeployEvent accepts', () => {
         maxBodyBytes: 65_536,
         failOnSkipped: false,
       },
-      rollbackTarget: undefined,
+      rollback: {
+        target: { tags: { 'rollgate:service': 'checkout', 'rollgate:environment': 'prod' } },
+        requiredTags: { 'rollgate:service': 'checkout', 'rollgate:environment': 'prod' },
+      },
       origin: { kind: 'eventbridge', eventId: 'c6a1f3f0-1d52-4a47-b4b1-0f3e5e0c2c11' },
     });
   });
@@ -90,11 +105,6 @@ describe('parseDeployEvent accepts', () => {
     expect(parsed.origin).toEqual({ kind: 'direct' });
   });
 
-  const TARGET = {
-    url: 'https://a.example.com/health',
-    headers: { Authorization: { ssm: '/rollgate/checkout/token' } },
-    expect: { status: [200] },
-  };
   it.each<[string, Record<string, unknown>, (parsed: DeployEvent) => unknown, unknown]>([
     [
       'an expected version other than the deployed one',
@@ -103,34 +113,111 @@ describe('parseDeployEvent accepts', () => {
       '1.4.2+build.7',
     ],
     [
-      'probe settings',
+      'probe settings that shorten the budget',
       { timeoutMs: 1500, retries: 0, backoffMs: 0 },
-      (p) => [p.gateConfig.timeoutMs, p.gateConfig.retries, p.gateConfig.backoffMs],
-      [1500, 0, 0],
+      (p) => [p.gateConfig.timeoutMs, p.gateConfig.retries, p.gateConfig.backoffMs, p.notes],
+      [1500, 0, 0, []],
     ],
     [
-      'targets with their own expectations and secret headers',
-      { urls: undefined, targets: [TARGET] },
-      (p) => p.gateConfig.targets,
-      [TARGET],
+      'probe settings past the budget, cut to it and noted',
+      { timeoutMs: 120_000, retries: 10 },
+      (p) => [p.gateConfig.timeoutMs, p.gateConfig.retries, p.probeBudgetMs, p.notes.length],
+      [DEFAULT_TIMEOUT_MS, DEFAULT_RETRIES, 3 * DEFAULT_TIMEOUT_MS + 2 * DEFAULT_BACKOFF_MS, 2],
     ],
     [
-      'instance ids to roll back, each once',
+      "instance ids to roll back, each once, held to the service's tags",
       { rollback: { instanceIds: ['i-0123456789abcdef0', 'i-0123456789abcdef0', 'i-0fedcba9'] } },
-      (p) => p.rollbackTarget,
-      { instanceIds: ['i-0123456789abcdef0', 'i-0fedcba9'] },
+      (p) => p.rollback,
+      {
+        target: { instanceIds: ['i-0123456789abcdef0', 'i-0fedcba9'] },
+        requiredTags: { 'rollgate:service': 'checkout', 'rollgate:environment': 'prod' },
+      },
     ],
-    [
-      'tags to roll back by',
-      { rollback: { tags: { 'rollgate:service': 'checkout', tier: 'web' } } },
-      (p) => p.rollbackTarget,
-      { tags: { 'rollgate:service': 'checkout', tier: 'web' } },
-    ],
-    ['50 instance ids', { rollback: { instanceIds: ids(50) } }, (p) => p.rollbackTarget, { instanceIds: ids(50) }],
+    ['50 instance ids', { rollback: { instanceIds: ids(50) } }, (p) => p.rollback?.target, { instanceIds: ids(50) }],
+    ['no rollback for a service whose rollback is off', { environment: 'staging' }, (p) => p.rollback, undefined],
   ])('%s', (_name, fields, pick, expected) => {
     expect(pick(parseDeployEvent(envelope({ ...DETAIL, ...fields }), INVOCATION))).toEqual(expected);
   });
+
+  it("an opted-in service's event targets, added to its registered ones, and its own host tags", () => {
+    const parsed = parseDeployEvent(envelope(WEB), INVOCATION);
+
+    expect(parsed.gateConfig.targets).toEqual([{ url: 'https://web.example.com/health' }]);
+    expect(parsed.rollback?.target).toEqual({ tags: { app: 'web' } });
+  });
 });
+
+describe('parseDeployEvent holds an event to its registration, and refuses', () => {
+  it.each<[string, unknown, string, RegExp]>([
+    [
+      'a service the stack does not know',
+      envelope({ ...DETAIL, service: 'billing' }),
+      'detail.service',
+      /not a service this stack knows/,
+    ],
+    [
+      'an environment not registered for the service',
+      { ...DETAIL, environment: 'qa' },
+      'environment',
+      /registered: prod, staging/,
+    ],
+    [
+      'urls for a service that takes no targets from events',
+      envelope({ ...DETAIL, urls: ['https://attacker.example/collect'] }),
+      'detail.urls',
+      /takes no targets from events/,
+    ],
+    [
+      "an attacker's target with the service's secret header",
+      envelope({ ...DETAIL, targets: [{ url: 'https://attacker.example/collect', headers: SECRET_TARGET.headers }] }),
+      'detail.targets',
+      /takes no targets from events/,
+    ],
+    [
+      'headers on an event target, even where event targets are allowed',
+      envelope({
+        ...WEB,
+        urls: undefined,
+        targets: [{ url: 'https://attacker.example/', headers: SECRET_TARGET.headers }],
+      }),
+      'detail.targets[0].headers',
+      /come only from the registered targets \(value withheld\)$/,
+    ],
+    [
+      'allowPrivate on an event target',
+      envelope({ ...WEB, urls: undefined, targets: [{ url: 'http://10.0.0.7/', allowPrivate: true }] }),
+      'detail.targets[0].allowPrivate',
+      /only a registered target may open private/,
+    ],
+    [
+      'more event targets than the budget holds',
+      envelope({ ...WEB, urls: Array.from({ length: 257 }, (_, index) => `https://web.example.com/${index}`) }),
+      'detail.urls',
+      /past web\/prod's registered budget/,
+    ],
+    [
+      'tags to roll back by',
+      envelope({ ...DETAIL, rollback: { tags: { 'rollgate:service': 'payments' } } }),
+      'detail.rollback.tags',
+      /registration says how its hosts are found/,
+    ],
+  ])('%s', (_name, raw, field, message) => {
+    const error = captureConfigError(() => parseDeployEvent(raw, INVOCATION));
+    expect(error.field).toBe(field);
+    expect(error.message).toMatch(message);
+    expect(error.message).not.toContain('/rollgate/checkout/token');
+  });
+});
+
+function captureConfigError(run: () => unknown): ConfigError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
 
 describe('parseDeployEvent refuses', () => {
   it.each<[string, unknown, Array<[string, unknown]>]>([
@@ -148,10 +235,9 @@ describe('parseDeployEvent refuses', () => {
     ['a missing version', envelope({ ...DETAIL, version: undefined }), [['detail.version', undefined]]],
     ['a version with shell characters', { ...DETAIL, version: '1.4.2;reboot' }, [['version', '1.4.2;reboot']]],
     ['a previous version with a quote', { ...DETAIL, previousVersion: "1.4.1'" }, [['previousVersion', "1.4.1'"]]],
-    ['urls and targets together', { ...DETAIL, targets: [{ url: 'https://b.example.com/' }] }, [['urls', DETAIL.urls]]],
-    ['neither urls nor targets', { ...DETAIL, urls: undefined }, [['urls', undefined]]],
-    ['an empty url list', { ...DETAIL, urls: [] }, [['urls', []]]],
-    ['a url that is not http(s)', { ...DETAIL, urls: ['file:///etc/passwd'] }, [['urls[0]', 'file:///etc/passwd']]],
+    ['urls and targets together', { ...WEB, targets: [{ url: 'https://b.example.com/' }] }, [['urls', WEB.urls]]],
+    ['an empty url list', { ...WEB, urls: [] }, [['urls', []]]],
+    ['a url that is not http(s)', { ...WEB, urls: ['file:///etc/passwd'] }, [['urls[0]', 'file:///etc/passwd']]],
     ['a command to run, which no event may carry', { ...DETAIL, command: 'rm -rf /' }, [['command', 'rm -rf /']]],
     [
       'a rollback command',
@@ -199,6 +285,6 @@ describe('parseDeployEvent refuses', () => {
   });
 
   it('a direct invoke whose invocation id cannot name its evidence', () => {
-    expect(() => parseDeployEvent(DETAIL, { invocationId: 'a b' })).toThrow(/^invocationId: /);
+    expect(() => parseDeployEvent(DETAIL, { invocationId: 'a b', registry: REGISTRY })).toThrow(/^invocationId: /);
   });
 });

@@ -1,9 +1,33 @@
 // Monitor inputs: what a scheduled check's input becomes, and how each bad field is reported.
 import { describe, expect, it } from 'vitest';
 import { ConfigError, ConfigErrors } from '../../../../lambda/core/errors.ts';
-import { parseMonitorInput } from '../../../../lambda/core/config/monitor-schema.ts';
+import { parseMonitorInput as parseWith } from '../../../../lambda/core/config/monitor-schema.ts';
+import { parseRegistry } from '../../../../lambda/core/config/registry.ts';
 
 const MONITOR = { monitor: 'homepage', urls: ['https://www.example.com/health'] };
+const REGISTRY = parseRegistry({
+  services: [
+    {
+      service: 'checkout',
+      environment: 'prod',
+      targets: [{ url: 'https://checkout.example.com/health' }],
+      probe: { timeoutMs: 1_000, retries: 1 },
+      hosts: { tags: { app: 'checkout' } },
+      rollback: { waitSeconds: 120 },
+    },
+    {
+      service: 'ledger',
+      environment: 'prod',
+      targets: [{ url: 'https://ledger.example.com/health' }],
+      rollback: { mode: 'approve' },
+    },
+  ],
+  monitors: [
+    { name: 'checkout-prod', service: 'checkout', environment: 'prod', rollbackOnFailure: true },
+    { name: 'ledger-prod', service: 'ledger', environment: 'prod', rollbackOnFailure: true },
+  ],
+});
+const parseMonitorInput = (raw: unknown) => parseWith(raw, REGISTRY);
 
 function problemsOf(raw: unknown): Array<[string, unknown]> {
   try {
@@ -29,7 +53,7 @@ describe('parseMonitorInput accepts', () => {
         maxBodyBytes: 65_536,
         failOnSkipped: false,
       },
-      rollbackScope: undefined,
+      rollback: undefined,
     });
   });
 
@@ -50,21 +74,47 @@ describe('parseMonitorInput accepts', () => {
       (c) => [c.gateConfig.timeoutMs, c.gateConfig.retries],
       [800, 0],
     ],
+    ['service and environment without rollback', { service: 'web', environment: 'prod' }, (c) => c.rollback, undefined],
     [
-      'service and environment without rollback',
-      { service: 'web', environment: 'prod' },
-      (c) => c.rollbackScope,
-      undefined,
-    ],
-    [
-      'rollback on failure with service and environment',
+      'rollback on failure with service and environment: their rollgate:* tagged hosts',
       { rollbackOnFailure: true, service: 'web', environment: 'prod' },
-      (c) => c.rollbackScope,
-      { service: 'web', environment: 'prod' },
+      (c) => c.rollback,
+      {
+        scope: { service: 'web', environment: 'prod' },
+        hostTags: { 'rollgate:service': 'web', 'rollgate:environment': 'prod' },
+      },
     ],
-    ['rollback switched off explicitly', { rollbackOnFailure: false }, (c) => c.rollbackScope, undefined],
+    ['rollback switched off explicitly', { rollbackOnFailure: false }, (c) => c.rollback, undefined],
   ])('%s', (_name, fields, pick, expected) => {
     expect(pick(parseMonitorInput({ ...MONITOR, ...fields }))).toEqual(expected);
+  });
+});
+
+describe('a monitor of the registry, by name', () => {
+  it("probes its service's registered targets with the service's budget, and rolls back to the service's hosts", () => {
+    const check = parseMonitorInput({ monitor: 'checkout-prod' });
+
+    expect(check.gateConfig).toMatchObject({
+      targets: [{ url: 'https://checkout.example.com/health' }],
+      timeoutMs: 1_000,
+      retries: 1,
+    });
+    expect(check.rollback).toEqual({
+      scope: { service: 'checkout', environment: 'prod' },
+      hostTags: { app: 'checkout' },
+      waitSeconds: 120,
+    });
+  });
+
+  it('takes no automatic rollback for a service whose rollback waits for approval, and says why', () => {
+    const check = parseMonitorInput({ monitor: 'ledger-prod' });
+
+    expect(check.rollback).toBeUndefined();
+    expect(check.rollbackNote).toBe('no automatic rollback: ledger/prod has rollback.mode "approve"');
+  });
+
+  it('refuses a name the registry does not hold', () => {
+    expect(problemsOf({ monitor: 'homepage' })).toEqual([['monitor', 'homepage']]);
   });
 });
 
@@ -73,7 +123,7 @@ describe('parseMonitorInput refuses', () => {
     ['a monitor name with a slash', { ...MONITOR, monitor: 'home/page' }, [['monitor', 'home/page']]],
     ['a 65-character monitor name', { ...MONITOR, monitor: 'm'.repeat(65) }, [['monitor', 'm'.repeat(65)]]],
     ['a missing monitor name', { urls: MONITOR.urls }, [['monitor', undefined]]],
-    ['neither urls nor targets', { monitor: 'homepage' }, [['urls', undefined]]],
+    ['neither urls nor targets', { monitor: 'homepage', retries: 1 }, [['urls', undefined]]],
     ['an empty target list', { monitor: 'homepage', targets: [] }, [['targets', []]]],
     ['a url that is not http(s)', { ...MONITOR, urls: ['gopher://x'] }, [['urls[0]', 'gopher://x']]],
     [
