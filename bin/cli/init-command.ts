@@ -4,6 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { CONFIG_JSON_SCHEMA_FILE } from '../../lambda/core/config/config-json-schema.ts';
 import { errorMessageOf } from '../../lambda/core/errors.ts';
 import { EXIT_PASSED, EXIT_USAGE } from '../../lambda/core/verdict/verdict.ts';
 import type { CliIo } from './cli-io.ts';
@@ -12,7 +13,7 @@ import { ROLLGATE_VERSION } from './version.ts';
 
 export const DEFAULT_INIT_CONFIG = 'rollgate.config.json';
 /** Where the package keeps the config's JSON Schema, from the project root that installed it. */
-export const CONFIG_SCHEMA_PATH = 'node_modules/rollgate/schema/rollgate.config.schema.json';
+export const CONFIG_SCHEMA_PATH = `node_modules/rollgate/${CONFIG_JSON_SCHEMA_FILE}`;
 /** The GitHub Action, at the release matching this CLI. */
 export const ACTION_REFERENCE = `rollgate/rollgate@v${ROLLGATE_VERSION}`;
 

@@ -105,16 +105,7 @@ export const rollgateConfigSchema = z
     /** @default 120, or what the neediest monitor needs */
     checkTimeoutSeconds: z.optional(wholeNumber(10, LAMBDA_MAX_TIMEOUT_SECONDS)),
     /** @default 90 */
-    logRetentionDays: z.optional(
-      z
-        .number()
-        .check(
-          z.refine(
-            (value) => (LOG_RETENTION_DAYS as readonly number[]).includes(value),
-            `must be one of ${LOG_RETENTION_DAYS.join(', ')}`,
-          ),
-        ),
-    ),
+    logRetentionDays: z.optional(z.literal(LOG_RETENTION_DAYS)),
     evidence: z.optional(evidenceSchema),
     ...constructSettingsShape,
     ...gateFileShape,
