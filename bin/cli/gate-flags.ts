@@ -16,6 +16,9 @@ export const GATE_FLAGS = {
   'evidence-dir': { type: 'string' },
   'dry-run': { type: 'boolean' },
   config: { type: 'string' },
+  // A registered service of the --config file, gated with its targets, probe budget and rollback command.
+  service: { type: 'string' },
+  environment: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;

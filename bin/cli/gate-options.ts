@@ -8,6 +8,7 @@ import { ConfigError } from '../../lambda/core/errors.ts';
 import { parseUrlList } from '../../lambda/core/config/url-list.ts';
 import { readConfigFile } from './config-file.ts';
 import { parseGateFlags } from './gate-flags.ts';
+import { GATE_FILE_FIELDS, serviceGateFields, validateConfigFile } from './service-gate-fields.ts';
 
 export const DEFAULT_EVIDENCE_DIR = 'artifacts/rollout';
 
@@ -61,19 +62,34 @@ export function readGateOptions(argv: readonly string[], env: Env, cwd: string):
   const envFailOnSkipped = parseBooleanEnv(env.ROLLGATE_FAIL_ON_SKIPPED, 'ROLLGATE_FAIL_ON_SKIPPED');
   setFrom(raw, labels, 'failOnSkipped', envFailOnSkipped, 'ROLLGATE_FAIL_ON_SKIPPED');
 
-  // Then the config file, whose prototype keys readConfigFile has already refused.
+  // Then the config file, whose prototype keys readConfigFile has already refused. It is checked whole, with the
+  // schema the stack uses; its gate fields apply, or with --service that registered service's.
+  const service = serviceFlags(flags.service, flags.environment, flags.config);
   if (flags.config !== undefined) {
     const file = readConfigFile(resolve(cwd, flags.config), flags.config);
+    const parsed = validateConfigFile(file, flags.config);
     for (const key of Object.keys(file)) {
       const value = file[key];
-      // An editor's pointer to the config's JSON Schema (`rollgate init` writes one), not a setting.
-      if (key === '$schema' && typeof value === 'string') continue;
+      if (!GATE_FILE_FIELDS.has(key)) continue;
+      // A service's own targets and rollback command replace the file's top-level ones.
+      if (service !== undefined && key === 'targets') continue;
       if (key === 'rollback' && isRecord(value)) {
-        raw.rollback = Object.assign(ownRecord(raw.rollback), value);
-        for (const inner of Object.keys(value)) labels[`rollback.${inner}`] = `${flags.config}: rollback.${inner}`;
+        const inner = service !== undefined ? withoutCommand(value) : value;
+        raw.rollback = Object.assign(ownRecord(raw.rollback), inner);
+        for (const field of Object.keys(inner)) labels[`rollback.${field}`] = `${flags.config}: rollback.${field}`;
       } else {
         raw[key] = value;
         labels[key] = `${flags.config}: ${key}`;
+      }
+    }
+    if (service !== undefined) {
+      for (const { field, value, label } of serviceGateFields(file, parsed, flags.config, ...service)) {
+        if (field === 'rollback.command') {
+          raw.rollback = Object.assign(ownRecord(raw.rollback), { command: value });
+        } else {
+          raw[field] = value;
+        }
+        labels[field] = label;
       }
     }
   }
@@ -113,6 +129,26 @@ export function readGateOptions(argv: readonly string[], env: Env, cwd: string):
     json: flags.json === true,
     help,
   };
+}
+
+/** `--service` and `--environment` together, and only with `--config`: the service and environment, or undefined. */
+function serviceFlags(
+  service: string | undefined,
+  environment: string | undefined,
+  config: string | undefined,
+): [string, string] | undefined {
+  if (service === undefined && environment === undefined) return undefined;
+  if (service === undefined) throw new ConfigError('--environment', environment, 'needs --service beside it');
+  if (environment === undefined) throw new ConfigError('--service', service, 'needs --environment beside it');
+  if (config === undefined) {
+    throw new ConfigError('--service', service, 'needs --config, the rollgate.config.json that registers it');
+  }
+  return [service, environment];
+}
+
+function withoutCommand(rollback: Record<string, unknown>): Record<string, unknown> {
+  const { command: _command, ...rest } = rollback;
+  return rest;
 }
 
 function setFrom(

@@ -34,6 +34,9 @@ Targets and rollback (flags override --config, which overrides the environment):
   --config FILE             JSON settings: {"targets":[{"url","name","headers","expect"}],"expectedVersion",
                             "timeoutMs","retries","backoffMs","concurrency","failOnSkipped","rollback":{...}}
                             Header values may be "\${ENV_NAME}" references; they are never written anywhere.
+  --service S --environment E
+                            gate service S in E as registered under "services" in --config (the stack's
+                            rollgate.config.json): its targets, probe budget and rollback.command
 
 Probing:
   --timeout-ms N            per attempt, covering connect, headers and body (default 5000)
