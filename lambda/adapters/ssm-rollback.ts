@@ -15,10 +15,10 @@ import { MAX_ROLLBACK_INSTANCES, type RollbackTarget } from '../core/rollback/ro
 import { describeTags, ENVIRONMENT_TAG_KEY, SERVICE_TAG_KEY } from '../core/config/host-tags-schema.ts';
 import {
   DEFAULT_ROLLBACK_WAIT_SECONDS,
-  NOT_THE_SERVICES_STATUS,
   ROLLBACK_RECORD_MARGIN_SECONDS,
   summarizeHosts,
 } from './ssm-rollback-outcome.ts';
+import { checkHostTags } from './ssm-rollback-host-tags.ts';
 import { readInvocation } from './ssm-rollback-invocation.ts';
 import { commentFor, documentParameters, type DocumentValues, type RollbackScope } from './ssm-rollback-parameters.ts';
 import { notManaged, reachableInstances, refusedInstances } from './ssm-rollback-reachable.ts';
@@ -101,7 +101,9 @@ export class SsmRollbackExecutor implements RollbackExecutor {
     if (scope === undefined || target === undefined) {
       return sendFailed('nothing sent: the run has no deploy record and the executor no service/environment scope');
     }
-    const parameters = documentParameters(scope, request.deploy?.version, request.deploy?.previous_version);
+    // The planner's target (a known-good version, or the event's previousVersion while there is no record).
+    const targetVersion = request.target_version ?? request.deploy?.previous_version;
+    const parameters = documentParameters(scope, request.deploy?.version, targetVersion);
     if ('problem' in parameters) return sendFailed(`nothing sent: ${parameters.problem}`);
 
     let instanceIds: readonly string[];
@@ -110,18 +112,10 @@ export class SsmRollbackExecutor implements RollbackExecutor {
       instanceIds = target.instanceIds;
       const required = this.options.requiredTags;
       if (required !== undefined) {
-        let carrying: Set<string>;
-        try {
-          carrying = await this.instancesCarrying(instanceIds, required);
-        } catch (error) {
-          return sendFailed(
-            `${sendErrorOf('DescribeInstances', error).message}, so whose hosts ${instanceIds.join(', ')} are could not be checked`,
-          );
-        }
-        for (const instanceId of instanceIds.filter((id) => !carrying.has(id))) {
-          refused.push(notTheServices(instanceId, required));
-        }
-        instanceIds = instanceIds.filter((id) => carrying.has(id));
+        const checked = await checkHostTags(this.options.ec2, instanceIds, required);
+        if ('problem' in checked) return sendFailed(checked.problem);
+        refused.push(...checked.refused);
+        instanceIds = checked.carrying;
         if (instanceIds.length === 0) {
           return sendFailed(
             `nothing sent: none of the ${refused.length} instance(s) named carries the service's tags ${describeTags(required)}`,
@@ -226,18 +220,6 @@ export class SsmRollbackExecutor implements RollbackExecutor {
     }
   }
 
-  /** Loads the EC2 check (and the EC2 SDK) only now: a healthy gate never gets here. */
-  private async instancesCarrying(
-    instanceIds: readonly string[],
-    tags: Readonly<Record<string, string>>,
-  ): Promise<Set<string>> {
-    const [{ instancesCarryingTags }, ec2] = await Promise.all([
-      import('./ec2-tagged-instances.ts'),
-      this.options.ec2(),
-    ]);
-    return instancesCarryingTags(ec2, instanceIds, tags);
-  }
-
   /** Loads the EC2 lookup (and the EC2 SDK) only now: a healthy gate never gets here. */
   private async runningInstancesTagged(tags: Readonly<Record<string, string>>): Promise<string[]> {
     const [{ runningInstancesTagged }, ec2] = await Promise.all([
@@ -297,17 +279,6 @@ export class SsmRollbackExecutor implements RollbackExecutor {
 
 function serviceTags(scope: RollbackScope): Record<string, string> {
   return { [SERVICE_TAG_KEY]: scope.service, [ENVIRONMENT_TAG_KEY]: scope.environment };
-}
-
-/** An instance an event named that is not the service's: named in the record, never sent the command. */
-function notTheServices(instanceId: string, tags: Readonly<Record<string, string>>): RollbackHostResult {
-  return {
-    instance_id: instanceId,
-    status: NOT_THE_SERVICES_STATUS,
-    exit_code: null,
-    output_tail: '',
-    detail: `not sent: it does not carry the service's tags ${describeTags(tags)} (or EC2 does not know it)`,
-  };
 }
 
 function describeTarget(target: RollbackTarget): string {

@@ -5,21 +5,21 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
+import { METRIC, METRICS_NAMESPACE, METRICS_SERVICE } from '../core/config/stack-contract.ts';
 import { errorMessageOf, errorNameOf } from '../core/errors.ts';
 import type { GateOutcome } from '../core/gate/gate.ts';
 import { redactSecretsInText } from '../core/secrets/redact.ts';
 import type { GateStatus } from '../core/verdict/verdict.ts';
 
-/** The stack's alarms filter on this dimension value, whatever POWERTOOLS_SERVICE_NAME says. */
-const METRICS_SERVICE = 'rollgate';
-/** Alerts a run could not deliver; the stack alarms on it through a separate path (lib/, alertDeliveryAlarmTopic). */
-export const ALERT_DELIVERY_FAILED_METRIC = 'AlertDeliveryFailed';
-const DEFAULT_METRICS_NAMESPACE = 'Rollgate';
+// The names the stack's alarms read (stack-contract.ts): the service=rollgate dimension whatever
+// POWERTOOLS_SERVICE_NAME says, and AlertDeliveryFailed, which the stack alarms on through a separate path.
+const DEFAULT_METRICS_NAMESPACE = METRICS_NAMESPACE;
+export const ALERT_DELIVERY_FAILED_METRIC = METRIC.alertDeliveryFailed;
 
 const GATE_METRICS: Readonly<Record<GateStatus, string>> = {
-  passed: 'GatePassed',
-  failed: 'GateFailed',
-  skipped: 'GateSkipped',
+  passed: METRIC.gatePassed,
+  failed: METRIC.gateFailed,
+  skipped: METRIC.gateSkipped,
 };
 
 /**
@@ -76,12 +76,17 @@ export class GateTelemetry {
     this.metrics.addMetric(GATE_METRICS[verdict.status], MetricUnit.Count, 1);
     for (const target of evidence.targets) {
       const deciding = target.attempts[target.attempts.length - 1];
-      if (deciding !== undefined) this.metrics.addMetric('ProbeLatency', MetricUnit.Milliseconds, deciding.latency_ms);
+      if (deciding !== undefined)
+        this.metrics.addMetric(METRIC.probeLatency, MetricUnit.Milliseconds, deciding.latency_ms);
     }
     const rollback = evidence.rollback;
     if (rollback.attempted) {
-      if (rollback.outcome !== 'send_failed') this.metrics.addMetric('RollbackSent', MetricUnit.Count, 1);
-      this.metrics.addMetric(rollback.ok === true ? 'RollbackSucceeded' : 'RollbackFailed', MetricUnit.Count, 1);
+      if (rollback.outcome !== 'send_failed') this.metrics.addMetric(METRIC.rollbackSent, MetricUnit.Count, 1);
+      this.metrics.addMetric(
+        rollback.ok === true ? METRIC.rollbackSucceeded : METRIC.rollbackFailed,
+        MetricUnit.Count,
+        1,
+      );
     }
 
     const undelivered = outcome.alerts.filter((alert) => !alert.delivered).length;
