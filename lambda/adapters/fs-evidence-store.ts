@@ -36,6 +36,11 @@ export class FsEvidenceStore implements EvidenceStore {
     return join(this.directory, EVIDENCE_DELIVERY_JSON);
   }
 
+  /** Where `write` puts a record: health-gate.json, or health-gate.delivery.json for the delivery record. */
+  public locate(_document: EvidenceDocument, stage: EvidenceStage): string {
+    return stage === 'delivery' ? this.deliveryPath : this.jsonPath;
+  }
+
   public write(document: EvidenceDocument, stage: EvidenceStage): Promise<EvidenceLocation> {
     const written = this.queue.then(async () => {
       const location = await this.writeBoth(document);

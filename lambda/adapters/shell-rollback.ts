@@ -1,6 +1,7 @@
 // Local rollback: the operator's command under `/bin/sh -c`, with a timeout that ends its whole process group.
 // Facts about the failed gate reach it as environment variables (ROLLGATE_STATUS, ROLLGATE_FAILED_URLS,
-// ROLLGATE_EXPECTED_VERSION), never spliced into the command string.
+// ROLLGATE_EXPECTED_VERSION, and ROLLGATE_TARGET_VERSION with its source when the run planned one), never spliced
+// into the command string.
 
 import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
@@ -109,6 +110,13 @@ export class ShellRollbackExecutor implements RollbackExecutor {
                 ROLLGATE_ENVIRONMENT: request.deploy.environment,
                 ROLLGATE_FAILED_VERSION: request.deploy.version,
                 ROLLGATE_TARGET_VERSION: request.deploy.previous_version ?? '',
+              }
+            : {}),
+          // The version the run chose to go back to (a known-good one): it wins over the event's previousVersion.
+          ...(request.target_version !== undefined
+            ? {
+                ROLLGATE_TARGET_VERSION: request.target_version,
+                ROLLGATE_TARGET_SOURCE: request.target_source ?? 'known_good',
               }
             : {}),
         },

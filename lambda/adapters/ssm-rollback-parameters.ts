@@ -1,7 +1,8 @@
 // The four values the rollback document is sent (Service, Environment, FailedVersion, TargetVersion), checked against
 // the document's own allowedPatterns before anything is sent, since they reach a host shell, and the command's comment.
+// TargetVersion is never empty: a rollback to an unnamed version is refused here, not left to the host script.
 
-import { NAME_PATTERN, OPTIONAL_VERSION_PATTERN, VERSION_PATTERN } from '../core/config/name-patterns.ts';
+import { NAME_PATTERN, VERSION_PATTERN } from '../core/config/name-patterns.ts';
 
 /** FailedVersion for a run with no deploy record (a monitor's check): the script must not trust it. */
 export const UNKNOWN_FAILED_VERSION = 'unknown';
@@ -24,20 +25,23 @@ export interface DocumentValues {
 export function documentParameters(
   scope: RollbackScope,
   failedVersion: string | undefined,
-  previousVersion: string | undefined,
+  targetVersion: string | undefined,
 ): { readonly values: DocumentValues } | { readonly problem: string } {
+  if (targetVersion === undefined || targetVersion === '') {
+    return { problem: 'no TargetVersion: no known-good version and no previousVersion to roll back to' };
+  }
   const values: DocumentValues = {
     Service: scope.service,
     Environment: scope.environment,
     FailedVersion: failedVersion ?? UNKNOWN_FAILED_VERSION,
-    TargetVersion: previousVersion ?? '',
+    TargetVersion: targetVersion,
   };
   // The document's parameters reach a host shell: the same patterns as its allowedPatterns, checked before sending.
   const patterns: Record<keyof DocumentValues, RegExp> = {
     Service: NAME_PATTERN,
     Environment: NAME_PATTERN,
     FailedVersion: VERSION_PATTERN,
-    TargetVersion: OPTIONAL_VERSION_PATTERN,
+    TargetVersion: VERSION_PATTERN,
   };
   for (const name of Object.keys(patterns) as Array<keyof DocumentValues>) {
     if (!patterns[name].test(values[name])) {
@@ -51,6 +55,6 @@ export function documentParameters(
 /** `Rollgate rollback checkout/prod 1.4.2 -> 1.4.1`, within SendCommand's 100-character comment. */
 export function commentFor(values: DocumentValues): string {
   const scope = `${values.Service}/${values.Environment}`;
-  const comment = `Rollgate rollback ${scope} ${values.FailedVersion} -> ${values.TargetVersion || 'previous'}`;
+  const comment = `Rollgate rollback ${scope} ${values.FailedVersion} -> ${values.TargetVersion}`;
   return comment.length <= MAX_COMMENT_LENGTH ? comment : `${comment.slice(0, MAX_COMMENT_LENGTH - 3)}...`;
 }

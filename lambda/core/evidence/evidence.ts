@@ -3,6 +3,7 @@
 
 import type { AlertType } from '../plan/alerts.ts';
 import type { CiContext } from './ci-context.ts';
+import type { EvidenceState } from './evidence-state.ts';
 import type { DeployRecord, EvidenceStage } from '../gate/ports.ts';
 import type { TargetResult } from '../probe/probe.ts';
 import type { RollbackResult } from '../rollback/rollback-result.ts';
@@ -46,7 +47,7 @@ export interface EvidenceAlert {
 }
 
 /** Which piece of infrastructure a fault was in. */
-export type FaultPort = 'evidence' | 'alert' | 'rollback' | 'secrets' | 'idempotency';
+export type FaultPort = 'evidence' | 'alert' | 'rollback' | 'secrets' | 'idempotency' | 'state';
 
 /** Infrastructure that failed during the run: where, the underlying error's name (AWS's when there is one), why. */
 export interface EvidenceFault {
@@ -84,6 +85,10 @@ export interface EvidenceDocument {
   readonly faults: readonly EvidenceFault[];
   /** Links between the records of one run: later records point at the earlier ones. */
   readonly links?: { readonly verdict?: string; readonly rollback?: string };
+  /** What the run remembered and left for the next (evidence-state.ts); only for a run with a state store. */
+  readonly state?: EvidenceState;
+  /** Facts an operator needs that fit nowhere else (an ignored state item, a previousVersion that disagrees). */
+  readonly notes?: readonly string[];
 }
 
 export interface EvidenceInput {

@@ -1,40 +1,29 @@
-// What follows a verdict: the run's records and alerts, in an order that keeps every alert pointing at evidence already
-// written (verdict record, its alerts, the rollback, the rollback record, its alert) and one more record, the delivery
-// record, when an alert could not be delivered. Every record lists the run's alerts (pending ones as null) and the
-// faults met so far; a store, notifier or executor that fails is recorded, never allowed to lose the verdict.
+// What follows a verdict, as the planner decided it: the run's records and alerts, in an order that keeps every alert
+// pointing at evidence already written (verdict record, its alerts, the rollback under its lock, the rollback record,
+// its alerts) and one more record, the delivery record, when an alert could not be delivered. Every record lists the
+// run's alerts (pending ones as null) and the faults met so far; a store, notifier or executor that fails is
+// recorded, never allowed to lose the verdict.
 
-import {
-  evidenceWriteFailedAlert,
-  pointedAt,
-  rollbackAlert,
-  rollbackRequiredAlert,
-  verdictAlert,
-  type Alert,
-} from '../plan/alerts.ts';
-import { errorMessageOf, errorNameOf } from '../errors.ts';
-import {
-  withDelivery,
-  withRollback,
-  type EvidenceAlert,
-  type EvidenceDocument,
-  type EvidenceFault,
-  type FaultPort,
-} from '../evidence/evidence.ts';
+import { evidenceWriteFailedAlert, pointedAt, type Alert } from '../plan/alerts.ts';
+import type { RunRollbackDecision } from '../plan/plan-after-rollback.ts';
+import { plannedAlert } from '../plan/planned-alert.ts';
+import { renderPlannedAlert } from '../plan/render-planned-alert.ts';
+import { suppressedRollbackAlerts } from '../plan/rollback-suppression.ts';
+import type { PlannedAlert, RollbackDecision } from '../plan/run-plan.ts';
+import { errorMessageOf } from '../errors.ts';
+import { withDelivery, withRollback, type EvidenceAlert, type EvidenceDocument } from '../evidence/evidence.ts';
 import type { Clock, EvidenceLocation, EvidenceStage, EvidenceStore, Notifier, RollbackExecutor } from './ports.ts';
+import { faultOf, problemOf, type PortProblem } from './port-problem.ts';
+import { plannedRollbackResult, targetFields } from './planned-rollback-result.ts';
+import { STATELESS_ROLLBACK_GUARD, type RollbackGuard } from './run-memory.ts';
 import { tailOf, type Redactor } from '../secrets/redact.ts';
 import { ROLLBACK_OUTPUT_TAIL_BYTES, rollbackSendFailed, type RollbackResult } from '../rollback/rollback-result.ts';
 import type { Verdict } from '../verdict/verdict.ts';
 
+export { problemOf, type PortProblem } from './port-problem.ts';
+
 /** An alert the run sent, and whether it arrived. */
 export type AlertRecord = EvidenceAlert & { readonly delivered: boolean };
-
-/** A problem with the infrastructure behind a port, recorded so the shell can log and surface it. */
-export interface PortProblem {
-  readonly port: FaultPort;
-  readonly error_name: string;
-  readonly message: string;
-  readonly cause: unknown;
-}
 
 export interface RunLocations {
   readonly verdict?: EvidenceLocation;
@@ -56,24 +45,31 @@ export interface GateOutcome {
 export interface FinishPorts {
   readonly evidenceStore: EvidenceStore;
   readonly notifier: Notifier;
-  /** Absent when no rollback is configured, or when the gate withheld it. */
+  /** Absent when no rollback is configured. */
   readonly rollbackExecutor?: RollbackExecutor | undefined;
+}
+
+/** What the planner decided for the run: the alerts of its verdict record and the rollback. */
+export interface FinishPlan {
+  readonly alerts: readonly PlannedAlert[];
+  readonly rollback: RollbackDecision;
 }
 
 export interface FinishOptions {
   readonly clock: Clock;
   readonly t0: number;
   readonly redactor: Redactor;
-  /** A gate that could not check (invalid_config) asks nobody to roll back: nothing says the deploy is bad. */
-  readonly skipRollbackRequired?: boolean;
-  /** Faults found before the verdict (an idempotency store, a secret), recorded in every record of the run. */
+  /** Faults found before the verdict (an idempotency store, a secret, the state store), in every record of the run. */
   readonly faults?: readonly PortProblem[];
+  /** Takes the rollback lock, checks the cooldown again, records the rollback. @default no lock, nothing recorded */
+  readonly guard?: RollbackGuard;
 }
 
-/** Writes the run's records and sends its alerts. Never throws for a failing port. */
+/** Writes the run's records, sends its alerts and runs its rollback, as planned. Never throws for a failing port. */
 export async function finishRun(
   document: EvidenceDocument,
   verdict: Verdict,
+  plan: FinishPlan,
   ports: FinishPorts,
   options: FinishOptions,
 ): Promise<GateOutcome> {
@@ -109,29 +105,26 @@ export async function finishRun(
     }
   };
 
-  const executor = ports.rollbackExecutor;
-  const verdictAlerts: Alert[] = [];
-  if (verdict.status === 'failed') {
-    verdictAlerts.push(verdictAlert(document, null, executor !== undefined));
-    const noAutomaticRollback = document.kind === 'deploy' || document.rollback.outcome === 'withheld';
-    if (executor === undefined && noAutomaticRollback && !options.skipRollbackRequired) {
-      verdictAlerts.push(rollbackRequiredAlert(document, null));
-    }
-  }
+  const verdictAlerts = plan.alerts.map((planned) => renderPlannedAlert(planned, document, null));
   let record = asRecord(document, verdictAlerts);
   locations.verdict = await write(record, 'verdict');
   for (const alert of verdictAlerts) await send(pointedAt(alert, locations.verdict?.uri ?? null));
   let evidenceWritten = locations.verdict !== undefined;
 
-  if (verdict.status === 'failed' && executor !== undefined) {
-    const rollback = await runRollback(executor, document, options.redactor, problems);
+  const executor = ports.rollbackExecutor;
+  if (plan.rollback.action === 'run' && executor !== undefined) {
+    const stateAlerted = plan.alerts.some((alert) => alert.type === 'StateUnavailable');
+    const { rollback, followUps } = await guardedRollback(plan.rollback, executor, document, options, problems);
+    if (!stateAlerted && problems.some((problem) => problem.port === 'state')) {
+      followUps.push(plannedAlert('StateUnavailable', { reason: 'state_unavailable' }));
+    }
     const { at, ms } = elapsed();
     const rolledBack = withRollback(record, rollback, at, ms, locations.verdict?.uri);
-    const alert = rollbackAlert(rolledBack, null);
-    record = asRecord(rolledBack, [alert]);
+    const alerts = followUps.map((planned) => renderPlannedAlert(planned, rolledBack, null));
+    record = asRecord(rolledBack, alerts);
     locations.rollback = await write(record, 'rollback');
     evidenceWritten = evidenceWritten && locations.rollback !== undefined;
-    await send(pointedAt(alert, locations.rollback?.uri ?? locations.verdict?.uri ?? null));
+    for (const alert of alerts) await send(pointedAt(alert, locations.rollback?.uri ?? locations.verdict?.uri ?? null));
   }
 
   if (sent.some((alert) => !alert.delivered)) {
@@ -145,10 +138,40 @@ export async function finishRun(
   return { verdict, evidence: record, locations, evidenceWritten, alerts: sent, problems };
 }
 
+/**
+ * The rollback under its guard: the lock taken and the cooldown checked again first, then the rollback once (or the
+ * reason it was held back after all), then its record and the lock given back. Returns the rollback record's
+ * rollback and the alerts that follow it.
+ */
+async function guardedRollback(
+  decision: RunRollbackDecision,
+  executor: RollbackExecutor,
+  document: EvidenceDocument,
+  options: FinishOptions,
+  problems: PortProblem[],
+): Promise<{ rollback: RollbackResult; followUps: PlannedAlert[] }> {
+  const guard = options.guard ?? STATELESS_ROLLBACK_GUARD;
+  const confirmation = await guard.confirm(decision);
+  problems.push(...confirmation.problems);
+  const confirmed = confirmation.value;
+  if (confirmed.action !== 'run') {
+    const completion = await guard.complete(decision, undefined);
+    problems.push(...completion.problems);
+    const followUps = confirmed.action === 'suppressed' ? suppressedRollbackAlerts(confirmed) : [];
+    return { rollback: plannedRollbackResult(confirmed), followUps };
+  }
+  const ran = await runRollback(executor, document, confirmed, options.redactor, problems);
+  const rollback = { ...ran, ...targetFields(confirmed) };
+  const completion = await guard.complete(decision, rollback);
+  problems.push(...completion.problems);
+  return { rollback, followUps: [...completion.value] };
+}
+
 /** Runs the rollback once. An executor that throws is recorded as `send_failed`, never propagated. */
 async function runRollback(
   executor: RollbackExecutor,
   document: EvidenceDocument,
+  decision: RunRollbackDecision,
   redactor: Redactor,
   problems: PortProblem[],
 ): Promise<RollbackResult> {
@@ -160,6 +183,9 @@ async function runRollback(
       failed_urls: document.targets.filter((target) => !target.ok).map((target) => target.url),
       expected_version: document.expected_version,
       ...(document.context.deploy ? { deploy: document.context.deploy } : {}),
+      ...(decision.target !== undefined
+        ? { target_version: decision.target.version, target_source: decision.target.source }
+        : {}),
     });
     return {
       ...result,
@@ -183,21 +209,4 @@ async function runRollback(
     problems.push(problem);
     return rollbackSendFailed(started, redactor.text(executor.describe()), `${problem.error_name}: ${problem.message}`);
   }
-}
-
-/**
- * A port's failure as recorded: the underlying error's name (a PortError's `errorName`, e.g. AWS's), else the error's
- * own (a PortError with no cause), and its redacted message.
- */
-export function problemOf(port: FaultPort, error: unknown, redactor: Redactor): PortProblem {
-  const underlying =
-    typeof error === 'object' && error !== null && 'errorName' in error && typeof error.errorName === 'string'
-      ? error.errorName
-      : 'Error';
-  const errorName = underlying === 'Error' ? errorNameOf(error) : underlying;
-  return { port, error_name: errorName, message: redactor.text(errorMessageOf(error)), cause: error };
-}
-
-function faultOf({ port, error_name, message }: PortProblem): EvidenceFault {
-  return { port, error_name, message };
 }

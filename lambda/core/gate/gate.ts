@@ -1,11 +1,20 @@
-// The gate: probe every target, decide the verdict, then write the verdict's evidence, alert, roll back once on
-// failure, write the rollback's evidence and alert its outcome (finish-run.ts). Evidence always goes before the alert
-// that points at it, and a store or notifier that fails is recorded and reported, never allowed to lose the verdict.
+// The gate: judge -> plan -> act. Read what earlier runs left (one batched read), probe every target, decide the
+// verdict (verdict/), let the planner decide what follows (plan/), store what it decided, then write the verdict's
+// evidence, alert, roll back under the lock, write the rollback's evidence and alert its outcome (finish-run.ts).
+// Evidence always goes before the alert that points at it, and a store or notifier that fails is recorded and
+// reported, never allowed to lose the verdict.
 
 import type { GateConfig } from '../config/config-schema.ts';
 import { ConfigError, ConfigErrors, SecretResolveError, SecretStoreUnavailableError } from '../errors.ts';
 import { buildEvidence, describeVerdict, type EvidenceContext } from '../evidence/evidence.ts';
+import { withMemory } from '../evidence/evidence-state.ts';
+import { expectedVersionFor } from '../plan/expected-version.ts';
+import { planPolicy, type PlanPolicyInput } from '../plan/plan-policy.ts';
+import { plannedAlert } from '../plan/planned-alert.ts';
+import { planRun } from '../plan/plan-run.ts';
+import type { DeployedVersion, PlanRunInput, PriorState, ServiceScope } from '../plan/run-plan.ts';
 import { finishRun, problemOf, type GateOutcome, type PortProblem } from './finish-run.ts';
+import { plannedRollbackResult } from './planned-rollback-result.ts';
 import {
   systemClock,
   type Clock,
@@ -14,12 +23,15 @@ import {
   type RollbackExecutor,
   type SecretSource,
 } from './ports.ts';
+import { RunMemory } from './run-memory.ts';
 import { probeTarget, type AddressPolicy, type TargetResult } from '../probe/probe.ts';
 import { createRedactor, secretsOfUrl } from '../secrets/redact.ts';
-import { resolveHeaders } from '../secrets/resolve-headers.ts';
+import { resolveHeaders, type ResolvedHeaders } from '../secrets/resolve-headers.ts';
 import { rollbackNotAttempted } from '../rollback/rollback-result.ts';
 import { mapBounded } from '../probe/run-bounded.ts';
-import { decideVerdict, type Verdict } from '../verdict/verdict.ts';
+import type { StateStore } from '../state/state-store.ts';
+import { decideVerdict } from '../verdict/verdict.ts';
+import { isVersionOnlyFailure } from '../verdict/version-only-failure.ts';
 
 export interface GatePorts {
   readonly evidenceStore: EvidenceStore;
@@ -28,6 +40,11 @@ export interface GatePorts {
   readonly rollbackExecutor?: RollbackExecutor;
   readonly secrets?: SecretSource;
   readonly clock?: Clock;
+  /**
+   * Where runs remember (a monitor's state, a service's deployed and known-good versions, its rollback lock and
+   * pause). Absent: every run is judged on its own, exactly as before runs had state.
+   */
+  readonly state?: StateStore;
 }
 
 export type { AlertRecord, GateOutcome, PortProblem } from './finish-run.ts';
@@ -35,12 +52,19 @@ export type { AlertRecord, GateOutcome, PortProblem } from './finish-run.ts';
 export interface GateRunOptions {
   /**
    * Faults, found before the gate ran, in what keeps an automatic rollback safe: the store that stops a redelivered
-   * deploy event from rolling back twice (and any such state store after it). The gate still probes, records the
-   * verdict with the faults and alerts, but takes no automatic rollback: a failed verdict alerts RollbackRequired.
+   * deploy event from rolling back twice. The gate still probes, records the verdict with the faults and alerts, but
+   * takes no automatic rollback: a failed verdict alerts RollbackRequired.
    */
   readonly safetyFaults?: readonly PortProblem[];
   /** Which addresses the probes may reach, chosen by the shell (never by config or events). @default CLI_ADDRESS_POLICY */
   readonly addressPolicy?: AddressPolicy;
+  /**
+   * How a failure is followed: the rollback mode, a monitor's thresholds and reminders, the cooldown, the lock's hold.
+   * @default auto rollback when there is an executor (off without), the planner's defaults for the rest
+   */
+  readonly policy?: Partial<PlanPolicyInput>;
+  /** Who this run is: the rollback lock's owner. @default the deploy's event id, else the context's run_id */
+  readonly runId?: string;
 }
 
 /** Runs a gate over a validated configuration. Never throws for an unhealthy service or a failing port. */
@@ -54,22 +78,26 @@ export async function runGate(
   const startedAt = clock.now();
   const t0 = clock.monotonicMs();
   const safetyFaults = options.safetyFaults ?? [];
+  const scope = scopeOf(context);
+  const urlRedactor = createRedactor(urlSecretsOf(config));
 
-  let headers: Awaited<ReturnType<typeof resolveHeaders>>;
+  // Memory first: a monitor on a service expects the version last deployed there.
+  const memory =
+    ports.state !== undefined
+      ? new RunMemory(ports.state, { monitor: context.monitor, service: scope }, clock, urlRedactor)
+      : undefined;
+  const prior: PriorState = memory !== undefined ? await memory.read() : { store: 'none' };
+  const expected = expectedVersionFor({ configured: config.expectedVersion, kind: context.kind, prior, scope });
+
+  let headers: ResolvedHeaders | undefined;
+  const earlyFaults: PortProblem[] = [];
   try {
     headers = await resolveHeaders(config.targets, ports.secrets);
   } catch (error) {
     if (error instanceof ConfigError && error.cause instanceof SecretStoreUnavailableError) {
       // The secret store is down or out of reach: the prober cannot check, which says nothing of the service.
-      const verdict = decideVerdict({ targets: [], storeFault: 'secret_store_unavailable' });
-      return recordUnchecked(verdict, describeVerdict(verdict), context, ports, {
-        startedAt,
-        t0,
-        expectedVersion: config.expectedVersion,
-        faults: [...safetyFaults, problemOf('secrets', error.cause, createRedactor())],
-      });
-    }
-    if (error instanceof ConfigError || error instanceof ConfigErrors) {
+      earlyFaults.push(problemOf('secrets', error.cause, createRedactor()));
+    } else if (error instanceof ConfigError || error instanceof ConfigErrors) {
       // A secret the function could not read (missing parameter, denied key) is a fault of its own, named as such.
       const secretFaults =
         error instanceof ConfigError && error.cause instanceof SecretResolveError
@@ -81,42 +109,42 @@ export async function runGate(
         expectedVersion: config.expectedVersion,
         faults: [...safetyFaults, ...secretFaults],
       });
+    } else {
+      throw error;
     }
-    throw error;
   }
-  const redactor = createRedactor([...headers.secretValues, ...urlSecretsOf(config)]);
+  const redactor = createRedactor([...(headers?.secretValues ?? []), ...urlSecretsOf(config)]);
   const settings = {
     timeoutMs: config.timeoutMs,
     retries: config.retries,
     backoffMs: config.backoffMs,
     maxBodyBytes: config.maxBodyBytes,
-    expectedVersion: config.expectedVersion,
+    expectedVersion: expected.version,
     ...(options.addressPolicy !== undefined ? { addressPolicy: options.addressPolicy } : {}),
   };
-  const targets = await mapBounded(config.targets, config.concurrency, (target, index) =>
-    probeTarget(target, headers.perTarget[index] ?? {}, settings, redactor),
-  );
-  const verdict = decideVerdict({ targets });
-  const proberUnavailable = verdict.status_reason === 'prober_unavailable';
-  const withheld = ports.rollbackExecutor !== undefined && (safetyFaults.length > 0 || proberUnavailable);
-  const rollbackPlanned = verdict.status === 'failed' && ports.rollbackExecutor !== undefined && !withheld;
-  const document = buildEvidence({
+  const targets =
+    headers === undefined
+      ? []
+      : await mapBounded(config.targets, config.concurrency, (target, index) =>
+          probeTarget(target, headers.perTarget[index] ?? {}, settings, redactor),
+        );
+  const verdict = decideVerdict({
+    targets: targets.map((target) => ({ ok: target.ok, attempts: target.attempts })),
+    ...(headers === undefined
+      ? { storeFault: 'secret_store_unavailable' as const }
+      : prior.store === 'unavailable'
+        ? { storeFault: 'state_store_unavailable' as const }
+        : {}),
+  });
+  const draft = buildEvidence({
     verdict,
     message: describeVerdict(verdict),
     startedAt,
     finishedAt: clock.now(),
     durationMs: clock.monotonicMs() - t0,
-    expectedVersion: config.expectedVersion,
+    expectedVersion: expected.version,
     targets,
-    rollback:
-      verdict.status !== 'failed'
-        ? rollbackNotAttempted('not_needed')
-        : withheld
-          ? rollbackNotAttempted(
-              'withheld',
-              proberUnavailable ? PROBER_UNAVAILABLE_DETAIL : withheldDetail(safetyFaults),
-            )
-          : rollbackNotAttempted(rollbackPlanned ? 'pending' : 'not_configured'),
+    rollback: rollbackNotAttempted('not_needed'),
     context,
     settings: {
       timeout_ms: config.timeoutMs,
@@ -126,24 +154,68 @@ export async function runGate(
       max_body_bytes: config.maxBodyBytes,
     },
   });
-  const faults = safetyFaults.map((fault) => ({ ...fault, message: redactor.text(fault.message) }));
-  return finishRun(document, verdict, withheld ? { ...ports, rollbackExecutor: undefined } : ports, {
-    clock,
-    t0,
-    redactor,
-    faults,
-    // Nothing says the service is bad when the prober could not check: nobody is asked to roll back.
-    skipRollbackRequired: proberUnavailable,
-  });
+
+  const planInput: Omit<PlanRunInput, 'prior'> = {
+    verdict,
+    versionOnly: isVersionOnlyFailure(verdict.status_reason, targets),
+    run: { kind: context.kind, id: runIdOf(context, options, startedAt), at: startedAt },
+    policy: planPolicy({
+      ...options.policy,
+      rollback: ports.rollbackExecutor === undefined ? 'off' : (options.policy?.rollback ?? 'auto'),
+    }),
+    scope,
+    deploy: deployedVersionOf(context, config),
+    monitor: context.monitor,
+    evidenceUri: ports.evidenceStore.locate?.(draft, 'verdict'),
+    safetyFaults,
+  };
+  let plan = planRun({ ...planInput, prior });
+  if (memory !== undefined) plan = await memory.commit(plan, (fresh) => planRun({ ...planInput, prior: fresh }));
+  const notes = expected.note !== undefined ? [expected.note, ...plan.notes] : plan.notes;
+  const document = withMemory(
+    { ...draft, rollback: plannedRollbackResult(plan.rollback) },
+    { prior, plan: { ...plan, notes }, written: memory?.written ?? false, monitor: context.monitor, scope },
+  );
+  const faults = [...safetyFaults, ...earlyFaults, ...(memory?.problems ?? [])].map((fault) => ({
+    ...fault,
+    message: redactor.text(fault.message),
+  }));
+  return finishRun(
+    document,
+    verdict,
+    plan,
+    { ...ports, rollbackExecutor: plan.rollback.action === 'run' ? ports.rollbackExecutor : undefined },
+    { clock, t0, redactor, faults, ...(memory !== undefined ? { guard: memory } : {}) },
+  );
 }
 
-const PROBER_UNAVAILABLE_DETAIL =
-  'automatic rollback withheld: the prober could not check, which says nothing about the service';
+/** Whose versions, lock and pause apply: the deploy's service, else the one a monitor or the CLI names. */
+function scopeOf(context: EvidenceContext): ServiceScope | undefined {
+  if (context.deploy !== undefined) return { service: context.deploy.service, environment: context.deploy.environment };
+  if (context.service !== undefined && context.environment !== undefined) {
+    return { service: context.service, environment: context.environment };
+  }
+  return undefined;
+}
 
-/** Why a rollback was withheld, for the evidence and the RollbackRequired alert; the faults list has the messages. */
-function withheldDetail(faults: readonly PortProblem[]): string {
-  const named = faults.map((fault) => `the ${fault.port} store (${fault.error_name})`).join(' and ');
-  return `automatic rollback withheld: ${named} failed, and without it a rollback cannot be kept to one per deploy; roll back by hand`;
+/** The version the run put out: the deploy's, or the CLI gate's expected version. A monitor puts out none. */
+function deployedVersionOf(context: EvidenceContext, config: GateConfig): DeployedVersion | undefined {
+  const deploy = context.deploy;
+  if (deploy !== undefined) {
+    return {
+      version: deploy.version,
+      ...(deploy.previous_version !== undefined ? { previousVersion: deploy.previous_version } : {}),
+      ...(deploy.digest !== undefined ? { digest: deploy.digest } : {}),
+      ...(deploy.commit !== undefined ? { commit: deploy.commit } : {}),
+    };
+  }
+  return context.kind === 'gate' && config.expectedVersion !== undefined
+    ? { version: config.expectedVersion }
+    : undefined;
+}
+
+function runIdOf(context: EvidenceContext, options: GateRunOptions, startedAt: Date): string {
+  return options.runId ?? context.deploy?.event_id ?? context.run_id ?? `run-${startedAt.getTime()}`;
 }
 
 interface InvalidConfigRun {
@@ -164,26 +236,15 @@ export async function recordInvalidConfig(
   ports: GatePorts,
   timing: InvalidConfigRun = {},
 ): Promise<GateOutcome> {
-  const problem = createRedactor().text(error.message);
-  const verdict = decideVerdict({ targets: [], configProblem: problem });
-  return recordUnchecked(verdict, describeVerdict(verdict, problem), context, ports, timing);
-}
-
-/** Records a run that probed nothing (a configuration it could not use, a secret store out of reach). */
-async function recordUnchecked(
-  verdict: Verdict,
-  message: string,
-  context: EvidenceContext,
-  ports: GatePorts,
-  timing: InvalidConfigRun,
-): Promise<GateOutcome> {
   const clock = ports.clock ?? systemClock;
   const startedAt = timing.startedAt ?? clock.now();
   const t0 = timing.t0 ?? clock.monotonicMs();
   const redactor = createRedactor();
+  const problem = redactor.text(error.message);
+  const verdict = decideVerdict({ targets: [], configProblem: problem });
   const document = buildEvidence({
     verdict,
-    message,
+    message: describeVerdict(verdict, problem),
     startedAt,
     finishedAt: clock.now(),
     durationMs: clock.monotonicMs() - t0,
@@ -193,13 +254,14 @@ async function recordUnchecked(
     context,
     settings: null,
   });
-  // A gate that could not check never triggers a rollback: nothing says the deploy is bad.
+  // A gate that could not be configured never triggers a rollback, nor asks for one: nothing says the deploy is bad.
   const faults = (timing.faults ?? []).map((fault) => ({ ...fault, message: redactor.text(fault.message) }));
   return finishRun(
     document,
     verdict,
+    { alerts: [plannedAlert('GateFailed')], rollback: { action: 'not_needed' } },
     { ...ports, rollbackExecutor: undefined },
-    { clock, t0, redactor, skipRollbackRequired: true, faults },
+    { clock, t0, redactor, faults },
   );
 }
 

@@ -22,6 +22,11 @@ export interface EvidenceLocation {
 /** Stores evidence documents. Throws EvidenceWriteError when it cannot. */
 export interface EvidenceStore {
   write(document: EvidenceDocument, stage: EvidenceStage): Promise<EvidenceLocation>;
+  /**
+   * Where `write` will put the record, known before it is written (a known-good version names the evidence that
+   * proved it, and the state is written first). Absent for a store that cannot tell.
+   */
+  locate?(document: EvidenceDocument, stage: EvidenceStage): string | undefined;
 }
 
 /** What the executor is asked to undo; every value here is already validated and redacted. */
@@ -31,6 +36,13 @@ export interface RollbackRequest {
   readonly failed_urls: readonly string[];
   readonly expected_version: string | null;
   readonly deploy?: DeployRecord;
+  /**
+   * The version to roll back to, as the planner chose it: never empty. Absent only for the CLI gate without a state
+   * directory, whose command decides for itself as it always has.
+   */
+  readonly target_version?: string;
+  /** `known_good`: it passed a gate; `previous_version_unverified`: the deploy event's previousVersion, unchecked. */
+  readonly target_source?: 'known_good' | 'previous_version_unverified';
 }
 
 /** Runs the configured rollback once and reports what happened. Expected failures are results, not throws. */

@@ -130,7 +130,9 @@ function decideRollback(
   const safety = input.safetyFaults ?? [];
   if (safety.length > 0) {
     const reason = safety.some((fault) => fault.port === 'state') ? 'state_unavailable' : 'idempotency_unavailable';
-    return suppressed(reason, SUPPRESSION_DETAIL[reason]);
+    const named = safety.map((fault) => `the ${fault.port} store (${fault.error_name ?? 'Error'})`).join(' and ');
+    const detail = `automatic rollback withheld: ${named} failed, and without it a rollback cannot be kept to one per deploy; roll back by hand`;
+    return suppressed(reason, detail);
   }
   // The stateless CLI gate runs its command as it always has: the command knows where to go back to.
   if (run.kind === 'gate' && prior.store === 'none') return { action: 'run' };

@@ -70,7 +70,7 @@ export interface PlanRunInput {
   /** Where this run's verdict record goes, for the record of a known-good version. */
   readonly evidenceUri?: string | undefined;
   /** Ports whose fault makes an automatic rollback unsafe (the idempotency store): no automatic rollback then. */
-  readonly safetyFaults?: readonly { readonly port: string }[];
+  readonly safetyFaults?: readonly { readonly port: string; readonly error_name?: string }[];
 }
 
 /** Why a rollback the run would have sent was not. */

@@ -1,6 +1,7 @@
 // How a service's record changes: a deploy is recorded as deployed whatever its verdict, and as known-good when it
 // passed; a rollback is recorded with its time (the cooldown counts from it) and, when it succeeded, makes its target
-// the deployed version again, so monitors expecting the deployed version expect what now runs.
+// the deployed version again (so monitors expecting the deployed version expect what now runs), and the version it
+// left no longer known-good.
 
 import { MAX_KNOWN_GOOD_VERSIONS, type ServiceState, type VersionRecord } from '../state/service-state.ts';
 import type { RunRecord } from '../state/state-field-schemas.ts';
@@ -40,7 +41,11 @@ export function recordDeploy(input: DeployRecordInput): ServiceState {
   return { ...prior, deployed: { ...record, at: input.at.toISOString() }, knownGood, lastRun: input.lastRun };
 }
 
-/** The record after a rollback was sent: its time, and its target as deployed when it succeeded. */
+/**
+ * The record after a rollback was sent: its time (the cooldown counts from it) and, when it succeeded, its target as
+ * the deployed version again. The version it went away from is no longer known-good: it failed where it ran, and a
+ * later rollback must not return to it.
+ */
 export function recordRollback(
   prior: ServiceState | undefined,
   target: RollbackTargetVersion | undefined,
@@ -51,5 +56,10 @@ export function recordRollback(
   const now = at.toISOString();
   if (!succeeded || target === undefined) return { ...base, lastRollbackAt: now };
   const deployed: VersionRecord = { ...(target.record ?? {}), version: target.version, at: now };
-  return { ...base, lastRollbackAt: now, deployed };
+  const from = base.deployed?.version;
+  const knownGood =
+    from === undefined || sameVersion(from, target.version)
+      ? base.knownGood
+      : base.knownGood.filter((known) => !sameVersion(known.version, from));
+  return { ...base, lastRollbackAt: now, deployed, knownGood };
 }

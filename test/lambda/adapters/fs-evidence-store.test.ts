@@ -40,9 +40,11 @@ describe('FsEvidenceStore', () => {
     const store = new FsEvidenceStore(directory);
     const document = sampleEvidence({ targets: [unhealthyTarget('http://a.example/health')] });
 
+    const located = store.locate(document, 'verdict');
     const location = await store.write(document, 'verdict');
 
     const jsonPath = join(directory, EVIDENCE_JSON);
+    expect(located).toBe(location.uri);
     const envPath = join(directory, EVIDENCE_ENV);
     expect(location).toEqual({ uri: jsonPath, extras: [envPath] });
     expect(JSON.parse(await readFile(jsonPath, 'utf8'))).toEqual(document);

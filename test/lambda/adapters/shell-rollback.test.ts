@@ -81,6 +81,19 @@ describe('ShellRollbackExecutor.run', () => {
     ]);
   });
 
+  it('hands over the version the run chose to go back to, and where it came from', async () => {
+    const out = join(dir, 'target.txt');
+    const command = `printf '%s\\n' "$ROLLGATE_TARGET_VERSION" "$ROLLGATE_TARGET_SOURCE" > ${shellQuote(out)}`;
+    const request: RollbackRequest = {
+      ...REQUEST,
+      deploy: { service: 'checkout', environment: 'prod', version: '1.4.2', previous_version: '1.3.9' },
+      target_version: '1.4.1',
+      target_source: 'known_good',
+    };
+    expect((await executor(command).run(request)).ok).toBe(true);
+    expect(await readFile(out, 'utf8')).toBe('1.4.1\nknown_good\n');
+  });
+
   it.each([
     { name: 'a command substitution', url: (marker: string) => `http://a.example/$(touch ${marker})` },
     { name: 'backticks', url: (marker: string) => `http://a.example/\`touch ${marker}\`` },

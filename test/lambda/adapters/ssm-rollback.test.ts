@@ -198,16 +198,36 @@ describe('SsmRollbackExecutor against moto', () => {
     expect(await commandsOfDocument(documentName)).toEqual([]);
   });
 
-  it('sends an empty TargetVersion when the deploy names no previous version', async () => {
+  it('sends nothing without a target version: a rollback never goes to an unnamed version', async () => {
+    const instanceIds = await runInstances(1, { 'rollgate:service': uniqueName('svc') });
+    const documentName = await createCommandDocument();
+    const { executor, sent } = executorFor(documentName, { target: { instanceIds } });
+
+    const result = await executor.run(requestFor({ service: 'checkout', environment: 'prod', version: '1.4.2' }));
+
+    expect(result).toMatchObject({
+      ok: false,
+      outcome: 'send_failed',
+      detail: 'nothing sent: no TargetVersion: no known-good version and no previousVersion to roll back to',
+    });
+    expect(sent).toEqual([]);
+  });
+
+  it("sends the planner's target version over the event's previousVersion", async () => {
     const instanceIds = await runInstances(1, { 'rollgate:service': uniqueName('svc') });
     const documentName = await createCommandDocument();
     const { executor } = executorFor(documentName, { target: { instanceIds } });
 
-    const result = await executor.run(requestFor({ service: 'checkout', environment: 'prod', version: '1.4.2' }));
+    const request = {
+      ...requestFor(deployOf('checkout')),
+      target_version: '1.4.0',
+      target_source: 'known_good' as const,
+    };
+    const result = await executor.run(request);
 
     expect(await commandById(result.command_id)).toMatchObject({
-      Parameters: { TargetVersion: [''] },
-      Comment: 'Rollgate rollback checkout/prod 1.4.2 -> previous',
+      Parameters: { TargetVersion: ['1.4.0'] },
+      Comment: 'Rollgate rollback checkout/prod 1.4.2 -> 1.4.0',
     });
   });
 
@@ -217,12 +237,16 @@ describe('SsmRollbackExecutor against moto', () => {
     const documentName = await createCommandDocument();
     const { executor, sent } = executorFor(documentName, { scope: { service, environment: 'prod' } });
 
-    const result = await executor.run(requestFor(undefined));
+    const result = await executor.run({
+      ...requestFor(undefined),
+      target_version: '1.4.1',
+      target_source: 'known_good',
+    });
 
     expect(result.outcome).toBe('succeeded');
     expect(sent[0]).toMatchObject({
       InstanceIds: instanceIds,
-      Parameters: { Service: [service], Environment: ['prod'], FailedVersion: ['unknown'], TargetVersion: [''] },
+      Parameters: { Service: [service], Environment: ['prod'], FailedVersion: ['unknown'], TargetVersion: ['1.4.1'] },
     });
   });
 });

@@ -21,6 +21,10 @@ export class RecordingEvidenceStore implements EvidenceStore {
     private readonly failure?: Error,
   ) {}
 
+  public locate(_document: EvidenceDocument, stage: EvidenceStage): string {
+    return `mem://evidence/${stage}.json`;
+  }
+
   public async write(document: EvidenceDocument, stage: EvidenceStage): Promise<EvidenceLocation> {
     this.log.push(`evidence:${stage}`);
     if (this.failure) throw this.failure;

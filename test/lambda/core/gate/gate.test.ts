@@ -90,13 +90,16 @@ describe('runGate: verdicts', () => {
           failed_urls: [bad.url('/health')],
           expected_version: '1.4.2',
           deploy: DEPLOY.deploy,
+          // No state store: the deploy's previousVersion, which nothing could check.
+          target_version: '1.4.1',
+          target_source: 'previous_version_unverified',
         },
       ]);
       const [verdictRecord, rollbackRecord] = h.store.written;
       expect(verdictRecord?.document).toMatchObject({
         stage: 'verdict',
         status: 'failed',
-        rollback: { outcome: 'pending' },
+        rollback: { outcome: 'pending', target_version: '1.4.1', target_source: 'previous_version_unverified' },
       });
       expect(rollbackRecord?.document).toMatchObject({
         stage: 'rollback',

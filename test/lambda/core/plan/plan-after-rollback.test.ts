@@ -9,7 +9,8 @@ import {
 } from '../../../../lambda/core/plan/plan-after-rollback.ts';
 import { expectedVersionFor } from '../../../../lambda/core/plan/expected-version.ts';
 import type { RollbackResult } from '../../../../lambda/core/rollback/rollback-result.ts';
-import { at, iso, known, read, SCOPE, service, T0 } from './plan-fixtures.ts';
+import { planStateWriteFailed } from '../../../../lambda/core/plan/plan-state-write-failed.ts';
+import { at, iso, known, PASSED, plan, read, SCOPE, service, T0 } from './plan-fixtures.ts';
 
 const TARGET = { version: '1.4.1', source: 'known_good', record: known('1.4.1', 600, { commit: 'abcdef1' }) } as const;
 const MONITOR_RUN: RunRollbackDecision = { action: 'run', target: TARGET, cooldownMinutes: 30 };
@@ -65,23 +66,25 @@ describe('planAfterRollback', () => {
   });
   const before = service({ deployed: known('1.4.2', 5), knownGood: [known('1.4.1', 600)] });
 
-  it('alerts RollbackSucceeded and makes the target the deployed version again, with its record', () => {
+  it('alerts RollbackSucceeded, makes the target the deployed version with its record, and drops the version it left', () => {
+    const left = service({ deployed: known('1.4.2', 5), knownGood: [known('1.4.2', 5), known('1.4.1', 600)] });
     const plan = planAfterRollback({
       decision: DEPLOY_RUN,
       result: result(true),
-      service: before,
+      service: left,
       stateful: true,
       at: T0,
     });
     expect(plan.alerts).toEqual([{ type: 'RollbackSucceeded', severity: 'warning' }]);
     expect(plan.next.service).toEqual({
-      ...before,
-      lastRollbackAt: T0.toISOString(),
       deployed: { ...TARGET.record, version: '1.4.1', at: T0.toISOString() },
+      // 1.4.2 failed where it ran: a later rollback must not go back to it.
+      knownGood: [known('1.4.1', 600)],
+      lastRollbackAt: T0.toISOString(),
     });
   });
 
-  it('alerts RollbackFailed and keeps the failed version as deployed, with the rollback time for the cooldown', () => {
+  it('alerts RollbackFailed and keeps the failed version as deployed (and known-good), with the rollback time', () => {
     const plan = planAfterRollback({
       decision: DEPLOY_RUN,
       result: result(false),
@@ -91,6 +94,19 @@ describe('planAfterRollback', () => {
     });
     expect(plan.alerts).toEqual([{ type: 'RollbackFailed', severity: 'critical' }]);
     expect(plan.next.service).toEqual({ ...before, lastRollbackAt: T0.toISOString() });
+  });
+
+  it('does not make an unverified target known-good by rolling back to it', () => {
+    const decision: RunRollbackDecision = {
+      action: 'run',
+      target: { version: '1.4.1', source: 'previous_version_unverified' },
+    };
+    const plan = planAfterRollback({ decision, result: result(true), service: service(), stateful: true, at: T0 });
+    expect(plan.next.service).toEqual({
+      knownGood: [],
+      lastRollbackAt: T0.toISOString(),
+      deployed: { version: '1.4.1', at: T0.toISOString() },
+    });
   });
 
   it('records nothing without a state store', () => {
@@ -142,5 +158,26 @@ describe('expectedVersionFor', () => {
     expect(expectedVersionFor({ configured: undefined, kind: 'check', prior: deployed, scope: SCOPE }).note).toBe(
       'expects 1.4.3, the version last deployed to checkout/prod through Rollgate',
     );
+  });
+});
+
+describe('planStateWriteFailed', () => {
+  it('keeps the alerts, adds StateUnavailable once, and holds a planned rollback back with RollbackRequired', () => {
+    const planned = plan({ prior: read({ service: service({ knownGood: [known('1.4.1', 60)] }) }) });
+    expect(planned.rollback.action).toBe('run');
+    const failed = planStateWriteFailed(planned);
+    expect(failed.alerts.map((alert) => [alert.type, alert.reason])).toEqual([
+      ['GateFailed', undefined],
+      ['StateUnavailable', 'state_unavailable'],
+      ['RollbackRequired', 'state_unavailable'],
+    ]);
+    expect(failed.rollback).toMatchObject({ action: 'suppressed', reason: 'state_unavailable' });
+    expect(planStateWriteFailed(failed).alerts.filter((alert) => alert.type === 'StateUnavailable')).toHaveLength(1);
+  });
+
+  it('adds only StateUnavailable to a run with nothing to roll back', () => {
+    const failed = planStateWriteFailed(plan({ verdict: PASSED }));
+    expect(failed.alerts.map((alert) => alert.type)).toEqual(['StateUnavailable']);
+    expect(failed.rollback).toEqual({ action: 'not_needed' });
   });
 });
