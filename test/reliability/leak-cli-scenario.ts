@@ -110,11 +110,11 @@ export const cliScenario: LeakScenario = {
           env: { RUNTIME_HEALTH_URLS: `http://127.0.0.1:${port}/echo,ftp://ops:${s.ftpPassword.value}@files.example/` },
         }),
       ]);
-      expectRun(gate.code === 1 && json.code === 1 && envList.code === 1, 'the gates should fail (exit 1)', [
-        gate.stderr,
-        json.stderr,
-        envList.stderr,
-      ]);
+      expectRun(
+        [gate, json, envList].every((run) => run.code === 1 && run.evidence['health-gate.json'].includes('"failed"')),
+        'the gates should fail (exit 1, a failed verdict recorded)',
+        [gate.stderr, json.stderr, envList.stderr],
+      );
       expectRun(dryRun.code === 0, 'the dry run should exit 0', dryRun.stderr);
       expectRun(rejectedHeader.code === 2 && rejectedUrl.code === 2, 'bad configs should exit 2', [
         rejectedHeader.stderr,

@@ -25,7 +25,7 @@ beforeAll(async () => {
   for (const scenario of SCENARIOS) captured.set(scenario.name, scenario.capture());
   // Each test awaits its own scenario, so a scenario that failed fails its places (not searched) and no other.
   await Promise.allSettled(captured.values());
-}, 60_000);
+}, 120_000);
 
 for (const scenario of SCENARIOS) {
   describe(`leaks: ${scenario.name}`, () => {
