@@ -4,6 +4,7 @@
 
 import { mkdir, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { build, type BuildOptions, type Metafile } from 'esbuild';
 import { REPO_ROOT, runJsonChild } from './node-child.ts';
 import { rotate } from './rotate.ts';
@@ -27,6 +28,8 @@ export const HANDLER_ENV: Readonly<Record<string, string>> = {
   ROLLGATE_ROLLBACK_DOCUMENT: 'RollgateRollback',
   ROLLGATE_ROLLBACK_WAIT_SECONDS: '600',
   ROLLGATE_IDEMPOTENCY_TABLE: 'bench-idempotency',
+  // What the registry layer holds (lib/registry-layer.ts): here no services and no monitors.
+  ROLLGATE_REGISTRY_FILE: fileURLToPath(new URL('./fixtures/empty-registry.json', import.meta.url)),
   AWS_REGION: 'us-east-1',
   POWERTOOLS_SERVICE_NAME: 'rollgate',
   POWERTOOLS_METRICS_NAMESPACE: 'Rollgate',

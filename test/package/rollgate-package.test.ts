@@ -191,8 +191,9 @@ describe('a CDK app that imports rollgate/cdk', () => {
     const sourceBundle = functionBundleDirectory(fromSource.assembly, fromSource.stack, sourceFunction);
     expect(readFileSync(path.join(sourceBundle, 'index.js')).equals(prebuilt('layer'))).toBe(true);
 
+    // Bundled Powertools: no Powertools layer, only the registry layer, which works the same with prebuilt handlers.
     const bundled = inStack('PowertoolsBundled');
-    expect(bundled.Properties.Layers).toBeUndefined();
+    expect(bundled.Properties.Layers).toEqual([{ Ref: expect.stringMatching(/^RollgateRegistryLayer/) }]);
     expect(assetOf(bundled).equals(prebuilt('bundled'))).toBe(true);
   });
 
