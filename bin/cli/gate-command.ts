@@ -1,9 +1,11 @@
-// `rollgate gate`: wires the engine to local adapters (files, /bin/sh, stderr, the environment) and maps the outcome
-// to the CI contract's exit codes. No health logic lives here.
+// `rollgate gate`: wires the engine to local adapters (files, /bin/sh, stderr, the environment and, with --state-dir,
+// a state directory) and maps the outcome to the CI contract's exit codes. No health logic lives here.
 
+import { randomUUID } from 'node:crypto';
 import { ConsoleNotifier } from '../../lambda/adapters/console-notifier.ts';
 import { EnvSecretSource } from '../../lambda/adapters/env-secret-source.ts';
 import { FsEvidenceStore } from '../../lambda/adapters/fs-evidence-store.ts';
+import { FsStateStore } from '../../lambda/adapters/fs-state-store.ts';
 import { ShellRollbackExecutor } from '../../lambda/adapters/shell-rollback.ts';
 import { ciContextFromEnv } from '../../lambda/core/evidence/ci-context.ts';
 import { ConfigError, ConfigErrors } from '../../lambda/core/errors.ts';
@@ -54,16 +56,20 @@ export async function runGateCommand(argv: readonly string[], unredactedIo: CliI
   if (options.dryRun) return dryRun(options, rollbackExecutor, io);
 
   const store = new FsEvidenceStore(resolve(io.cwd, options.evidenceDir));
+  // With --state-dir the run remembers (versions, the rollback lock, pauses); without, it is judged alone.
+  const state =
+    options.stateDir !== undefined ? new FsStateStore({ directory: resolve(io.cwd, options.stateDir) }) : undefined;
   const outcome = await runGate(
     options.config,
-    context,
+    options.service !== undefined ? { ...context, ...options.service } : context,
     {
       evidenceStore: store,
       notifier,
       secrets: new EnvSecretSource(io.env),
       ...(rollbackExecutor ? { rollbackExecutor } : {}),
+      ...(state !== undefined ? { state } : {}),
     },
-    { addressPolicy: CLI_ADDRESS_POLICY },
+    { addressPolicy: CLI_ADDRESS_POLICY, runId: `cli-${randomUUID()}` },
   );
   report(outcome, options.json, io);
   return exitCodeFor(outcome.verdict, {
@@ -110,6 +116,12 @@ function dryRun(options: GateOptions, rollback: ShellRollbackExecutor | undefine
   }
   lines.push(`Expected version: ${config.expectedVersion ?? 'any'}`);
   lines.push(`Evidence: ${resolve(io.cwd, options.evidenceDir)}/health-gate.{json,env}`);
+  if (options.stateDir !== undefined && options.service !== undefined) {
+    const { service, environment } = options.service;
+    lines.push(
+      `State: ${resolve(io.cwd, options.stateDir)} (${service}/${environment}: versions, rollback lock, pause)`,
+    );
+  }
   if (rollback === undefined) {
     lines.push('Rollback: not configured');
   } else {

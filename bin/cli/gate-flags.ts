@@ -16,9 +16,11 @@ export const GATE_FLAGS = {
   'evidence-dir': { type: 'string' },
   'dry-run': { type: 'boolean' },
   config: { type: 'string' },
-  // A registered service of the --config file, gated with its targets, probe budget and rollback command.
+  // A registered service of the --config file, gated with its targets, probe budget and rollback command; and with
+  // --state-dir, the service whose deployed and known-good versions, rollback lock and pause the run keeps.
   service: { type: 'string' },
   environment: { type: 'string' },
+  'state-dir': { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;

@@ -5,6 +5,8 @@
 import { resolve } from 'node:path';
 import { parseGateConfig, type GateConfig, type GateConfigInput } from '../../lambda/core/config/config-schema.ts';
 import { ConfigError } from '../../lambda/core/errors.ts';
+import { NAME_PATTERN } from '../../lambda/core/config/name-patterns.ts';
+import { NAME_RULE } from '../../lambda/core/config/probe-request-schema.ts';
 import { parseUrlList } from '../../lambda/core/config/url-list.ts';
 import { readConfigFile } from './config-file.ts';
 import { parseGateFlags } from './gate-flags.ts';
@@ -18,6 +20,10 @@ export interface GateOptions {
   readonly dryRun: boolean;
   readonly json: boolean;
   readonly help: boolean;
+  /** --service and --environment: a registered service (with --config) and the scope of --state-dir. */
+  readonly service?: { readonly service: string; readonly environment: string };
+  /** --state-dir: where runs remember; without it every run is judged alone, as the CI contract always was. */
+  readonly stateDir?: string;
 }
 
 const NUMERIC_FLAGS = [
@@ -64,7 +70,7 @@ export function readGateOptions(argv: readonly string[], env: Env, cwd: string):
 
   // Then the config file, whose prototype keys readConfigFile has already refused. It is checked whole, with the
   // schema the stack uses; its gate fields apply, or with --service that registered service's.
-  const service = serviceFlags(flags.service, flags.environment, flags.config);
+  const service = serviceFlags(flags.service, flags.environment, flags.config, flags['state-dir']);
   if (flags.config !== undefined) {
     const file = readConfigFile(resolve(cwd, flags.config), flags.config);
     const parsed = validateConfigFile(file, flags.config);
@@ -83,7 +89,7 @@ export function readGateOptions(argv: readonly string[], env: Env, cwd: string):
       }
     }
     if (service !== undefined) {
-      for (const { field, value, label } of serviceGateFields(file, parsed, flags.config, ...service)) {
+      for (const { field, value, label } of serviceGateFields(file, parsed, flags.config, service[0], service[1])) {
         if (field === 'rollback.command') {
           raw.rollback = Object.assign(ownRecord(raw.rollback), { command: value });
         } else {
@@ -128,21 +134,43 @@ export function readGateOptions(argv: readonly string[], env: Env, cwd: string):
     dryRun: flags['dry-run'] === true,
     json: flags.json === true,
     help,
+    ...(service !== undefined ? { service: { service: service[0], environment: service[1] } } : {}),
+    ...(flags['state-dir'] !== undefined ? { stateDir: flags['state-dir'] } : {}),
   };
 }
 
-/** `--service` and `--environment` together, and only with `--config`: the service and environment, or undefined. */
+/**
+ * `--service` and `--environment` together, with `--config` (a registered service) or `--state-dir` (whose state the
+ * run keeps), which needs them: the service and environment, or undefined.
+ */
 function serviceFlags(
   service: string | undefined,
   environment: string | undefined,
   config: string | undefined,
+  stateDir: string | undefined,
 ): [string, string] | undefined {
-  if (service === undefined && environment === undefined) return undefined;
+  if (service === undefined && environment === undefined) {
+    if (stateDir !== undefined) {
+      throw new ConfigError(
+        '--state-dir',
+        stateDir,
+        'needs --service and --environment, whose versions and lock it keeps',
+      );
+    }
+    return undefined;
+  }
   if (service === undefined) throw new ConfigError('--environment', environment, 'needs --service beside it');
   if (environment === undefined) throw new ConfigError('--service', service, 'needs --environment beside it');
-  if (config === undefined) {
-    throw new ConfigError('--service', service, 'needs --config, the rollgate.config.json that registers it');
+  if (config === undefined && stateDir === undefined) {
+    throw new ConfigError(
+      '--service',
+      service,
+      'needs --config, the rollgate.config.json that registers it, or --state-dir, where its state is kept',
+    );
   }
+  // They name state keys and files: the same alphabet as everywhere else.
+  if (!NAME_PATTERN.test(service)) throw new ConfigError('--service', service, NAME_RULE);
+  if (!NAME_PATTERN.test(environment)) throw new ConfigError('--environment', environment, NAME_RULE);
   return [service, environment];
 }
 

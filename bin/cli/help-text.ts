@@ -1,4 +1,4 @@
-// `rollgate --help`, `rollgate gate --help`, `rollgate evidence --help` and `rollgate init --help`.
+// `rollgate --help` and each command's `--help`: gate, evidence, init, pause and resume.
 
 export const TOP_HELP = `rollgate: post-deploy health gate and synthetic monitor
 
@@ -10,6 +10,8 @@ Usage:
                             (run 'rollgate evidence --help')
   rollgate init             write a starter rollgate.config.json and print the CI snippets
                             (run 'rollgate init --help')
+  rollgate pause|resume     hold back a service's alerts and automatic rollbacks for a while, or end that
+                            (run 'rollgate pause --help')
   rollgate demo             run a gate against two local services to see what it does
   rollgate --version
 
@@ -38,6 +40,13 @@ Targets and rollback (flags override --config, which overrides the environment):
                             gate service S in E as registered under "services" in --config (the stack's
                             rollgate.config.json): its targets, probe budget and rollback.command
 
+Memory between runs (without --state-dir every run is judged alone, as the CI contract always was):
+  --state-dir DIR           keep S/E's state in DIR (with --service and --environment): a passed gate records
+                            --expect-version as deployed and known-good; a failed one rolls back to the newest
+                            known-good version other than it (ROLLGATE_TARGET_VERSION, ROLLGATE_TARGET_SOURCE),
+                            or to none (no rollback, RollbackRequired) before any is known; one rollback at a
+                            time (a lock), nothing while 'rollgate pause' holds the service
+
 Probing:
   --timeout-ms N            per attempt, covering connect, headers and body (default 5000)
   --retries N               extra attempts after a failed one (default 2)
@@ -52,7 +61,9 @@ Policy and output:
   -h, --help                this text
 
 Verdicts: passed/all_probes_healthy, failed/probe_failures, skipped/no_urls_configured,
-          failed/invalid_config (a gate that cannot check never passes).
+          failed/invalid_config and failed/prober_unavailable (this machine could not check: out of
+          sockets, DNS resolver down, secret or state store out of reach); a gate that cannot check
+          never passes.
 Exit codes: 0 passed, 0 skipped, 3 skipped with --fail-on-skipped, 1 failed (whether or not the
             rollback succeeded), 2 usage or configuration error, 4 evidence could not be written.
 `;
@@ -88,4 +99,26 @@ plain shell. An existing file is never overwritten.
   -h, --help      this text
 
 Exit codes: 0 written, 2 the file already exists or cannot be written, or a usage error.
+`;
+
+export const PAUSE_HELP = `Usage: rollgate pause --service S --environment E --for DURATION --reason TEXT [--by NAME]
+                      [--state-dir DIR | --table NAME] [--json]
+       rollgate resume --service S --environment E [--state-dir DIR | --table NAME]
+
+pause   holds back S in E for DURATION (30s, 30m, 2h, 1d; at most 30 days): gates and monitors still probe and
+        write evidence, with the pause in it, but neither alert nor roll back, and monitors do not count
+        those runs. The pause ends by itself; a second pause replaces the first.
+resume  ends the pause now.
+
+  --state-dir DIR   the state directory 'rollgate gate --state-dir' uses (default .rollgate/state)
+  --table NAME      the stack's DynamoDB state table instead, with your AWS credentials and region
+                    (AWS_PROFILE, AWS_REGION, ...; AWS_ENDPOINT_URL for moto or LocalStack); it needs
+                    dynamodb:BatchGetItem, PutItem and DeleteItem on the table, kms:Decrypt and
+                    kms:GenerateDataKey on its key, and the AWS SDK's DynamoDB client installed beside
+                    rollgate (npm install @aws-sdk/client-dynamodb)
+  --reason TEXT     why, for the evidence and 'rollgate resume' (one line, at most 512 characters)
+  --by NAME         who, as you give it
+  --json            print the pause item as JSON
+
+Exit codes: 0 done, 1 the state store could not be used, 2 usage error.
 `;

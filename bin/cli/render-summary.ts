@@ -1,5 +1,6 @@
 // The human summary of a gate run, or of evidence read back later: one line per target (OK/FAIL, status, latency,
-// attempts, why), the rollback, and where the evidence went. Reads only the evidence document, so what a person sees is what was recorded.
+// attempts, why), the rollback, what the run remembered (with --state-dir), notes, and where the evidence went. Reads
+// only the evidence document, so what a person sees is what was recorded.
 
 import type { EvidenceDocument } from '../../lambda/core/evidence/evidence.ts';
 import type { GateOutcome } from '../../lambda/core/gate/gate.ts';
@@ -38,6 +39,8 @@ function renderEvidenceLines(document: EvidenceDocument, files: readonly string[
     if (!target.ok && target.reason !== undefined) lines.push(`        why: ${target.reason}`);
   }
   lines.push(...renderRollback(document));
+  lines.push(...renderState(document));
+  for (const note of document.notes ?? []) lines.push(`Note: ${note}`);
   if (files.length > 0) lines.push(`Evidence: ${files.join('\n          ')}`);
   lines.push(...trailer);
   return `${lines.join('\n')}\n`;
@@ -46,10 +49,18 @@ function renderEvidenceLines(document: EvidenceDocument, files: readonly string[
 function renderRollback(document: EvidenceDocument): string[] {
   const rollback = document.rollback;
   if (!rollback.attempted) {
+    if (rollback.outcome === 'withheld')
+      return [`Rollback: withheld (${rollback.reason ?? 'unknown'}): ${rollback.detail ?? ''}`];
     return rollback.outcome === 'not_configured' ? ['Rollback: not configured (set RUNTIME_ROLLBACK_COMMAND)'] : [];
   }
   const exit = rollback.exit_code === null ? '' : `, exit ${rollback.exit_code}`;
-  const lines = [`Rollback: ${rollback.outcome}${exit} in ${rollback.duration_ms ?? 0} ms: ${rollback.executor ?? ''}`];
+  const target =
+    rollback.target_version === undefined
+      ? ''
+      : ` to ${rollback.target_version} (${rollback.target_source ?? 'known_good'})`;
+  const lines = [
+    `Rollback: ${rollback.outcome}${exit} in ${rollback.duration_ms ?? 0} ms${target}: ${rollback.executor ?? ''}`,
+  ];
   if (rollback.detail !== undefined && rollback.outcome !== 'succeeded') lines.push(`  why: ${rollback.detail}`);
   const output = (rollback.output_tail ?? '').trimEnd();
   if (output !== '') {
@@ -60,5 +71,29 @@ function renderRollback(document: EvidenceDocument): string[] {
     for (const line of shown) lines.push(`  | ${line}`);
   }
   lines.push('  (the gate stays failed whatever the rollback did: the incident stays visible)');
+  return lines;
+}
+
+/** What the run remembered, when it had a state directory: the service's versions, a monitor's state, the pause. */
+function renderState(document: EvidenceDocument): string[] {
+  const state = document.state;
+  if (state === undefined) return [];
+  if (state.store === 'unavailable')
+    return ['State: could not be read (see the problem below); nothing was remembered'];
+  const lines: string[] = [];
+  const service = state.service;
+  if (service !== undefined) {
+    const lastRollback = service.last_rollback_at === null ? '' : `, last rollback ${service.last_rollback_at}`;
+    lines.push(
+      `State: ${service.service}/${service.environment} deployed ${service.deployed ?? '(none)'}, known-good ${service.known_good ?? '(none)'}${lastRollback}${state.written ? '' : ' (not stored)'}`,
+    );
+  }
+  const monitor = state.monitor;
+  if (monitor !== undefined) {
+    lines.push(
+      `Monitor ${monitor.name}: ${monitor.state} since ${monitor.since} (${monitor.consecutive_failures} failing, ${monitor.consecutive_successes} healthy in a row)`,
+    );
+  }
+  if (state.pause !== null) lines.push(`Paused until ${state.pause.until}: ${state.pause.reason}`);
   return lines;
 }

@@ -6,8 +6,9 @@ import type { CliIo } from './cli-io.ts';
 import { runDemoCommand } from './demo-command.ts';
 import { runEvidenceCommand } from './evidence-command.ts';
 import { runGateCommand } from './gate-command.ts';
-import { EVIDENCE_HELP, GATE_HELP, INIT_HELP, TOP_HELP } from './help-text.ts';
+import { EVIDENCE_HELP, GATE_HELP, INIT_HELP, PAUSE_HELP, TOP_HELP } from './help-text.ts';
 import { runInitCommand } from './init-command.ts';
+import { runPauseCommand } from './pause-command.ts';
 import { withRedactedStderr } from './redacted-io.ts';
 import { ROLLGATE_VERSION } from './version.ts';
 
@@ -39,7 +40,9 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
               ? EVIDENCE_HELP
               : rest[0] === 'init'
                 ? INIT_HELP
-                : TOP_HELP,
+                : rest[0] === 'pause' || rest[0] === 'resume'
+                  ? PAUSE_HELP
+                  : TOP_HELP,
       );
       return EXIT_PASSED;
     case '-V':
@@ -54,6 +57,9 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
       return runDemoCommand(rest, io);
     case 'init':
       return runInitCommand(rest, io);
+    case 'pause':
+    case 'resume':
+      return runPauseCommand(command, rest, io);
     default:
       io.stderr.write(`rollgate: unknown command ${JSON.stringify(command)}; try 'rollgate --help'\n`);
       return EXIT_USAGE;

@@ -89,12 +89,13 @@ describe('the installed package', () => {
     expect(manifest.private).toBeUndefined();
     expect(Object.keys(manifest.dependencies)).toEqual(['zod']);
     expect(manifest.peerDependenciesMeta).toEqual({
+      '@aws-sdk/client-dynamodb': { optional: true },
       '@aws-sdk/client-s3': { optional: true },
       'aws-cdk-lib': { optional: true },
       'cdk-nag': { optional: true },
       constructs: { optional: true },
     });
-    for (const absent of ['tsx', 'esbuild', '@aws-sdk/client-s3', 'typescript']) {
+    for (const absent of ['tsx', 'esbuild', '@aws-sdk/client-s3', '@aws-sdk/client-dynamodb', 'typescript']) {
       expect(existsSync(path.join(consumer, 'node_modules', absent)), absent).toBe(false);
     }
   });
@@ -114,6 +115,29 @@ describe('the installed package', () => {
     });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('npm install @aws-sdk/client-s3');
+  });
+
+  it('says how to install the DynamoDB client when rollgate pause --table needs it', async () => {
+    const run = await inConsumer(
+      'npx',
+      [
+        'rollgate',
+        'pause',
+        '--table',
+        'rollgate-state',
+        '--service',
+        'web',
+        '--environment',
+        'prod',
+        '--for',
+        '30m',
+        '--reason',
+        'maintenance',
+      ],
+      { AWS_REGION: 'eu-west-1' },
+    );
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('npm install @aws-sdk/client-dynamodb');
   });
 
   it('imports the engine with its types (tsc --noEmit) and the construct from a CommonJS module', async () => {
