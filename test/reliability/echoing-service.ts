@@ -1,7 +1,7 @@
 // A hostile service for the leak suite: it echoes whatever credentials a probe sends back where Rollgate records
 // them. `/echo` answers 503 with the request's credentials, query values and header values under harmless keys (and
 // as its `version`), the credentials first so the body excerpt holds them; `/hop` redirects to `/landing` with the
-// same values in the Location's query, and `/landing` echoes like `/echo`.
+// same values in the Location's query, and `/landing` echoes like `/echo`. `/ok` is healthy, at version 1.4.1.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendJson, type RouteHandler } from '../support/loopback-server.ts';
@@ -17,6 +17,10 @@ export function echoingService(): EchoingService {
   const route: RouteHandler = (request, response) => {
     received.push(`${request.url ?? ''}\n${JSON.stringify(request.headers)}`);
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname === '/ok') {
+      sendJson(response, 200, { status: 'ok', version: '1.4.1' });
+      return;
+    }
     if (url.pathname === '/hop') {
       const landing = new URLSearchParams({ seen: echoedValues(request, url).join(' ') });
       response.writeHead(302, { location: `/landing?${landing}` });

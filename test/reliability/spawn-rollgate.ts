@@ -1,10 +1,11 @@
 // Runs the real `rollgate` executable as a child process in a directory of its own, with only the environment the
-// caller gives it (plus PATH and HOME), and keeps everything it left behind: stdout, stderr and the evidence files.
+// caller gives it (plus PATH and HOME), and keeps what it left behind: stdout, stderr, the evidence files and the files
+// of a directory the caller names (a state directory). A directory made here is removed after the run.
 
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 
 const CLI = resolve(import.meta.dirname, '../../bin/rollgate.mjs');
 const EVIDENCE_FILES = ['health-gate.json', 'health-gate.env'] as const;
@@ -15,16 +16,22 @@ export interface RollgateRun {
   readonly stderr: string;
   /** The default evidence files, '' where the run wrote none. */
   readonly evidence: Readonly<Record<(typeof EVIDENCE_FILES)[number], string>>;
+  /** The files under `options.collect`, each under its path; '' when there is none. */
+  readonly collected: string;
 }
 
 export interface RollgateRunOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Files written into the run's directory first, by name. */
   readonly files?: Readonly<Record<string, string>>;
+  /** Run in this directory (kept, for a later run) instead of a new one. */
+  readonly cwd?: string;
+  /** A directory, relative to the run's, whose files to return. */
+  readonly collect?: string;
 }
 
 export function spawnRollgate(args: readonly string[], options: RollgateRunOptions = {}): Promise<RollgateRun> {
-  const cwd = mkdtempSync(join(tmpdir(), 'rollgate-leaks-'));
+  const cwd = options.cwd ?? mkdtempSync(join(tmpdir(), 'rollgate-leaks-'));
   for (const [name, content] of Object.entries(options.files ?? {})) writeFileSync(join(cwd, name), content);
   const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: cwd, ...options.env };
   return new Promise((done) => {
@@ -34,14 +41,30 @@ export function spawnRollgate(args: readonly string[], options: RollgateRunOptio
         const path = join(cwd, 'artifacts/rollout', name);
         return existsSync(path) ? readFileSync(path, 'utf8') : '';
       };
+      const collectDir = options.collect === undefined ? undefined : join(cwd, options.collect);
+      const collected =
+        collectDir === undefined || !existsSync(collectDir)
+          ? ''
+          : filesUnder(collectDir)
+              .map((path) => `${path}\n${readFileSync(join(collectDir, path), 'utf8')}`)
+              .join('\n');
       done({
         code,
         stdout,
         stderr,
         evidence: { 'health-gate.json': read('health-gate.json'), 'health-gate.env': read('health-gate.env') },
+        collected,
       });
+      if (options.cwd === undefined) rmSync(cwd, { recursive: true, force: true });
     });
   });
+}
+
+/** Paths of the files under `dir`, relative to it. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(dir, join(entry.parentPath, entry.name)));
 }
 
 // Taken at load, before a test stubs any of them: moto's endpoint and its test credentials.
