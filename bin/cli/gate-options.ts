@@ -74,13 +74,16 @@ export function readGateOptions(argv: readonly string[], env: Env, cwd: string):
   if (flags.config !== undefined) {
     const file = readConfigFile(resolve(cwd, flags.config), flags.config);
     const parsed = validateConfigFile(file, flags.config);
+    // A file that registers services gates the one named; a plain gate file with --state-dir, whose --service only
+    // names the state it keeps, gates its own top-level settings.
+    const registered = service !== undefined && (parsed.services.length > 0 || flags['state-dir'] === undefined);
     for (const key of Object.keys(file)) {
       const value = file[key];
       if (!GATE_FILE_FIELDS.has(key)) continue;
       // A service's own targets and rollback command replace the file's top-level ones.
-      if (service !== undefined && key === 'targets') continue;
+      if (registered && key === 'targets') continue;
       if (key === 'rollback' && isRecord(value)) {
-        const inner = service !== undefined ? withoutCommand(value) : value;
+        const inner = registered ? withoutCommand(value) : value;
         raw.rollback = Object.assign(ownRecord(raw.rollback), inner);
         for (const field of Object.keys(inner)) labels[`rollback.${field}`] = `${flags.config}: rollback.${field}`;
       } else {
@@ -88,7 +91,7 @@ export function readGateOptions(argv: readonly string[], env: Env, cwd: string):
         labels[key] = `${flags.config}: ${key}`;
       }
     }
-    if (service !== undefined) {
+    if (registered && service !== undefined) {
       for (const { field, value, label } of serviceGateFields(file, parsed, flags.config, service[0], service[1])) {
         if (field === 'rollback.command') {
           raw.rollback = Object.assign(ownRecord(raw.rollback), { command: value });

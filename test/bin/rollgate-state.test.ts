@@ -3,7 +3,7 @@
 // `rollgate resume`, in the state directory or the stack's DynamoDB table (moto).
 
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -119,6 +119,27 @@ describe('rollgate gate --state-dir', () => {
       'ALERT RollbackRequired: [Rollgate] ROLLBACK REQUIRED gate v1.4.2: gate failed, no known-good version',
     );
     expect(evidenceOf(dir).rollback).toMatchObject({ outcome: 'withheld', reason: 'no_known_good_version' });
+  });
+
+  it('keeps the state of a plain gate file too: there, --service names only the state', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rollgate-state-cli-'));
+    writeFileSync(join(dir, 'gate.json'), JSON.stringify({ targets: [{ url: onOld.url('/health') }], retries: 0 }));
+    const run = await rollgate(dir, [
+      'gate',
+      '--config',
+      'gate.json',
+      '--expect-version',
+      '1.4.1',
+      '--state-dir',
+      'state',
+      ...SCOPE,
+    ]);
+    expect(run.code).toBe(0);
+    expect(evidenceOf(dir).state.service).toMatchObject({
+      service: 'checkout',
+      deployed: '1.4.1',
+      known_good: '1.4.1',
+    });
   });
 
   it('refuses --state-dir without the service whose state it keeps', async () => {
