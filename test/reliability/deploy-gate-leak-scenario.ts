@@ -6,13 +6,7 @@
 
 import { deployEvent } from '../lambda/handlers/handler-harness.ts';
 import { uniqueName } from '../support/aws-fixtures.ts';
-import {
-  isConfigError,
-  type LambdaCase,
-  type LambdaLeakWorld,
-  lambdaPlacesOf,
-  runLambdaLeakScenario,
-} from './lambda-leak-run.ts';
+import { type LambdaCase, type LambdaLeakWorld, lambdaPlacesOf, runLambdaLeakScenario } from './lambda-leak-run.ts';
 import {
   echoedTargets,
   echoTarget,
@@ -54,19 +48,7 @@ export const deployGateScenario: LeakScenario = {
       secrets: DEPLOY_GATE_SECRETS,
       cases,
       readsIdempotencyTable: true,
-      check: ({ responses, thrown, rollbacksSent }) => {
-        expectRun(
-          responses.every((response) => response.status === 'failed') &&
-            responses.length + thrown.length === 8 &&
-            rollbacksSent >= 1,
-          'every deploy should fail or be refused, and the echoing one roll back',
-          { responses, thrown: thrown.map(String), rollbacksSent },
-        );
-        expectRun(
-          thrown.every(isConfigError),
-          'whatever was refused should be refused with a ConfigError',
-          thrown.map(String),
-        );
-      },
+      check: ({ rollbacksSent }) =>
+        expectRun(rollbacksSent >= 1, 'the deploy of the echoing service should roll back', rollbacksSent),
     }),
 };

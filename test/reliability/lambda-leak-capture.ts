@@ -3,7 +3,7 @@
 // thrown error as the Lambda runtime would log it.
 
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { vi } from 'vitest';
+import { captureOutput } from '../lambda/handlers/handler-harness.ts';
 import { motoClients, receiveSnsMessages, scanTable } from '../support/aws-fixtures.ts';
 
 export interface ProcessOutput {
@@ -15,15 +15,9 @@ export interface ProcessOutput {
 
 /** Captures stdout and stderr for the rest of the test's hooks (vi.restoreAllMocks ends it); nothing is printed. */
 export function captureProcessOutput(): ProcessOutput {
-  const chunks: string[] = [];
-  const record = (chunk: string | Uint8Array): boolean => {
-    chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-    return true;
-  };
-  vi.spyOn(process.stdout, 'write').mockImplementation(record);
-  vi.spyOn(process.stderr, 'write').mockImplementation(record);
-  const lines = (): string[] => chunks.join('').split('\n');
+  const output = captureOutput();
   const isMetricBlob = (line: string): boolean => line.includes('"_aws"');
+  const lines = (): string[] => output.text().split('\n');
   return {
     logLines: () =>
       lines()

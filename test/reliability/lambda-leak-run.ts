@@ -54,8 +54,8 @@ export interface LambdaLeakRun {
   readonly handlerModule: string;
   readonly secrets: LambdaSecrets;
   readonly cases: (world: LambdaLeakWorld) => readonly LambdaCase[];
-  /** Throws (expectRun) when the outcomes are not what the cases were built to cause. */
-  readonly check: (outcomes: LambdaOutcomes) => void;
+  /** Throws (expectRun) when the outcomes are not what the cases were built to cause, beyond failing or refusing. */
+  readonly check?: (outcomes: LambdaOutcomes) => void;
   /** The deploy gate's idempotency records. */
   readonly readsIdempotencyTable?: boolean;
 }
@@ -64,7 +64,7 @@ export interface LambdaLeakRun {
  * Whether a handler threw a ConfigError or ConfigErrors. By name: each case loads the handler's modules anew, so its
  * errors are instances of its own copy of the classes, not of the test's.
  */
-export function isConfigError(error: unknown): boolean {
+function isConfigError(error: unknown): boolean {
   return error instanceof Error && (error.name === 'ConfigError' || error.name === 'ConfigErrors');
 }
 
@@ -140,7 +140,18 @@ async function runIn(run: LambdaLeakRun, registryDir: string): Promise<HandlerRu
       thrown.push(error);
     }
   }
-  run.check({ responses, thrown, rollbacksSent: calls.sentCommands.length });
+  // Every case is built to fail or be refused: a run that passed went somewhere the case did not mean.
+  expectRun(
+    responses.every((response) => response.status === 'failed'),
+    'every run should fail',
+    responses,
+  );
+  expectRun(
+    thrown.every(isConfigError),
+    'whatever was refused should be refused with a ConfigError',
+    thrown.map(String),
+  );
+  run.check?.({ responses, thrown, rollbacksSent: calls.sentCommands.length });
   expectRun(echo.received().includes(secrets.ssmHeader.value), 'the service should have received the SSM header', '');
 
   const evidenceKeys = responses.flatMap((response) =>

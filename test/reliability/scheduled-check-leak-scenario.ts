@@ -5,13 +5,7 @@
 // reference the function's own credentials or whose SSM secret read fails quoting the session token; and a registry
 // whose header value is rejected at cold start.
 import { uniqueName } from '../support/aws-fixtures.ts';
-import {
-  isConfigError,
-  type LambdaCase,
-  type LambdaLeakWorld,
-  lambdaPlacesOf,
-  runLambdaLeakScenario,
-} from './lambda-leak-run.ts';
+import { type LambdaCase, type LambdaLeakWorld, lambdaPlacesOf, runLambdaLeakScenario } from './lambda-leak-run.ts';
 import {
   echoedTargets,
   echoTarget,
@@ -20,7 +14,7 @@ import {
   rejectedFtpUrl,
   rejectedHeaderTarget,
 } from './lambda-leak-secrets.ts';
-import { expectRun, type LeakScenario } from './leak-scenario.ts';
+import type { LeakScenario } from './leak-scenario.ts';
 
 export const SCHEDULED_CHECK_SECRETS = plantLambdaSecrets('scheduled check');
 
@@ -65,20 +59,8 @@ export const scheduledCheckScenario: LeakScenario = {
     runLambdaLeakScenario({
       handlerModule: '../../../lambda/handlers/scheduled-check.ts',
       secrets: SCHEDULED_CHECK_SECRETS,
+      // Whether the registered monitor's rollback is sent is the planner's call (it needs a known-good version);
+      // the SendCommand requests are searched either way.
       cases,
-      check: ({ responses, thrown, rollbacksSent }) => {
-        // Whether the registered monitor's rollback is sent is the planner's call (it needs a known-good version);
-        // the SendCommand requests are searched either way.
-        expectRun(
-          responses.every((response) => response.status === 'failed') && responses.length + thrown.length === 8,
-          'every check should fail or be refused',
-          { responses, thrown: thrown.map(String), rollbacksSent },
-        );
-        expectRun(
-          thrown.every(isConfigError),
-          'whatever was refused should be refused with a ConfigError',
-          thrown.map(String),
-        );
-      },
     }),
 };

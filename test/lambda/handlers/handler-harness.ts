@@ -241,6 +241,8 @@ async function s3ObjectExists(uri: string): Promise<boolean> {
 export interface OutputRecorder {
   /** Every JSON line written to stdout or stderr: Powertools logs (errors go to stderr) and EMF metric blobs. */
   records(): Array<Record<string, unknown>>;
+  /** Everything written, as written. */
+  text(): string;
 }
 
 /** Captures stdout and stderr, where Powertools writes, for the rest of the test; vi.restoreAllMocks ends it. */
@@ -253,6 +255,7 @@ export function captureOutput(): OutputRecorder {
   vi.spyOn(process.stdout, 'write').mockImplementation(record);
   vi.spyOn(process.stderr, 'write').mockImplementation(record);
   return {
+    text: () => chunks.join(''),
     records: () =>
       chunks
         .join('')
