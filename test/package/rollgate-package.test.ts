@@ -91,11 +91,19 @@ describe('the installed package', () => {
     expect(manifest.peerDependenciesMeta).toEqual({
       '@aws-sdk/client-dynamodb': { optional: true },
       '@aws-sdk/client-s3': { optional: true },
+      '@aws-sdk/client-sfn': { optional: true },
       'aws-cdk-lib': { optional: true },
       'cdk-nag': { optional: true },
       constructs: { optional: true },
     });
-    for (const absent of ['tsx', 'esbuild', '@aws-sdk/client-s3', '@aws-sdk/client-dynamodb', 'typescript']) {
+    for (const absent of [
+      'tsx',
+      'esbuild',
+      '@aws-sdk/client-s3',
+      '@aws-sdk/client-dynamodb',
+      '@aws-sdk/client-sfn',
+      'typescript',
+    ]) {
       expect(existsSync(path.join(consumer, 'node_modules', absent)), absent).toBe(false);
     }
   });
