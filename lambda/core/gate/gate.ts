@@ -161,7 +161,11 @@ export async function runGate(
     run: { kind: context.kind, id: runIdOf(context, options, startedAt), at: startedAt },
     policy: planPolicy({
       ...options.policy,
-      rollback: ports.rollbackExecutor === undefined ? 'off' : (options.policy?.rollback ?? 'auto'),
+      // `approve` runs nothing, so it needs no executor; `auto` without one cannot roll back.
+      rollback:
+        ports.rollbackExecutor === undefined && options.policy?.rollback !== 'approve'
+          ? 'off'
+          : (options.policy?.rollback ?? 'auto'),
     }),
     scope,
     deploy: deployedVersionOf(context, config),

@@ -28,6 +28,11 @@ export interface PlanPolicy {
   readonly cooldownMinutes: number;
   /** @default DEFAULT_ROLLBACK_LOCK_HOLD_MS */
   readonly lockHoldMs: number;
+  /**
+   * A check whose service is rolled back by a person (its rollback.mode is `off`; `approve` says so by itself): going
+   * down asks for that rollback once, as RollbackRequired, though the monitor sends none. @default false
+   */
+  readonly rollbackByHand?: boolean;
 }
 
 export type PlanPolicyInput = Partial<PlanPolicy> & Pick<PlanPolicy, 'rollback'>;
@@ -41,5 +46,6 @@ export function planPolicy(input: PlanPolicyInput): PlanPolicy {
     ...(input.reminderMinutes !== undefined ? { reminderMinutes: input.reminderMinutes } : {}),
     cooldownMinutes: input.cooldownMinutes ?? DEFAULT_COOLDOWN_MINUTES,
     lockHoldMs: input.lockHoldMs ?? DEFAULT_ROLLBACK_LOCK_HOLD_MS,
+    ...(input.rollbackByHand === true ? { rollbackByHand: true } : {}),
   };
 }

@@ -183,18 +183,26 @@ function planAlerts(
     // A gate or deploy alerts its failure; a monitor without memory is judged alone too, as before runs had state.
     alerts.push(alert(input.versionOnly ? 'VersionMismatch' : 'GateFailed'));
   }
-  alerts.push(...rollbackRequired(input, rollback));
+  alerts.push(...rollbackRequired(input, rollback, step));
   return alerts;
 }
 
 /**
- * Someone has to roll back by hand: the automatic rollback was held back, or there is none for a deploy. A monitor
- * that cannot read its state does not ask at every failing run: whether it went down is unknown, and StateUnavailable
- * has said so.
+ * Someone has to roll back by hand: the automatic rollback was held back, or there is none for a deploy, or for a
+ * monitor going down on a service rolled back by hand (once, on the transition, like its approval_required). A
+ * monitor that cannot read its state does not ask at every failing run: whether it went down is unknown, and
+ * StateUnavailable has said so.
  */
-function rollbackRequired(input: PlanRunInput, rollback: RollbackDecision): PlannedAlert[] {
+function rollbackRequired(
+  input: PlanRunInput,
+  rollback: RollbackDecision,
+  step: MonitorStep | undefined,
+): PlannedAlert[] {
   if (rollback.action === 'not_configured') {
-    return input.run.kind === 'deploy' ? [alert('RollbackRequired', { reason: 'not_configured' })] : [];
+    const asks =
+      input.run.kind === 'deploy' ||
+      (input.run.kind === 'check' && input.policy.rollbackByHand === true && step?.event?.kind === 'went_down');
+    return asks ? [alert('RollbackRequired', { reason: 'not_configured' })] : [];
   }
   if (rollback.action !== 'suppressed') return [];
   if (input.run.kind === 'check' && input.prior.store === 'unavailable') return [];

@@ -160,6 +160,17 @@ describe('runGate with memory: known-good versions and the rollback', () => {
     expect(required?.message).toMatchObject({ reason: 'no_known_good_version', severity: 'critical' });
   });
 
+  it('asks for an approved rollback once, on the transition, for a monitor of a service in rollback mode approve', async () => {
+    const { rig, server } = await rigWithService({ mode: 'down', version: '1.4.2' });
+    // No executor: `approve` sends nothing, and without the mode the run would take its failure as `off`.
+    for (let minute = 0; minute < 5; minute += 1) {
+      await rig.check(server, minute, { rollback: null, policy: { rollback: 'approve' } });
+    }
+    expect(rig.alertsByRun).toEqual([[], [], ['MonitorDown', 'RollbackRequired'], [], []]);
+    const required = rig.h.notifier.sent.find((alert) => alert.type === 'RollbackRequired');
+    expect(required?.message).toMatchObject({ reason: 'approval_required', severity: 'critical' });
+  });
+
   it('rolls a monitor back only on its transition to down, to the known-good version before the deployed one', async () => {
     const { rig, behaviour, server } = await rigWithService({ mode: 'up', version: '1.4.1' });
     await rig.deploy(server, 0, '1.4.1');

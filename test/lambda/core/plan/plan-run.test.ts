@@ -241,6 +241,62 @@ describe('planRun: the rollback and its alerts', () => {
       alerts: ['MonitorDown'],
     },
     {
+      name: 'a check going down on a service rolled back by hand: asked for once, on the transition',
+      run: {
+        kind: 'check',
+        policy: { rollback: 'off', rollbackByHand: true },
+        prior: read({ monitor: GOING_DOWN, service: GOOD }),
+      },
+      rollback: 'not_configured',
+      alerts: ['MonitorDown', 'RollbackRequired'],
+    },
+    {
+      name: 'a check already down on a service rolled back by hand: not asked again',
+      run: {
+        kind: 'check',
+        policy: { rollback: 'off', rollbackByHand: true },
+        prior: read({ monitor: { ...GOING_DOWN, state: 'down', consecutiveFailures: 3 }, service: GOOD }),
+      },
+      rollback: 'not_configured',
+      alerts: [],
+    },
+    {
+      name: 'a check not down yet on a service rolled back by hand',
+      run: {
+        kind: 'check',
+        policy: { rollback: 'off', rollbackByHand: true },
+        prior: read({ monitor: { ...GOING_DOWN, consecutiveFailures: 0 }, service: GOOD }),
+      },
+      rollback: 'not_configured',
+      alerts: [],
+    },
+    {
+      name: 'a check going down on a service rolled back by hand, while paused',
+      run: {
+        kind: 'check',
+        policy: { rollback: 'off', rollbackByHand: true },
+        prior: read({ monitor: GOING_DOWN, service: GOOD, pause: PAUSE }),
+      },
+      rollback: 'not_configured',
+      alerts: [],
+    },
+    {
+      name: 'a check going down on a service that asks for approval',
+      run: { kind: 'check', policy: { rollback: 'approve' }, prior: read({ monitor: GOING_DOWN, service: GOOD }) },
+      rollback: 'suppressed:approval_required',
+      alerts: ['MonitorDown', 'RollbackRequired'],
+    },
+    {
+      name: 'a check already down on a service that asks for approval',
+      run: {
+        kind: 'check',
+        policy: { rollback: 'approve' },
+        prior: read({ monitor: { ...GOING_DOWN, state: 'down', consecutiveFailures: 3 }, service: GOOD }),
+      },
+      rollback: 'not_on_transition',
+      alerts: [],
+    },
+    {
       name: 'a failing check whose state store could not be read',
       run: { kind: 'check', verdict: STATE_DOWN_FAILING, prior: { store: 'unavailable' } },
       rollback: 'suppressed:state_unavailable',
