@@ -22,6 +22,12 @@ import { defaultHostTags, type HostTags } from './host-tags-schema.ts';
 import { nameSchema, probeTargetsShape } from './probe-request-schema.ts';
 import type { Registry } from './registry.ts';
 import { hostTagsOf, serviceLabel, type RollbackMode, type ServiceConfig } from './service-schema.ts';
+import {
+  DEFAULT_COOLDOWN_MINUTES,
+  DEFAULT_FAILURE_THRESHOLD,
+  DEFAULT_SUCCESS_THRESHOLD,
+  type PlanPolicyInput,
+} from '../plan/plan-policy.ts';
 
 /** The probe settings a monitor may set; unset ones come from its service's probe budget, else the defaults. */
 const monitorProbeShape = {
@@ -40,6 +46,18 @@ const monitorCheckShape = {
   environment: z.optional(nameSchema),
   expectedVersion: z.optional(versionSchema),
   ...monitorProbeShape,
+};
+
+/** How a monitor's runs are followed, from one run to the next (its state between runs). */
+const monitorPolicyShape = {
+  /** Failed runs in a row before the monitor is down. @default 3 */
+  failureThreshold: z._default(wholeNumber(1, 100), DEFAULT_FAILURE_THRESHOLD),
+  /** Passed runs in a row before a down monitor is up again. @default 2 */
+  successThreshold: z._default(wholeNumber(1, 100), DEFAULT_SUCCESS_THRESHOLD),
+  /** Remind every so many minutes while down. @default - no reminders */
+  reminderMinutes: z.optional(wholeNumber(5, 10_080)),
+  /** Minutes after a rollback before the monitor may roll back again. @default 30 */
+  cooldownMinutes: z._default(wholeNumber(0, 1_440), DEFAULT_COOLDOWN_MINUTES),
 };
 
 interface MonitorCheckFields {
@@ -77,21 +95,13 @@ export const monitorSchema = z
       ),
     ),
     ...monitorCheckShape,
-    // Used by the monitor's state (issue 14): validated here so every monitor is checked in one place.
-    /** Failed runs in a row before the monitor is down. @default 3 */
-    failureThreshold: z._default(wholeNumber(1, 100), 3),
-    /** Passed runs in a row before a down monitor is up again. @default 2 */
-    successThreshold: z._default(wholeNumber(1, 100), 2),
-    /** Remind every so many minutes while down. @default - no reminders */
-    reminderMinutes: z.optional(wholeNumber(5, 10_080)),
-    /** Minutes after a rollback before the monitor may roll back again. @default 30 */
-    cooldownMinutes: z._default(wholeNumber(0, 1_440), 30),
+    ...monitorPolicyShape,
   })
   .check(checkMonitorFields);
 
 /** The whole monitor as a schedule's input (rules deployed before the registry): `monitor` is its name. */
 export const monitorInputSchema = z
-  .strictObject({ monitor: nameSchema, ...monitorCheckShape })
+  .strictObject({ monitor: nameSchema, ...monitorCheckShape, ...monitorPolicyShape })
   .check(checkMonitorFields);
 
 export type MonitorConfig = z.infer<typeof monitorSchema>;
@@ -106,6 +116,11 @@ export interface MonitorCheck {
   readonly rollback: MonitorRollback | undefined;
   /** Why a monitor that asks to roll back on failure will not (its service's rollback mode). */
   readonly rollbackNote?: string;
+  /**
+   * How its runs are followed: its thresholds, reminders and cooldown, and the rollback mode (`auto` when it rolls
+   * back; its service's `approve` or `off`, which ask for a rollback by hand when it goes down; else `off`).
+   */
+  readonly policy: PlanPolicyInput;
 }
 
 export interface MonitorRollback {
@@ -174,6 +189,14 @@ export function monitorCheckOf(monitor: MonitorFields, registry: Registry): Moni
     ...(monitor.rollbackOnFailure && !rollsBack && registered !== undefined
       ? { rollbackNote: `no automatic rollback: ${serviceLabel(registered)} has rollback.mode "${mode}"` }
       : {}),
+    policy: {
+      rollback: rollsBack ? 'auto' : registered !== undefined && mode !== 'auto' ? mode : 'off',
+      ...(registered !== undefined && mode === 'off' ? { rollbackByHand: true } : {}),
+      failureThreshold: monitor.failureThreshold,
+      successThreshold: monitor.successThreshold,
+      ...(monitor.reminderMinutes !== undefined ? { reminderMinutes: monitor.reminderMinutes } : {}),
+      cooldownMinutes: monitor.cooldownMinutes,
+    },
   };
 }
 

@@ -54,6 +54,7 @@ describe('parseMonitorInput accepts', () => {
         failOnSkipped: false,
       },
       rollback: undefined,
+      policy: { rollback: 'off', failureThreshold: 3, successThreshold: 2, cooldownMinutes: 30 },
     });
   });
 
@@ -85,6 +86,18 @@ describe('parseMonitorInput accepts', () => {
       },
     ],
     ['rollback switched off explicitly', { rollbackOnFailure: false }, (c) => c.rollback, undefined],
+    [
+      'thresholds, reminders and a cooldown (a rule sending the whole monitor)',
+      { failureThreshold: 1, successThreshold: 4, reminderMinutes: 15, cooldownMinutes: 0 },
+      (c) => c.policy,
+      { rollback: 'off', failureThreshold: 1, successThreshold: 4, reminderMinutes: 15, cooldownMinutes: 0 },
+    ],
+    [
+      'rollback on failure: an automatic rollback in its policy',
+      { rollbackOnFailure: true, service: 'web', environment: 'prod' },
+      (c) => c.policy.rollback,
+      'auto',
+    ],
   ])('%s', (_name, fields, pick, expected) => {
     expect(pick(parseMonitorInput({ ...MONITOR, ...fields }))).toEqual(expected);
   });
@@ -111,6 +124,34 @@ describe('a monitor of the registry, by name', () => {
 
     expect(check.rollback).toBeUndefined();
     expect(check.rollbackNote).toBe('no automatic rollback: ledger/prod has rollback.mode "approve"');
+    // Going down still asks for the approved rollback (RollbackRequired, approval_required).
+    expect(check.policy.rollback).toBe('approve');
+  });
+
+  it.each<{ mode: 'auto' | 'approve' | 'off'; rollback: string; extra: Record<string, unknown> }>([
+    { mode: 'approve', rollback: 'approve', extra: {} },
+    { mode: 'off', rollback: 'off', extra: { rollbackByHand: true } },
+    // The monitor does not roll back itself, and the service's own gate does: nothing to ask for.
+    { mode: 'auto', rollback: 'off', extra: {} },
+  ])('gives a monitor on a service in rollback mode $mode the policy $rollback', ({ mode, rollback, extra }) => {
+    const registry = parseRegistry({
+      services: [
+        {
+          service: 'books',
+          environment: 'prod',
+          targets: [{ url: 'https://books.example.com/health' }],
+          rollback: { mode },
+        },
+      ],
+      monitors: [{ name: 'books-prod', service: 'books', environment: 'prod', failureThreshold: 2 }],
+    });
+    expect(parseWith({ monitor: 'books-prod' }, registry).policy).toEqual({
+      rollback,
+      ...extra,
+      failureThreshold: 2,
+      successThreshold: 2,
+      cooldownMinutes: 30,
+    });
   });
 
   it('refuses a name the registry does not hold', () => {
