@@ -187,7 +187,7 @@ export function grantRollgateAccess(target: RollgateFunction, props: RollgateGra
  * Renders a resolved resource the way cdk-nag names it in an IAM5 finding (`<Logical.Arn>`, `<AWS::Region>`...), so
  * each acknowledgement covers exactly one resource of one statement and nothing else.
  */
-function nagResourceName(resolved: unknown): string {
+export function nagResourceName(resolved: unknown): string {
   if (typeof resolved === 'string') return resolved.replace(/\$\{/g, '<').replace(/\}/g, '>');
   const node = resolved as Record<string, unknown>;
   if (Array.isArray(node['Fn::Join'])) {

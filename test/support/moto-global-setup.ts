@@ -52,7 +52,7 @@ class OutputTail {
 }
 
 /** A running moto_server child and what it has printed so far. */
-interface MotoServer {
+export interface MotoServer {
   readonly process: ChildProcess;
   readonly endpoint: string;
   readonly output: OutputTail;
@@ -62,7 +62,7 @@ interface MotoServer {
  * Asks the OS for a free port by binding port 0, then releases it for moto. Another process could take it in between;
  * moto would then exit at once with "Address already in use", which the readiness check reports.
  */
-async function findFreeLoopbackPort(): Promise<number> {
+export async function findFreeLoopbackPort(): Promise<number> {
   const server = createServer();
   server.listen(0, LOOPBACK_HOST);
   await once(server, 'listening');
@@ -76,7 +76,7 @@ async function findFreeLoopbackPort(): Promise<number> {
 }
 
 /** Starts moto_server without a shell; stdout and stderr drain into a bounded tail so the pipes never fill. */
-function spawnMotoServer(port: number): MotoServer {
+export function spawnMotoServer(port: number): MotoServer {
   const child = spawn(MOTO_SERVER_BIN, ['-H', LOOPBACK_HOST, '-p', String(port)], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -96,7 +96,7 @@ function hasExited(child: ChildProcess): boolean {
 }
 
 /** Polls moto's own dashboard path (only moto serves it) until it answers, moto exits, or the budget runs out. */
-async function waitUntilMotoAnswers(moto: MotoServer): Promise<void> {
+export async function waitUntilMotoAnswers(moto: MotoServer): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   let lastProblem = 'no attempt made';
   while (Date.now() < deadline) {
@@ -141,7 +141,7 @@ async function exitsWithin(child: ChildProcess, ms: number): Promise<boolean> {
 }
 
 /** SIGTERM, then SIGKILL if moto has not exited after a grace period. Safe to call more than once. */
-async function stopMotoServer(moto: MotoServer): Promise<void> {
+export async function stopMotoServer(moto: MotoServer): Promise<void> {
   if (hasExited(moto.process)) return;
   moto.process.kill('SIGTERM');
   if (await exitsWithin(moto.process, STOP_GRACE_MS)) return;
@@ -188,6 +188,21 @@ function replaceAwsEnvironment(replacement: Record<string, string>): () => void 
     clearAws();
     Object.assign(process.env, original);
   };
+}
+
+/**
+ * A moto_server of a test file's own, on another free loopback port, for tests that change server-wide settings (moto's
+ * config, the queue of Lambda results) which would disturb the run's shared server. Stop it in afterAll.
+ */
+export async function startOwnMotoServer(): Promise<{ readonly endpoint: string; stop(): Promise<void> }> {
+  const moto = spawnMotoServer(await findFreeLoopbackPort());
+  try {
+    await waitUntilMotoAnswers(moto);
+  } catch (error) {
+    await stopMotoServer(moto);
+    throw error;
+  }
+  return { endpoint: moto.endpoint, stop: () => stopMotoServer(moto) };
 }
 
 /**
