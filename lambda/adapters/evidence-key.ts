@@ -40,6 +40,24 @@ export function evidenceKey(document: EvidenceDocument, stage: EvidenceStage): s
   return stage === 'verdict' ? `${stem}.json` : `${stem}.${stage}.json`;
 }
 
+/** `s3://<bucket>/<key>`: how evidence in S3 is named in alerts, state and other evidence. */
+export function s3EvidenceUri(bucket: string, key: string): string {
+  return `s3://${bucket}/${key}`;
+}
+
+/**
+ * Where a record of `document` goes in `bucket`, known before it is written (a known-good version names the evidence
+ * that proved it, and the state is written first); undefined when the document cannot be named (evidenceKey throws).
+ */
+export function locateS3Evidence(bucket: string, document: EvidenceDocument, stage: EvidenceStage): string | undefined {
+  try {
+    return s3EvidenceUri(bucket, evidenceKey(document, stage));
+  } catch (error) {
+    if (error instanceof ConfigError) return undefined;
+    throw error;
+  }
+}
+
 /** The flag or field each part of a listing prefix came from, so a bad value is reported under the name the user typed. */
 export interface EvidencePrefixLabels {
   readonly service: string;

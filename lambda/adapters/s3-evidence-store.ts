@@ -1,12 +1,13 @@
 // Evidence in S3, write-once: every record goes to its own key with `If-None-Match: *`, so S3 itself refuses a second
 // write to a key and evidence already stored can never be replaced, by a retried event or by anything else. The
-// SHA-256 checksum lets S3 reject a body damaged in transit. get and list serve the operator tools.
+// SHA-256 checksum lets S3 reject a body damaged in transit. locate names a record before it is written; get and list
+// serve the operator tools.
 
 import { GetObjectCommand, PutObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import { EvidenceReadError, EvidenceWriteError, describeError, errorMessageOf, errorNameOf } from '../core/errors.ts';
 import { TOOL_NAME, type EvidenceDocument } from '../core/evidence/evidence.ts';
 import type { EvidenceLocation, EvidenceStage, EvidenceStore } from '../core/gate/ports.ts';
-import { evidenceKey } from './evidence-key.ts';
+import { evidenceKey, locateS3Evidence, s3EvidenceUri } from './evidence-key.ts';
 
 /** S3's answers to a conditional write that found the key taken (412), or lost a race for it (409). */
 const KEY_ALREADY_WRITTEN = new Set(['PreconditionFailed', 'ConditionalRequestConflict']);
@@ -60,6 +61,11 @@ export class S3EvidenceStore implements EvidenceStore {
     return { uri };
   }
 
+  /** Where `write` puts the record: its evidence key in this bucket, as an `s3://` URI. */
+  public locate(document: EvidenceDocument, stage: EvidenceStage): string | undefined {
+    return locateS3Evidence(this.bucket, document, stage);
+  }
+
   /** Reads one evidence document. Throws EvidenceReadError when it is missing, unreadable or not Rollgate evidence. */
   public async get(key: string): Promise<EvidenceDocument> {
     const uri = this.uriOf(key);
@@ -101,7 +107,7 @@ export class S3EvidenceStore implements EvidenceStore {
   }
 
   private uriOf(key: string): string {
-    return `s3://${this.bucket}/${key}`;
+    return s3EvidenceUri(this.bucket, key);
   }
 }
 

@@ -52,13 +52,13 @@ export async function handler(event: unknown, context?: Context): Promise<GateRe
 }
 
 async function judgeDeploy(
-  { gateConfig, deploy, rollback, eventId }: DeployEvent,
+  { gateConfig, deploy, rollback, eventId, service }: DeployEvent,
   context: Context | undefined,
   safetyFaults: readonly PortProblem[],
 ): Promise<GateResponse> {
   // A service that rolls back automatically is rolled back to its tagged hosts, or to the event's instances that
   // carry its tags; the wait for it ends in time to record the outcome before the invocation does. A service whose
-  // rollback is `off` or `approve` gets no executor: a failed gate then alerts RollbackRequired.
+  // rollback is `off` or `approve` gets no executor: a failed gate then alerts RollbackRequired, saying which.
   const ports = wireGatePorts(
     runtime,
     rollback === undefined
@@ -70,9 +70,12 @@ async function judgeDeploy(
           ...(context !== undefined ? { remainingTimeMs: () => context.getRemainingTimeInMillis() } : {}),
         },
   );
+  // The state table gives it the known-good version to roll back to, and records this one when it passes.
   const outcome = await runGate(gateConfig, { kind: 'deploy', deploy, run_id: eventId }, ports, {
     addressPolicy,
     safetyFaults,
+    policy: { rollback: service.rollback.mode },
+    runId: eventId,
   });
   telemetry.recordOutcome(outcome);
   return gateResponseOf(outcome);

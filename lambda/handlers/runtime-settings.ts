@@ -24,6 +24,7 @@ const runtimeEnvironmentSchema = z.object({
   [ENV.evidenceBucket]: requiredVariable(BUCKET_NAME_PATTERN, 'must be an S3 bucket name'),
   [ENV.alertTopicArn]: requiredVariable(TOPIC_ARN_PATTERN, 'must be an SNS topic ARN'),
   [ENV.rollbackDocument]: requiredVariable(DOCUMENT_NAME_PATTERN, 'must be an SSM document name or ARN'),
+  [ENV.stateTable]: requiredVariable(TABLE_NAME_PATTERN, 'must be a DynamoDB table name'),
   [ENV.rollbackWaitSeconds]: z._default(
     z.pipe(
       z.pipe(stringMatching(/^[0-9]{1,6}$/, 'must be a whole number of seconds'), z.transform(Number)),
@@ -47,6 +48,8 @@ export interface RuntimeSettings {
   readonly alertTopicArn: string;
   readonly rollbackDocument: string;
   readonly rollbackWaitSeconds: number;
+  /** Where runs remember (ROLLGATE_STATE_TABLE): monitor states, versions, rollback locks and pauses. */
+  readonly stateTable: string;
 }
 
 export interface DeployGateSettings extends RuntimeSettings {
@@ -73,6 +76,7 @@ function runtimeVariablesOf(env: Readonly<Record<string, string | undefined>>): 
     ROLLGATE_EVIDENCE_BUCKET: env.ROLLGATE_EVIDENCE_BUCKET,
     ROLLGATE_ALERT_TOPIC_ARN: env.ROLLGATE_ALERT_TOPIC_ARN,
     ROLLGATE_ROLLBACK_DOCUMENT: env.ROLLGATE_ROLLBACK_DOCUMENT,
+    ROLLGATE_STATE_TABLE: env.ROLLGATE_STATE_TABLE,
     // An empty variable means "not set", not zero.
     ROLLGATE_ROLLBACK_WAIT_SECONDS: env.ROLLGATE_ROLLBACK_WAIT_SECONDS || undefined,
   };
@@ -84,5 +88,6 @@ function runtimeSettingsOf(parsed: z.infer<typeof runtimeEnvironmentSchema>): Ru
     alertTopicArn: parsed.ROLLGATE_ALERT_TOPIC_ARN,
     rollbackDocument: parsed.ROLLGATE_ROLLBACK_DOCUMENT,
     rollbackWaitSeconds: parsed.ROLLGATE_ROLLBACK_WAIT_SECONDS,
+    stateTable: parsed.ROLLGATE_STATE_TABLE,
   };
 }

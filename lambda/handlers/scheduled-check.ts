@@ -1,7 +1,9 @@
 // The synthetic monitor's Lambda entry point: an EventBridge schedule invokes it with a monitor's name (found in the
 // registry) or, from rules deployed before the registry, the whole monitor; it probes, writes the check's evidence
-// under checks/ and alerts on failure. It rolls back only for a monitor that says `"rollbackOnFailure": true`, to the
-// hosts of its service (its registered host tags, else rollgate:service and rollgate:environment).
+// under checks/ and, remembering the monitor's state in the state table, alerts on its transitions (down after
+// failureThreshold failing runs, recovered after successThreshold healthy ones). It rolls back only for a monitor that
+// says `"rollbackOnFailure": true`, on its transition to down, to its service's known-good version, on the hosts of
+// its service (its registered host tags, else rollgate:service and rollgate:environment).
 
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
@@ -61,7 +63,8 @@ export async function handler(event: unknown, context?: Context): Promise<GateRe
       ...(check.service !== undefined ? { service: check.service } : {}),
       ...(check.environment !== undefined ? { environment: check.environment } : {}),
     };
-    const outcome = await runGate(gateConfig, evidenceContext, ports, { addressPolicy });
+    // The invocation is the run: it owns the rollback lock while it holds it.
+    const outcome = await runGate(gateConfig, evidenceContext, ports, { addressPolicy, policy: check.policy, runId });
     telemetry.recordOutcome(outcome);
     return gateResponseOf(outcome);
   });

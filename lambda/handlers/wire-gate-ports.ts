@@ -1,12 +1,14 @@
 // The wiring both Lambda handlers share: what one container keeps (settings, SDK clients, the evidence store, the
-// notifier, the cached secret source), and the ports one run gets from it. Settings are read at cold start; each
-// adapter is loaded, with its SDK package, on the first run that calls it (see aws-clients.ts for why), so a healthy
-// gate loads the S3 adapter only.
+// notifier, the cached secret source, the state store), and the ports one run gets from it. Settings are read at cold
+// start; each adapter is loaded, with its SDK package, on the first run that calls it (see aws-clients.ts for why), so
+// a healthy gate loads the S3 and DynamoDB adapters only.
 
 import type { GatePorts } from '../core/gate/gate.ts';
 import type { RollbackExecutor, RollbackRequest } from '../core/gate/ports.ts';
 import type { RollbackResult } from '../core/rollback/rollback-result.ts';
 import type { RollbackTarget } from '../core/rollback/rollback-target.ts';
+import type { DynamoDbStateStore } from '../adapters/dynamodb-state-store.ts';
+import { locateS3Evidence } from '../adapters/evidence-key.ts';
 import type { S3EvidenceStore } from '../adapters/s3-evidence-store.ts';
 import type { SnsNotifier } from '../adapters/sns-notifier.ts';
 import type { RollbackScope } from '../adapters/ssm-rollback.ts';
@@ -23,6 +25,8 @@ export interface LambdaRuntime {
   readonly notifier: () => Promise<SnsNotifier>;
   /** One per container, so its cache outlives a single invocation. */
   readonly secrets: () => Promise<SsmSecretSource>;
+  /** The stack's state table: what runs remember between them. */
+  readonly state: () => Promise<DynamoDbStateStore>;
 }
 
 /** Where a run's rollback goes; absent fields take the executor's defaults (the deploy's rollgate:* tags). */
@@ -64,15 +68,33 @@ export function createLambdaRuntime(
       ]);
       return new SsmSecretSource({ client });
     }),
+    state: lazily(async () => {
+      const [{ DynamoDbStateStore }, client] = await Promise.all([
+        import('../adapters/dynamodb-state-store.ts'),
+        clients.dynamodb(),
+      ]);
+      return new DynamoDbStateStore({ client, tableName: settings.stateTable });
+    }),
   };
 }
 
 /** The ports of one run; no rollback executor unless the run has a rollback plan. */
 export function wireGatePorts(runtime: LambdaRuntime, rollback: RollbackPlan | undefined): GatePorts {
+  const { evidenceBucket } = runtime.settings;
   return {
-    evidenceStore: { write: async (document, stage) => (await runtime.evidenceStore()).write(document, stage) },
+    evidenceStore: {
+      write: async (document, stage) => (await runtime.evidenceStore()).write(document, stage),
+      // The key is known without the store (or its SDK): a known-good version names the evidence that proved it.
+      locate: (document, stage) => locateS3Evidence(evidenceBucket, document, stage),
+    },
     notifier: { notify: async (alert) => (await runtime.notifier()).notify(alert) },
     secrets: { resolve: async (reference) => (await runtime.secrets()).resolve(reference) },
+    // A store that cannot be loaded or reached is a recorded state fault (StateUnavailable), never a lost verdict.
+    state: {
+      read: async (keys) => (await runtime.state()).read(keys),
+      write: async (changes) => (await runtime.state()).write(changes),
+      list: async (kind) => (await runtime.state()).list(kind),
+    },
     ...(rollback !== undefined ? { rollbackExecutor: new DeferredSsmRollback(runtime, rollback) } : {}),
   };
 }

@@ -10,6 +10,8 @@ export const ENV = {
   rollbackWaitSeconds: 'ROLLGATE_ROLLBACK_WAIT_SECONDS',
   /** The deploy gate's only: Powertools Idempotency's table. */
   idempotencyTable: 'ROLLGATE_IDEMPOTENCY_TABLE',
+  /** The state table (lib/state-table.ts): monitor states, versions, rollback locks and pauses, between runs. */
+  stateTable: 'ROLLGATE_STATE_TABLE',
   /** Where the registry (services and monitors) is: a file in the registry layer, or a test's temporary file. */
   registryFile: 'ROLLGATE_REGISTRY_FILE',
   powertoolsServiceName: 'POWERTOOLS_SERVICE_NAME',

@@ -123,6 +123,25 @@ describe('S3EvidenceStore against moto', () => {
     expect(await store.list('')).toEqual([]);
   });
 
+  it.each(['verdict', 'rollback', 'delivery'] as const)(
+    'locates the %s record before it is written, where write then puts it',
+    async (stage) => {
+      const { store } = await storeWithBucket();
+      const document = deployEvidence();
+
+      const located = store.locate(document, stage);
+
+      expect(located).toBeDefined();
+      expect(await store.write(document, stage)).toEqual({ uri: located });
+    },
+  );
+
+  it('locates nothing for a document that cannot be named, rather than throwing', () => {
+    const store = new S3EvidenceStore({ client: new S3Client(awsClientConfig()), bucket: 'rollgate-evidence' });
+
+    expect(store.locate(deployEvidence('check/out'), 'verdict')).toBeUndefined();
+  });
+
   it('reports a bucket that does not exist as EvidenceWriteError NoSuchBucket', async () => {
     const store = new S3EvidenceStore({
       client: new S3Client(awsClientConfig()),

@@ -23,6 +23,7 @@ import {
   uniqueName,
 } from '../../support/aws-fixtures.ts';
 import { startLoopbackServer, type LoopbackServer, type RouteHandler } from '../../support/loopback-server.ts';
+import { createStateTable } from '../../support/state-table-fixture.ts';
 
 export type Handler = (event: unknown, context?: Context) => Promise<GateResponse>;
 
@@ -33,6 +34,8 @@ export interface HandlerWorld {
   readonly documentName: string;
   /** The deploy gate's idempotency records. */
   readonly idempotencyTable: string;
+  /** What runs remember between them (lib/state-table.ts's layout). */
+  readonly stateTable: string;
   /** The ROLLGATE_* and POWERTOOLS_* variables the stack would set (the deploy gate's; the check ignores the table). */
   readonly env: Record<string, string>;
   /** The registry file ROLLGATE_REGISTRY_FILE names; registerServices and registerMonitors write it. */
@@ -46,9 +49,10 @@ export interface HandlerWorldOptions {
   readonly bucketExists?: boolean;
   readonly topicExists?: boolean;
   readonly idempotencyTableExists?: boolean;
+  readonly stateTableExists?: boolean;
 }
 
-/** A bucket, a topic with a subscribed queue, a rollback document and an idempotency table of the test's own. */
+/** A bucket, a topic with a subscribed queue, a rollback document, an idempotency and a state table of the test's own. */
 export async function createHandlerWorld(options: HandlerWorldOptions = {}): Promise<HandlerWorld> {
   const bucket = options.bucketExists === false ? uniqueName('rollgate-missing') : await createBucket();
   const created = await createTopicWithQueue();
@@ -61,6 +65,7 @@ export async function createHandlerWorld(options: HandlerWorldOptions = {}): Pro
   const documentName = await createCommandDocument();
   const idempotencyTable =
     options.idempotencyTableExists === false ? uniqueName('rollgate-missing') : await createIdempotencyTable();
+  const stateTable = options.stateTableExists === false ? uniqueName('rollgate-missing') : await createStateTable();
   const registryDirectory = mkdtempSync(path.join(tmpdir(), 'rollgate-registry-'));
   registryDirectories.push(registryDirectory);
   const registryFile = path.join(registryDirectory, 'registry.json');
@@ -74,12 +79,14 @@ export async function createHandlerWorld(options: HandlerWorldOptions = {}): Pro
     queueUrl,
     documentName,
     idempotencyTable,
+    stateTable,
     env: {
       ROLLGATE_EVIDENCE_BUCKET: bucket,
       ROLLGATE_ALERT_TOPIC_ARN: topicArn,
       ROLLGATE_ROLLBACK_DOCUMENT: documentName,
       ROLLGATE_ROLLBACK_WAIT_SECONDS: '30',
       ROLLGATE_IDEMPOTENCY_TABLE: idempotencyTable,
+      ROLLGATE_STATE_TABLE: stateTable,
       ROLLGATE_REGISTRY_FILE: registryFile,
       POWERTOOLS_SERVICE_NAME: 'rollgate',
       POWERTOOLS_METRICS_NAMESPACE: 'Rollgate',

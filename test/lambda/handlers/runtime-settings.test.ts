@@ -9,15 +9,17 @@ const ENV = {
   ROLLGATE_ALERT_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:rollgate-alerts',
   ROLLGATE_ROLLBACK_DOCUMENT: 'Rollgate-RollbackDocument-1A2B3C',
   ROLLGATE_ROLLBACK_WAIT_SECONDS: '300',
+  ROLLGATE_STATE_TABLE: 'Rollgate-StateTable-1A2B3C',
 };
 
 describe('parseRuntimeSettings', () => {
-  it('reads the four variables the stack sets', () => {
+  it('reads the five variables the stack sets', () => {
     expect(parseRuntimeSettings(ENV)).toEqual({
       evidenceBucket: 'rollgate-evidence-123456789012',
       alertTopicArn: 'arn:aws:sns:eu-west-1:123456789012:rollgate-alerts',
       rollbackDocument: 'Rollgate-RollbackDocument-1A2B3C',
       rollbackWaitSeconds: 300,
+      stateTable: 'Rollgate-StateTable-1A2B3C',
     });
   });
 
@@ -39,6 +41,12 @@ describe('parseRuntimeSettings', () => {
       'a missing document',
       { ROLLGATE_ROLLBACK_DOCUMENT: undefined },
       'ROLLGATE_ROLLBACK_DOCUMENT: is not set (got nothing)',
+    ],
+    ['a missing state table', { ROLLGATE_STATE_TABLE: undefined }, 'ROLLGATE_STATE_TABLE: is not set (got nothing)'],
+    [
+      'a state table that is not a table name',
+      { ROLLGATE_STATE_TABLE: 'state table' },
+      'ROLLGATE_STATE_TABLE: must be a DynamoDB table name (got "state table")',
     ],
     [
       'a bucket with capitals',
@@ -85,6 +93,7 @@ describe('parseRuntimeSettings', () => {
       'ROLLGATE_EVIDENCE_BUCKET',
       'ROLLGATE_ALERT_TOPIC_ARN',
       'ROLLGATE_ROLLBACK_DOCUMENT',
+      'ROLLGATE_STATE_TABLE',
     ]);
   });
 });

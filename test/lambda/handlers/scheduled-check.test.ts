@@ -17,6 +17,7 @@ import {
   resetHandlerTest,
   serve,
 } from './handler-harness.ts';
+import { seedServiceState } from './state-table-world.ts';
 
 const HANDLER = '../../../lambda/handlers/scheduled-check.ts';
 
@@ -28,7 +29,7 @@ function loopbackTargets(url: string): { url: string; allowPrivate: boolean }[] 
 }
 
 describe('scheduled-check handler', () => {
-  it('records a failing check under checks/, alerts, and sends no rollback', async () => {
+  it('records a failing check under checks/, alerts MonitorDown at its failure threshold, and sends no rollback', async () => {
     const world = await createHandlerWorld();
     const handler = await loadHandler(HANDLER, world.env);
     const monitor = uniqueName('mon');
@@ -40,7 +41,14 @@ describe('scheduled-check handler', () => {
     const requestId = 'f2b8f9d4-5a53-4f7e-9d7e-1b1c0c7a9e21';
 
     const response = await handler(
-      { monitor, targets: loopbackTargets(server.url('/health')), service: 'web', environment: 'prod', retries: 0 },
+      {
+        monitor,
+        targets: loopbackTargets(server.url('/health')),
+        service: 'web',
+        environment: 'prod',
+        retries: 0,
+        failureThreshold: 1,
+      },
       lambdaContext(requestId),
     );
 
@@ -57,12 +65,23 @@ describe('scheduled-check handler', () => {
       kind: 'check',
       status: 'failed',
       context: { monitor, run_id: requestId },
+      state: {
+        store: 'available',
+        written: true,
+        monitor: { name: monitor, state: 'down', consecutive_failures: 1, transition: { from: 'unknown', to: 'down' } },
+      },
     });
     const alerts = await receiveSnsMessages(world.queueUrl, { expected: 1 });
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toMatchObject({
-      subject: `[Rollgate] FAILED check ${monitor}: 1/1 probes failing, no rollback configured`,
-      attributes: { alert_type: 'GateFailed', status: 'failed', service: 'web', environment: 'prod' },
+      subject: `[Rollgate] DOWN check ${monitor}: 1/1 probes failing, no rollback`,
+      attributes: {
+        alert_type: 'MonitorDown',
+        severity: 'critical',
+        status: 'failed',
+        service: 'web',
+        environment: 'prod',
+      },
     });
     expect(calls.sentCommands).toEqual([]);
     expect(output.records().find((record) => record.message === 'gate finished')).toMatchObject({
@@ -91,7 +110,7 @@ describe('scheduled-check handler', () => {
     expect(await receiveSnsMessages(world.queueUrl, { expected: 0, maxWaitMs: 300 })).toEqual([]);
   });
 
-  it('sends no rollback for a monitor that asks for one but knows no known-good version, and asks for one by hand', async () => {
+  it('sends no rollback for a monitor going down on a service with no known-good version, and asks for one by hand', async () => {
     const world = await createHandlerWorld();
     const handler = await loadHandler(HANDLER, world.env);
     const service = uniqueName('web');
@@ -107,16 +126,18 @@ describe('scheduled-check handler', () => {
         service,
         environment: 'prod',
         retries: 0,
+        failureThreshold: 1,
       },
       lambdaContext(),
     );
 
-    // Without its state table (issue 14's wiring step) the check knows no known-good version: a monitor's rollback
-    // never goes to an empty one, so nothing is sent and someone is asked to roll back by hand.
+    // A monitor's rollback goes to a known-good version, never an empty one: none is recorded, so nothing is sent.
     expect(response).toMatchObject({ status: 'failed', rollback: { attempted: false, outcome: 'withheld' } });
     expect(calls.sentCommands).toEqual([]);
     expect(instanceIds).toHaveLength(2);
-    expect(calls.published.map((alert) => alert.type)).toEqual(['GateFailed', 'RollbackRequired']);
+    expect(calls.published.map((alert) => alert.type)).toEqual(['MonitorDown', 'RollbackRequired']);
+    const evidence = await readEvidence(world.bucket, response.evidence!.key);
+    expect(evidence.rollback).toMatchObject({ outcome: 'withheld', reason: 'no_known_good_version' });
   });
 
   it('refuses a loopback target that does not set allowPrivate: the Lambda policy, no request sent', async () => {
@@ -160,7 +181,7 @@ describe('scheduled-check handler', () => {
     expect(server.hits.get('/health')).toBe(1);
   });
 
-  it("probes a registered service's targets for a monitor declared on it", async () => {
+  it("probes a registered service's targets for a monitor declared on it, and rolls back its hosts to the known-good version", async () => {
     const world = await createHandlerWorld();
     const handler = await loadHandler(HANDLER, world.env);
     const service = uniqueName('web');
@@ -171,16 +192,28 @@ describe('scheduled-check handler', () => {
     const server = await serve(fixedService(503, { status: 'down' }));
     registerServices(world, loopbackService(service, server.url('/health'), { hosts: { tags: hostTags } }));
     const monitor = uniqueName('mon');
-    registerMonitors(world, { name: monitor, service, environment: 'prod', rollbackOnFailure: true });
+    registerMonitors(world, {
+      name: monitor,
+      service,
+      environment: 'prod',
+      rollbackOnFailure: true,
+      failureThreshold: 1,
+    });
+    await seedServiceState(world, service, { deployed: '1.4.2', knownGood: ['1.4.2', '1.4.1'] });
     const calls = recordAwsCalls();
 
     const response = await handler({ monitor }, lambdaContext());
 
     expect(server.hits.get('/health')).toBe(1);
-    // No state table yet, so no known-good version: nothing is sent (see the test above).
-    expect(response).toMatchObject({ status: 'failed', rollback: { attempted: false, outcome: 'withheld' } });
-    expect(calls.sentCommands).toEqual([]);
-    expect(instanceIds).toHaveLength(2);
+    expect(response).toMatchObject({ status: 'failed', rollback: { attempted: true, outcome: 'succeeded' } });
+    expect(calls.sentCommands).toHaveLength(1);
+    expect(calls.sentCommands[0]).toMatchObject({
+      DocumentName: world.documentName,
+      Parameters: { Service: [service], Environment: ['prod'], FailedVersion: ['unknown'], TargetVersion: ['1.4.1'] },
+    });
+    expect(calls.sentCommands[0]?.InstanceIds?.sort()).toEqual([...instanceIds].sort());
+    expect(response.evidence?.rollback_key).toBe(response.evidence?.key.replace(/\.json$/, '.rollback.json'));
+    expect(calls.published.map((alert) => alert.type)).toEqual(['MonitorDown', 'RollbackSucceeded']);
   });
 
   it('refuses a monitor name the registry does not hold, probing nothing', async () => {
