@@ -168,3 +168,11 @@ function renderValue(value: unknown): string {
     return Object.prototype.toString.call(value);
   }
 }
+
+/** The deploy workflow's execution could not be started (Step Functions refused or could not be reached). */
+export class WorkflowStartError extends PortError {
+  public constructor(message: string, options: { cause?: unknown; errorName?: string } = {}) {
+    super(message, options);
+    this.name = 'WorkflowStartError';
+  }
+}

@@ -2,6 +2,11 @@
 // the clients that start or answer it (the starter, `rollgate deploy`, `rollgate approve|reject`) agree on: the steps a
 // task is asked for, the `next` values the state machine routes on, the execution's input and the approval's answer.
 
+/** The starter's own environment variable: the state machine it starts (the other variables are stack-contract.ts's). */
+export const DEPLOY_WORKFLOW_ARN_ENV = 'ROLLGATE_DEPLOY_WORKFLOW_ARN';
+/** A Standard state machine's ARN. */
+export const STATE_MACHINE_ARN_PATTERN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/;
+
 /** The `step` field of a task's payload: which step of the deploy flow the task function runs. */
 export const WORKFLOW_STEPS = [
   'start',
