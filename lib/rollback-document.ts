@@ -3,7 +3,7 @@
 import { Arn, ArnFormat, type Duration, Stack } from 'aws-cdk-lib';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { NAME_PATTERN, OPTIONAL_VERSION_PATTERN, VERSION_PATTERN } from './rollgate-props.ts';
+import { NAME_PATTERN, VERSION_PATTERN } from './rollgate-props.ts';
 
 export interface RollbackDocumentProps {
   /** Absolute path of the script on the host; already checked to need no shell quoting. */
@@ -17,7 +17,9 @@ export const ROLLBACK_PARAMETER_PATTERNS = {
   Service: NAME_PATTERN,
   Environment: NAME_PATTERN,
   FailedVersion: VERSION_PATTERN,
-  TargetVersion: OPTIONAL_VERSION_PATTERN,
+  // Never empty: the planner sends a known-good version (or, before there is one, the event's previousVersion), or
+  // nothing at all.
+  TargetVersion: VERSION_PATTERN,
 } as const;
 
 export class RollbackDocument extends Construct {
@@ -47,7 +49,6 @@ function rollbackDocumentContent(props: RollbackDocumentProps): Record<string, u
     type: 'String',
     description,
     allowedPattern: ROLLBACK_PARAMETER_PATTERNS[name],
-    ...(name === 'TargetVersion' ? { default: '' } : {}),
   });
   // Values are single-quoted; the allowedPatterns contain no quote, so no value can close the quoting.
   const exports = [
@@ -60,12 +61,12 @@ function rollbackDocumentContent(props: RollbackDocumentProps): Record<string, u
     schemaVersion: '2.2',
     description:
       'Rollgate rollback: runs the operator-owned rollback script with the service, environment, ' +
-      'failed version and target version (empty when unknown) as arguments and ROLLGATE_* environment variables.',
+      'failed version and target version as arguments and ROLLGATE_* environment variables.',
     parameters: {
       Service: parameter('Service', 'Service to roll back (rollgate:service tag value).'),
       Environment: parameter('Environment', 'Environment to roll back (rollgate:environment tag value).'),
       FailedVersion: parameter('FailedVersion', 'The version that failed the gate.'),
-      TargetVersion: parameter('TargetVersion', 'The version to return to; empty when the deploy event had none.'),
+      TargetVersion: parameter('TargetVersion', 'The version to return to: the newest known-good one, never empty.'),
     },
     mainSteps: [
       {

@@ -16,10 +16,8 @@ import { LAMBDA_MAX_TIMEOUT_SECONDS } from '../lambda/core/config/stack-contract
 // config file take.
 /** A service, environment or monitor name: it reaches S3 keys, tags and the rollback document. */
 export const NAME_PATTERN = names.NAME_PATTERN.source;
-/** A version that is required (the failed one): no shell metacharacters, no spaces. */
+/** A version (the failed one, the one to return to): no shell metacharacters, no spaces, never empty. */
 export const VERSION_PATTERN = names.VERSION_PATTERN.source;
-/** The version to roll back to: empty when the deploy event carried no previousVersion. */
-export const OPTIONAL_VERSION_PATTERN = names.OPTIONAL_VERSION_PATTERN.source;
 
 /** Lambda's hard limit, and the deploy gate's timeout: probes, then up to `rollbackWait`, then evidence. */
 export const DEPLOY_GATE_TIMEOUT = Duration.seconds(LAMBDA_MAX_TIMEOUT_SECONDS);

@@ -18,6 +18,7 @@ import { EvidenceBucket } from './evidence-bucket.ts';
 import { powertoolsLayer } from './powertools-layer.ts';
 import { createIdempotencyTable } from './idempotency-table.ts';
 import { createRegistryLayer } from './registry-layer.ts';
+import { createStateTable, grantStateAccess } from './state-table.ts';
 import { RollbackDocument, rollbackDocumentArn } from './rollback-document.ts';
 import { RollgateFunction } from './rollgate-function.ts';
 import { grantRollgateAccess } from './rollgate-permissions.ts';
@@ -67,6 +68,11 @@ export class Rollgate extends Construct {
   readonly rollbackDocumentName: string;
   /** Which deploy events the gate has handled (Powertools Idempotency), so a duplicate delivery runs no second gate. */
   readonly idempotencyTable: dynamodb.ITable;
+  /**
+   * What runs remember between them (lib/state-table.ts): monitor states, deployed and known-good versions, rollback
+   * locks, pauses. Kept when the stack is deleted.
+   */
+  readonly stateTable: dynamodb.ITable;
   readonly deployGateFunction: lambda.Function;
   readonly deployGateDeadLetterQueue: sqs.IQueue;
   readonly scheduledCheckFunction: lambda.Function;
@@ -138,12 +144,14 @@ export class Rollgate extends Construct {
       monitors: config.monitors.map(({ schedule: _schedule, ...monitor }) => monitor),
     };
     this.registryLayer = createRegistryLayer(this, 'RegistryLayer', registry);
+    this.stateTable = createStateTable(this, 'StateTable', this.key);
     const environment = {
       [ENV.evidenceBucket]: this.evidenceBucket.bucketName,
       [ENV.alertTopicArn]: this.alertTopic.topicArn,
       [ENV.rollbackDocument]: this.rollbackDocumentName,
       [ENV.rollbackWaitSeconds]: String(config.rollbackWait.toSeconds()),
       [ENV.registryFile]: REGISTRY_FILE_PATH,
+      [ENV.stateTable]: this.stateTable.tableName,
       [ENV.powertoolsServiceName]: METRICS_SERVICE,
       [ENV.powertoolsMetricsNamespace]: METRICS_NAMESPACE,
       [ENV.powertoolsLogLevel]: config.logLevel,
@@ -199,6 +207,25 @@ export class Rollgate extends Construct {
       evidencePrefix: 'checks/',
       rollbackDocumentArn: documentArn,
       rollbackHostTags: monitorRollbacks.map((rollback) => rollback.hostTags),
+    });
+
+    // State, each function only the kinds of item its runs use: a deploy gate records its service's versions and takes
+    // its lock; a check records its monitor and, when a monitor rolls back, the lock and the service's rollback. Only
+    // `rollgate pause` (an operator) writes pauses.
+    const autoRollback = config.services.some((service) => service.rollback.mode === 'auto');
+    grantStateAccess(deployGate.role, {
+      table: this.stateTable,
+      key: this.key,
+      access: 'read-write',
+      readKinds: ['service', 'pause', 'lock'],
+      writeKinds: autoRollback ? ['service', 'lock'] : ['service'],
+    });
+    grantStateAccess(scheduledCheck.role, {
+      table: this.stateTable,
+      key: this.key,
+      access: 'read-write',
+      readKinds: ['monitor', 'service', 'pause', 'lock'],
+      writeKinds: monitorsRollBack ? ['monitor', 'service', 'lock'] : ['monitor'],
     });
 
     this.deployGateFunction = deployGate.function;
@@ -321,6 +348,11 @@ export class Rollgate extends Construct {
     output('DeployGateFunctionName', this.deployGateFunction.functionName, 'Lambda running the deploy gate');
     output('ScheduledCheckFunctionName', this.scheduledCheckFunction.functionName, 'Lambda running monitors');
     output('RollbackDocumentName', this.rollbackDocumentName, 'SSM document sent to roll a service back');
+    output(
+      'StateTableName',
+      this.stateTable.tableName,
+      'DynamoDB table of what runs remember (rollgate pause --table)',
+    );
     output(
       'DeployEventPattern',
       stack.toJsonString(eventPatternAsJson(this.deployEventPattern)),

@@ -7,6 +7,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
+import { stateKeyPrefix, type StateKind } from '../lambda/core/state/state-keys.ts';
 import {
   STATE_BY_KIND_INDEX,
   STATE_EXPIRES_AT_ATTRIBUTE,
@@ -47,21 +48,33 @@ export interface StateAccessProps {
    * @default false
    */
   readonly list?: boolean;
+  /**
+   * The kinds of item it may read: a `dynamodb:LeadingKeys` condition on `<kind>#*`, so a function reads only the
+   * items its runs use. @default every kind
+   */
+  readonly readKinds?: readonly StateKind[];
+  /**
+   * The kinds of item it may write (with `read-write`): a function can then change only the items it owns, never, say,
+   * lift a pause or rewrite another function's records. @default every kind
+   */
+  readonly writeKinds?: readonly StateKind[];
 }
 
 /**
  * Grants exactly what the DynamoDB state adapter calls: BatchGetItem to read; PutItem and DeleteItem to write (a
- * TransactWriteItems is authorised as its puts and deletes); Query on the byKind index to list. No Scan, no
- * UpdateItem, no GetItem, nothing on other tables or indexes.
+ * TransactWriteItems is authorised as its puts and deletes, each item's key checked); Query on the byKind index to
+ * list. No Scan, no UpdateItem, no GetItem, nothing on other tables or indexes; with `readKinds` and `writeKinds`,
+ * nothing on items of other kinds.
  */
 export function grantStateAccess(grantee: iam.IGrantable, props: StateAccessProps): void {
   const stack = Stack.of(props.table);
-  const write = props.access === 'read-write';
+  const write = props.access === 'read-write' && props.writeKinds?.length !== 0;
   const statements = [
     new iam.PolicyStatement({
       sid: 'ReadRollgateState',
       actions: ['dynamodb:BatchGetItem'],
       resources: [props.table.tableArn],
+      ...keyConditions(props.readKinds),
     }),
   ];
   if (write) {
@@ -70,6 +83,7 @@ export function grantStateAccess(grantee: iam.IGrantable, props: StateAccessProp
         sid: 'WriteRollgateState',
         actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'],
         resources: [props.table.tableArn],
+        ...keyConditions(props.writeKinds),
       }),
     );
   }
@@ -94,4 +108,16 @@ export function grantStateAccess(grantee: iam.IGrantable, props: StateAccessProp
     }),
   );
   for (const statement of statements) grantee.grantPrincipal.addToPrincipalPolicy(statement);
+}
+
+/** Every key a request names (each of a BatchGetItem's, each of a transaction's) must be of one of the kinds. */
+function keyConditions(kinds: readonly StateKind[] | undefined): Pick<iam.PolicyStatementProps, 'conditions'> {
+  if (kinds === undefined) return {};
+  return {
+    conditions: {
+      'ForAllValues:StringLike': {
+        'dynamodb:LeadingKeys': [...new Set(kinds)].sort().map((kind) => `${stateKeyPrefix(kind)}*`),
+      },
+    },
+  };
 }

@@ -51,11 +51,7 @@ describe('parameters', () => {
       Service: expect.objectContaining({ type: 'String', allowedPattern: '^[A-Za-z0-9._-]{1,64}$' }),
       Environment: expect.objectContaining({ type: 'String', allowedPattern: '^[A-Za-z0-9._-]{1,64}$' }),
       FailedVersion: expect.objectContaining({ type: 'String', allowedPattern: '^[A-Za-z0-9._+-]{1,128}$' }),
-      TargetVersion: expect.objectContaining({
-        type: 'String',
-        allowedPattern: '^[A-Za-z0-9._+-]{0,128}$',
-        default: '',
-      }),
+      TargetVersion: expect.objectContaining({ type: 'String', allowedPattern: '^[A-Za-z0-9._+-]{1,128}$' }),
     });
   });
 
@@ -75,7 +71,6 @@ describe('parameters', () => {
     ['FailedVersion', 'v1.4.2+build.5'],
     ['FailedVersion', '2026.01.07-rc1'],
     ['TargetVersion', '1.4.1'],
-    ['TargetVersion', ''],
   ])('%s accepts %j', (parameter, value) => {
     expect(pattern(parameter).test(value)).toBe(true);
   });
@@ -84,6 +79,8 @@ describe('parameters', () => {
     ['Service', ''],
     ['Environment', ''],
     ['FailedVersion', ''],
+    // The planner never sends an empty target: a host script must not be left to guess where to go back to.
+    ['TargetVersion', ''],
     ['Service', 'x'.repeat(65)],
     ['FailedVersion', '1'.repeat(129)],
   ])('%s refuses %j (empty or too long)', (parameter, value) => {

@@ -200,7 +200,28 @@ describe('idempotency table', () => {
         SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: getAtt(id(synth.rollgate.key)) },
       },
     });
-    synth.template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    // Beside it, the state table.
+    synth.template.resourceCountIs('AWS::DynamoDB::Table', 2);
+  });
+});
+
+describe('state table', () => {
+  it('is the state table design: pk, the byKind index, TTL on expiresAt, on demand, recoverable, the construct key, kept', () => {
+    const table = synth.template.toJSON().Resources[id(synth.rollgate.stateTable)];
+    expect(table).toMatchObject({
+      Type: 'AWS::DynamoDB::Table',
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: {
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        GlobalSecondaryIndexes: [expect.objectContaining({ IndexName: 'byKind' })],
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: getAtt(id(synth.rollgate.key)) },
+        DeletionProtectionEnabled: true,
+      },
+    });
   });
 });
 
@@ -228,6 +249,7 @@ describe('functions', () => {
         ROLLGATE_ROLLBACK_DOCUMENT: { Ref: expect.stringContaining('RollbackDocument') },
         ROLLGATE_ROLLBACK_WAIT_SECONDS: '600',
         ROLLGATE_REGISTRY_FILE: '/opt/rollgate/registry.json',
+        ROLLGATE_STATE_TABLE: { Ref: id(synth.rollgate.stateTable) },
         POWERTOOLS_SERVICE_NAME: 'rollgate',
         POWERTOOLS_METRICS_NAMESPACE: 'Rollgate',
         POWERTOOLS_LOG_LEVEL: 'INFO',
@@ -296,14 +318,21 @@ describe('IAM', () => {
       .flatMap(actionsOf)
       .sort();
     expect(actions).toEqual([
+      'dynamodb:BatchGetItem',
+      'dynamodb:DeleteItem',
       'dynamodb:DeleteItem',
       'dynamodb:GetItem',
+      'dynamodb:PutItem',
       'dynamodb:PutItem',
       'dynamodb:UpdateItem',
       'kms:Decrypt',
       'kms:Decrypt',
+      'kms:Decrypt',
+      'kms:DescribeKey',
       'kms:DescribeKey',
       'kms:Encrypt',
+      'kms:Encrypt',
+      'kms:GenerateDataKey',
       'kms:GenerateDataKey',
       'kms:GenerateDataKey',
       'logs:CreateLogStream',
@@ -333,8 +362,58 @@ describe('IAM', () => {
         },
       },
     });
-    const scheduled = roleStatements(synth, synth.rollgate.scheduledCheckFunction).flatMap(actionsOf);
-    expect(scheduled.filter((action) => action.startsWith('dynamodb:'))).toEqual([]);
+    const scheduled = roleStatements(synth, synth.rollgate.scheduledCheckFunction);
+    expect(scheduled.some((statement) => statement.Sid === 'KeepIdempotencyRecords')).toBe(false);
+  });
+
+  const stateStatements = (fn: () => Parameters<typeof roleStatements>[1]) =>
+    Object.fromEntries(
+      statementsOf(fn)
+        .filter((statement) => statement.Sid?.includes('RollgateState'))
+        .map((statement) => [statement.Sid, statement]),
+    );
+
+  it("lets the deploy gate read its service's items and write only its versions: no rollback, so no lock", () => {
+    const table = getAtt(id(synth.rollgate.stateTable));
+    expect(stateStatements(() => synth.rollgate.deployGateFunction)).toEqual({
+      ReadRollgateState: {
+        Sid: 'ReadRollgateState',
+        Effect: 'Allow',
+        Action: 'dynamodb:BatchGetItem',
+        Resource: table,
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['lock#*', 'pause#*', 'service#*'] } },
+      },
+      WriteRollgateState: {
+        Sid: 'WriteRollgateState',
+        Effect: 'Allow',
+        Action: ['dynamodb:DeleteItem', 'dynamodb:PutItem'],
+        Resource: table,
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['service#*'] } },
+      },
+    });
+  });
+
+  it('lets the scheduled check write only its monitors when none rolls back: never a pause, a lock or a version', () => {
+    const statements = stateStatements(() => synth.rollgate.scheduledCheckFunction);
+    expect(statements.ReadRollgateState?.Condition).toEqual({
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['lock#*', 'monitor#*', 'pause#*', 'service#*'] },
+    });
+    expect(statements.WriteRollgateState?.Condition).toEqual({
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['monitor#*'] },
+    });
+  });
+
+  it('uses the key for the state table only through DynamoDB', () => {
+    for (const fn of [synth.rollgate.deployGateFunction, synth.rollgate.scheduledCheckFunction]) {
+      expect(roleStatements(synth, fn).find((statement) => statement.Sid === 'UseRollgateKeyForState')).toMatchObject({
+        Resource: getAtt(id(synth.rollgate.key)),
+        Condition: {
+          StringEquals: {
+            'kms:ViaService': { 'Fn::Join': ['', ['dynamodb.', { Ref: 'AWS::Region' }, '.amazonaws.com']] },
+          },
+        },
+      });
+    }
   });
 
   it('gives the scheduled check no ssm:SendCommand when no monitor rolls back', () => {
@@ -457,7 +536,7 @@ describe('alarms', () => {
 });
 
 describe('outputs', () => {
-  it('names the bucket, topic, functions and document, and shows the deploy pattern and a put-events example', () => {
+  it('names the bucket, topic, functions, document and state table, and shows the deploy pattern and a put-events example', () => {
     const outputs = synth.template.toJSON().Outputs as Record<string, { Value: unknown }>;
     const byName = (name: string) => Object.entries(outputs).find(([key]) => key.includes(name))?.[1].Value;
     expect(byName('EvidenceBucketName')).toEqual({ Ref: bucketIds().evidence });
@@ -465,6 +544,7 @@ describe('outputs', () => {
     expect(byName('DeployGateFunctionName')).toEqual({ Ref: id(synth.rollgate.deployGateFunction) });
     expect(byName('ScheduledCheckFunctionName')).toEqual({ Ref: id(synth.rollgate.scheduledCheckFunction) });
     expect(byName('RollbackDocumentName')).toEqual({ Ref: expect.stringContaining('RollbackDocument') });
+    expect(byName('StateTableName')).toEqual({ Ref: id(synth.rollgate.stateTable) });
     expect(JSON.parse(byName('DeployEventPattern') as string)).toEqual({
       source: ['rollgate.deploy'],
       'detail-type': ['Deployment Completed'],

@@ -68,6 +68,7 @@ describe('brought resources', () => {
       ROLLGATE_ALERT_TOPIC_ARN: TOPIC_ARN,
       ROLLGATE_ROLLBACK_DOCUMENT: 'Acme-Rollback',
       ROLLGATE_ROLLBACK_WAIT_SECONDS: '300',
+      ROLLGATE_STATE_TABLE: { Ref: id(synth.rollgate.stateTable) },
       POWERTOOLS_LOG_LEVEL: 'DEBUG',
     });
   });
@@ -202,6 +203,14 @@ describe('IAM', () => {
         },
       },
     ]);
+  });
+
+  it.each([
+    ['deploy gate', () => synth.rollgate.deployGateFunction, ['lock#*', 'service#*']],
+    ['scheduled check', () => synth.rollgate.scheduledCheckFunction, ['lock#*', 'monitor#*', 'service#*']],
+  ])('lets the %s, which rolls back, also take the rollback lock and record the rollback: %j', (_name, fn, kinds) => {
+    const write = roleStatements(synth, fn()).find((statement) => statement.Sid === 'WriteRollgateState');
+    expect(write?.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': kinds } });
   });
 
   it('publishes only to the brought topic and uses only the brought key', () => {

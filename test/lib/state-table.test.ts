@@ -39,6 +39,14 @@ beforeAll(() => {
   grantStateAccess(role('Reader'), { table, key, access: 'read' });
   grantStateAccess(role('Writer'), { table, key, access: 'read-write' });
   grantStateAccess(role('Lister'), { table, key, access: 'read', list: true });
+  grantStateAccess(role('Narrow'), {
+    table,
+    key,
+    access: 'read-write',
+    readKinds: ['service', 'monitor', 'lock'],
+    writeKinds: ['monitor'],
+  });
+  grantStateAccess(role('NoWrites'), { table, key, access: 'read-write', readKinds: ['pause'], writeKinds: [] });
   applyNagChecks(app);
   const assembly = app.synth();
   template = Template.fromStack(stack);
@@ -142,6 +150,22 @@ describe('grantStateAccess', () => {
         condition: VIA_DYNAMODB,
       },
     });
+  });
+
+  it("holds reads and writes to the kinds of item given, by the items' keys (dynamodb:LeadingKeys)", () => {
+    const statements = statementsOf('Narrow');
+    expect(statements.ReadRollgateState?.condition).toEqual({
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['lock#*', 'monitor#*', 'service#*'] },
+    });
+    expect(statements.WriteRollgateState?.condition).toEqual({
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['monitor#*'] },
+    });
+  });
+
+  it('grants no write at all for no kinds to write, and the key for reading only', () => {
+    const statements = statementsOf('NoWrites');
+    expect(Object.keys(statements).sort()).toEqual(['ReadRollgateState', 'UseRollgateKeyForState']);
+    expect(statements.UseRollgateKeyForState?.actions).toEqual(['kms:Decrypt', 'kms:DescribeKey']);
   });
 
   it('lets a lister query the byKind index only, not the table', () => {

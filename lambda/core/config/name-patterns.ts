@@ -6,8 +6,6 @@
 export const NAME_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 /** A version as services report it: `1.4.2`, `v1.4.2`, `2026.01.07-rc1`, `abc123+build.5`. No spaces, no metacharacters. */
 export const VERSION_PATTERN = /^[A-Za-z0-9._+-]{1,128}$/;
-/** The version to roll back to: empty when the deploy named no previous version. */
-export const OPTIONAL_VERSION_PATTERN = /^[A-Za-z0-9._+-]{0,128}$/;
 /** An EventBridge event id or a Lambda request id (UUIDs), which becomes part of an evidence key. */
 export const EVENT_ID_PATTERN = /^[A-Za-z0-9._-]{1,128}$/;
 /** An image or artifact digest as a deploy announces it: `sha256:<hex>`. */

@@ -77,6 +77,11 @@ export function parseStateKey(text: string): ParsedStateKey | undefined {
   return namesValid ? { kind, key: text as StateKey, names } : undefined;
 }
 
+/** `<kind>#`: what every key of that kind starts with (an IAM condition on a kind's items matches it). */
+export function stateKeyPrefix(kind: StateKind): string {
+  return `${kind}${SEPARATOR}`;
+}
+
 /** The kind of a key built by this module. */
 export function stateKindOf<K extends StateKind>(key: StateKey<K>): K {
   return key.slice(0, key.indexOf(SEPARATOR)) as K;
