@@ -28,6 +28,7 @@ export const HANDLER_ENV: Readonly<Record<string, string>> = {
   ROLLGATE_ROLLBACK_DOCUMENT: 'RollgateRollback',
   ROLLGATE_ROLLBACK_WAIT_SECONDS: '600',
   ROLLGATE_IDEMPOTENCY_TABLE: 'bench-idempotency',
+  ROLLGATE_STATE_TABLE: 'bench-state',
   // What the registry layer holds (lib/registry-layer.ts): here no services and no monitors.
   ROLLGATE_REGISTRY_FILE: fileURLToPath(new URL('./fixtures/empty-registry.json', import.meta.url)),
   AWS_REGION: 'us-east-1',

@@ -333,12 +333,12 @@ describe('the deploy gate bundle', () => {
         status: 'passed',
         alerts: [],
       });
-      // A healthy gate needs S3 (evidence) and DynamoDB (its idempotency record, through Powertools' DynamoDB
-      // persistence layer, which loads the DynamoDB client itself): the bundle never loads SNS, SSM or EC2.
+      // A healthy gate needs S3 (evidence) and DynamoDB (its state, and its idempotency record through Powertools'
+      // DynamoDB persistence layer, which loads the DynamoDB client itself): the bundle never loads SNS, SSM or EC2.
       const sdk = [
         ...new Set(invocation.required.filter((specifier) => specifier.startsWith('@aws-sdk/client-'))),
       ].sort();
-      expect(sdk).toEqual(['@aws-sdk/client-s3']);
+      expect(sdk).toEqual(['@aws-sdk/client-dynamodb', '@aws-sdk/client-s3']);
       expect(invocation.required).toContain('@aws-lambda-powertools/idempotency/dynamodb');
 
       // The same event again, on another cold start: the stored response, and no second probe.
@@ -352,6 +352,7 @@ describe('the deploy gate bundle', () => {
   it.each([
     ['evidence bucket', 'ROLLGATE_EVIDENCE_BUCKET'],
     ['idempotency table', 'ROLLGATE_IDEMPOTENCY_TABLE'],
+    ['state table', 'ROLLGATE_STATE_TABLE'],
     ['registry file', 'ROLLGATE_REGISTRY_FILE'],
   ])(
     'fails its cold start naming the variable when the %s is not set',
