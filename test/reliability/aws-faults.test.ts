@@ -34,6 +34,7 @@ import {
   type HandlerWorld,
   type HandlerWorldOptions,
 } from '../lambda/handlers/handler-harness.ts';
+import { seedServiceState } from '../lambda/handlers/state-table-world.ts';
 import { putSecureParameter, receiveSnsMessages, runInstances, uniqueName } from '../support/aws-fixtures.ts';
 import { fixedService } from '../support/loopback-server.ts';
 
@@ -69,7 +70,7 @@ interface FailedDeploy {
 async function failedDeploy(
   options: HandlerWorldOptions & {
     readonly detail?: (service: string) => Promise<Record<string, unknown>>;
-    readonly faults?: () => void;
+    readonly faults?: (world: HandlerWorld) => void;
   } = {},
 ): Promise<FailedDeploy> {
   const world = await createHandlerWorld(options);
@@ -78,7 +79,7 @@ async function failedDeploy(
   const detail = options.detail !== undefined ? await options.detail(service) : {};
   const server = await serve(fixedService(503, { status: 'down' }));
   registerServices(world, loopbackService(service, server.url('/health')));
-  options.faults?.();
+  options.faults?.(world);
   const response = await handler(deployEvent(service, detail), lambdaContext());
   const lastRecord = async () => {
     const evidence = response.evidence;
@@ -263,15 +264,17 @@ describe('AWS faults: the verdict is recorded and the fault named', () => {
     const calls = recordAwsCalls();
     const { response, lastRecord } = await failedDeploy({
       detail: async (service) => ({ rollback: { instanceIds: await taggedHosts(service) } }),
-      faults: () =>
-        interceptAwsCalls(
-          DynamoDBClient,
-          when(PutItemCommand, {
-            rejects: awsServiceError(
-              'ProvisionedThroughputExceededException',
-              'Rate of requests exceeds the allowed throughput',
-            ),
-          }),
+      // The idempotency table only: the state table beside it answers.
+      faults: (world) =>
+        interceptAwsCalls(DynamoDBClient, (command) =>
+          command instanceof PutItemCommand && command.input.TableName === world.idempotencyTable
+            ? {
+                rejects: awsServiceError(
+                  'ProvisionedThroughputExceededException',
+                  'Rate of requests exceeds the allowed throughput',
+                ),
+              }
+            : undefined,
         ),
     });
 
@@ -316,17 +319,13 @@ describe('AWS faults: the verdict is recorded and the fault named', () => {
     expect(JSON.stringify(evidence)).not.toContain('health-token-value');
   });
 
-  it("a monitor's rollback wait cut by the function's remaining time: recorded as wait_timed_out, never pending", async ({
-    skip,
-  }) => {
-    // A monitor's rollback goes to a known-good version, never an empty one, and the scheduled check reads no state
-    // table yet (issue 14's wiring step): it has no version to roll back to, so there is no wait to cut. With the table
-    // wired, seed the service's known-good version and drop this line.
-    skip('the scheduled check reads no state table yet, so a monitor has no known-good version to roll back to');
+  it("a monitor's rollback wait cut by the function's remaining time: recorded as wait_timed_out, never pending", async () => {
     const world = await createHandlerWorld();
     const handler = await loadHandler(CHECK_HANDLER, { ...world.env, ROLLGATE_ROLLBACK_WAIT_SECONDS: '600' });
     const service = uniqueName('svc');
     const [host] = await taggedHosts(service);
+    // A monitor's rollback goes to a known-good version, never an empty one: the service has one.
+    await seedServiceState(world, service, { deployed: '1.4.2', knownGood: ['1.4.2', '1.4.1'] });
     const server = await serve(fixedService(503, { status: 'down' }));
     const calls = recordAwsCalls();
     // The script is still running on the host (moto finishes every command at once).
@@ -346,12 +345,15 @@ describe('AWS faults: the verdict is recorded and the fault named', () => {
       rollbackOnFailure: true,
       service,
       environment: 'prod',
+      // Down, and so rolled back, on this first failing run.
+      failureThreshold: 1,
     };
 
     // A 120 s check function 104 s in: 16 s left, 15 of them kept to record.
     const response = await handler(monitor, lambdaContext(undefined, 16_000));
 
     expect(calls.sentCommands).toHaveLength(1);
+    expect(calls.sentCommands[0]?.Parameters?.TargetVersion).toEqual(['1.4.1']);
     expect(response.rollback).toMatchObject({ attempted: true, outcome: 'wait_timed_out' });
     const record = await readEvidence(world.bucket, response.evidence!.rollback_key!);
     expect(record.rollback).toMatchObject({
