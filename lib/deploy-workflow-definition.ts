@@ -8,7 +8,8 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import {
   APPROVAL_REJECTED_ERROR,
-  type WorkflowNextStep,
+  TASK_STATE_NAMES,
+  WORKFLOW_STATE,
   type WorkflowStep,
 } from '../lambda/core/config/deploy-workflow-contract.ts';
 
@@ -26,44 +27,19 @@ const LAMBDA_SERVICE_ERRORS = [
 /** Throttled: the function never ran, so even the rollback's send may be retried. */
 const LAMBDA_NOT_RUN_ERRORS = ['Lambda.TooManyRequestsException'];
 
-/** The task states a step's `next` routes to, by state name (what the execution history shows an operator). */
-const TASK_STATE_NAMES: Readonly<Record<Exclude<WorkflowNextStep, 'await_approval'>, string>> = {
-  probe_round: 'ProbeRound',
-  decide: 'Decide',
-  send_rollback: 'SendRollback',
-  poll_rollback: 'PollRollback',
-  verify_round: 'VerifyRound',
-  finish: 'Finish',
-};
-
-/** State names the tests and the CLI follow the history by. */
-export const WORKFLOW_STATE = {
-  start: 'StartDeploy',
-  ...TASK_STATE_NAMES,
-  requestApproval: 'RequestApproval',
-  applyApproval: 'ApplyApproval',
-  approvalTimedOut: 'ApprovalTimedOut',
-  approvalRejected: 'ApprovalRejected',
-  scheduleNextStep: 'ScheduleNextStep',
-  waitSeconds: 'WaitSeconds',
-  waitUntil: 'WaitUntil',
-  routeNextStep: 'RouteNextStep',
-  verdict: 'Verdict',
-  passed: 'DeployPassed',
-  failed: 'DeployFailed',
-  skipped: 'DeploySkipped',
-  rollgateFailed: 'RollgateFailed',
-  unknownNextStep: 'UnknownNextStep',
-} as const;
-
-/** What each task is sent: its step and the progress, or for the first the execution's input, for ApplyApproval the answer. */
+/**
+ * What each task is sent: its step, the execution's input (the deploy event, held to its registration again by every
+ * step: the progress carries no target or header, so each step derives what to probe from the event and the registry),
+ * the progress, and for ApplyApproval the approval's answer.
+ */
 function payloadOf(step: WorkflowStep): Record<string, unknown> {
-  if (step === 'start') return { step, input: sfn.JsonPath.entirePayload };
+  const input = sfn.JsonPath.objectAt('$$.Execution.Input');
+  if (step === 'start') return { step, input };
   const progress = sfn.JsonPath.objectAt('$.progress');
   // The whole answer, whatever rollgate approve sent: the task validates it (a missing field here would be a
   // States.Runtime error, which no Catch takes).
-  if (step === 'await_approval') return { step, progress, approval: sfn.JsonPath.objectAt('$.approval') };
-  return { step, progress };
+  if (step === 'await_approval') return { step, input, progress, approval: sfn.JsonPath.objectAt('$.approval') };
+  return { step, input, progress };
 }
 
 /**
@@ -142,6 +118,7 @@ export function deployWorkflowDefinition(scope: Construct, taskFunction: lambda.
     integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
     payload: sfn.TaskInput.fromObject({
       step: 'request_approval' satisfies WorkflowStep,
+      input: sfn.JsonPath.objectAt('$$.Execution.Input'),
       progress: sfn.JsonPath.objectAt('$.progress'),
       task_token: sfn.JsonPath.taskToken,
     }),

@@ -4,7 +4,7 @@
 import aslValidator from 'asl-validator';
 import { describe, expect, it } from 'vitest';
 import { APPROVAL_REJECTED_ERROR, WORKFLOW_NEXT_STEPS } from '../../lambda/core/config/deploy-workflow-contract.ts';
-import { WORKFLOW_STATE } from '../../lib/deploy-workflow-definition.ts';
+import { WORKFLOW_STATE } from '../../lambda/core/config/deploy-workflow-contract.ts';
 import { deployWorkflowAsl, TASK_FUNCTION_ARN } from '../support/deploy-workflow-asl.ts';
 
 interface StateJson {
@@ -41,7 +41,12 @@ describe('the deploy workflow definition', () => {
     }
     expect(states[WORKFLOW_STATE.requestApproval]?.Parameters).toEqual({
       FunctionName: TASK_FUNCTION_ARN,
-      Payload: { step: 'request_approval', 'progress.$': '$.progress', 'task_token.$': '$$.Task.Token' },
+      Payload: {
+        step: 'request_approval',
+        'input.$': '$$.Execution.Input',
+        'progress.$': '$.progress',
+        'task_token.$': '$$.Task.Token',
+      },
     });
   });
 
@@ -100,6 +105,7 @@ describe('the deploy workflow definition', () => {
     ]);
     expect(states[WORKFLOW_STATE.applyApproval]?.Parameters).toEqual({
       step: 'await_approval',
+      'input.$': '$$.Execution.Input',
       'progress.$': '$.progress',
       'approval.$': '$.approval',
     });

@@ -33,6 +33,37 @@ export const WORKFLOW_NEXT_STEPS = [
 ] as const;
 export type WorkflowNextStep = (typeof WORKFLOW_NEXT_STEPS)[number];
 
+/** The task states a step's `next` routes to, by state name (what the execution history shows an operator). */
+export const TASK_STATE_NAMES: Readonly<Record<Exclude<WorkflowNextStep, 'await_approval'>, string>> = {
+  probe_round: 'ProbeRound',
+  decide: 'Decide',
+  send_rollback: 'SendRollback',
+  poll_rollback: 'PollRollback',
+  verify_round: 'VerifyRound',
+  finish: 'Finish',
+};
+
+/** State names the tests and the CLI follow the history by. */
+/** The state names: what the execution history shows an operator, and what the CLI and tests follow it by. */
+export const WORKFLOW_STATE = {
+  start: 'StartDeploy',
+  ...TASK_STATE_NAMES,
+  requestApproval: 'RequestApproval',
+  applyApproval: 'ApplyApproval',
+  approvalTimedOut: 'ApprovalTimedOut',
+  approvalRejected: 'ApprovalRejected',
+  scheduleNextStep: 'ScheduleNextStep',
+  waitSeconds: 'WaitSeconds',
+  waitUntil: 'WaitUntil',
+  routeNextStep: 'RouteNextStep',
+  verdict: 'Verdict',
+  passed: 'DeployPassed',
+  failed: 'DeployFailed',
+  skipped: 'DeploySkipped',
+  rollgateFailed: 'RollgateFailed',
+  unknownNextStep: 'UnknownNextStep',
+} as const;
+
 /** The execution's input: the deploy event as received (envelope or detail) and the run it is judged as. */
 export interface WorkflowExecutionInput {
   readonly event: unknown;

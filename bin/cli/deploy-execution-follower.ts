@@ -1,0 +1,96 @@
+// Follows one deploy workflow execution to its end for `rollgate deploy --wait`: polls DescribeExecution and reads
+// only the history events it has not seen (newest first, stopping at the last seen), hands each new event to the
+// caller in order, and gives up at the deadline. Every loop is bounded; the polling interval grows to a ceiling so a
+// short deploy is seen quickly and a long one costs few calls.
+
+import {
+  DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+  type HistoryEvent,
+  type SFNClient,
+} from '@aws-sdk/client-sfn';
+
+const FIRST_POLL_MS = 500;
+const MAX_POLL_MS = 5_000;
+/** Pages read per poll (1000 events each): past that, only the newest events of a poll are shown. */
+const MAX_PAGES_PER_POLL = 20;
+
+/** How the execution ended, or that the deadline came first. */
+export type ExecutionEnd =
+  | { readonly state: 'SUCCEEDED'; readonly output: unknown }
+  | { readonly state: 'FAILED' | 'TIMED_OUT' | 'ABORTED'; readonly error?: string; readonly cause?: string }
+  | { readonly state: 'still_running' };
+
+export interface FollowOptions {
+  /** Stop following (the execution goes on) this many ms from now. */
+  readonly timeoutMs: number;
+  /** Each new history event, oldest first. */
+  readonly onEvent: (event: HistoryEvent) => void;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly now?: () => number;
+}
+
+export async function followExecution(
+  client: SFNClient,
+  executionArn: string,
+  options: FollowOptions,
+): Promise<ExecutionEnd> {
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const deadline = now() + options.timeoutMs;
+  let lastSeenId = 0;
+  let pollMs = FIRST_POLL_MS;
+  // Bounded by the deadline: each pass sleeps at least FIRST_POLL_MS.
+  for (;;) {
+    const execution = await client.send(new DescribeExecutionCommand({ executionArn }));
+    for (const event of await newEvents(client, executionArn, lastSeenId)) {
+      lastSeenId = Math.max(lastSeenId, event.id ?? 0);
+      options.onEvent(event);
+    }
+    switch (execution.status) {
+      case 'SUCCEEDED':
+        return { state: 'SUCCEEDED', output: parseOutput(execution.output) };
+      case 'FAILED':
+      case 'TIMED_OUT':
+      case 'ABORTED':
+        return {
+          state: execution.status,
+          ...(execution.error !== undefined ? { error: execution.error } : {}),
+          ...(execution.cause !== undefined ? { cause: execution.cause } : {}),
+        };
+      default:
+        break;
+    }
+    const left = deadline - now();
+    if (left <= 0) return { state: 'still_running' };
+    await sleep(Math.min(pollMs, left));
+    pollMs = Math.min(pollMs * 2, MAX_POLL_MS);
+  }
+}
+
+/** The events after `lastSeenId`, oldest first: read newest first, stopping at the first one already seen. */
+async function newEvents(client: SFNClient, executionArn: string, lastSeenId: number): Promise<HistoryEvent[]> {
+  const fresh: HistoryEvent[] = [];
+  let nextToken: string | undefined;
+  for (let page = 0; page < MAX_PAGES_PER_POLL; page += 1) {
+    const answer = await client.send(
+      new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 1000, nextToken }),
+    );
+    for (const event of answer.events ?? []) {
+      if ((event.id ?? 0) <= lastSeenId) return fresh.reverse();
+      fresh.push(event);
+    }
+    nextToken = answer.nextToken;
+    if (nextToken === undefined) break;
+  }
+  return fresh.reverse();
+}
+
+function parseOutput(output: string | undefined): unknown {
+  if (output === undefined) return undefined;
+  try {
+    return JSON.parse(output);
+  } catch {
+    return output;
+  }
+}
