@@ -1,21 +1,28 @@
-// `rollgate evidence list|show`: reads S3 evidence after an incident. Usage errors exit 2, AWS errors exit 1, each as
-// one line naming what failed and the AWS error's name. The SDK is imported here, on use, never at CLI start.
+// `rollgate evidence list|latest|show`: reads the evidence of gates, deploys and monitors after an incident, from the
+// stack's bucket (--bucket) or a local evidence directory (./artifacts by default). Usage errors exit 2, read errors
+// exit 1, each as one line naming what failed. The SDK is imported on use, never at CLI start.
 
-import { ConfigError, PortError, describeError, errorNameOf } from '../../lambda/core/errors.ts';
+import { compareNewestFirst } from '../../lambda/adapters/merge-newest-first.ts';
+import { ConfigError } from '../../lambda/core/errors.ts';
+import type { EvidenceEntry } from '../../lambda/core/evidence-query/evidence-reader.ts';
 import { EXIT_FAILED, EXIT_PASSED, EXIT_USAGE } from '../../lambda/core/verdict/verdict.ts';
 import type { CliIo } from './cli-io.ts';
+import { renderRunLines, runsJson } from './evidence-list-lines.ts';
 import { readEvidenceOptions, type EvidenceOptions } from './evidence-options.ts';
+import { openEvidenceReader, reportReadFailure } from './evidence-source.ts';
+import { buildEvidenceView } from './evidence-view.ts';
+import { printableLine, renderEvidenceText } from './evidence-view-text.ts';
 import { EVIDENCE_HELP } from './help-text.ts';
 import { withRedactedStderr } from './redacted-io.ts';
-import { renderStoredEvidence } from './render-summary.ts';
 
-const S3_CLIENT = '@aws-sdk/client-s3';
+/** Objects that are not evidence are named on stderr, up to this many. */
+const UNREADABLE_SHOWN = 5;
 
 export async function runEvidenceCommand(argv: readonly string[], unredactedIo: CliIo): Promise<number> {
   const io = withRedactedStderr(unredactedIo);
   let options: EvidenceOptions;
   try {
-    options = readEvidenceOptions(argv);
+    options = readEvidenceOptions(argv, new Date());
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     io.stderr.write(`rollgate: ${error.message}\n`);
@@ -26,51 +33,71 @@ export async function runEvidenceCommand(argv: readonly string[], unredactedIo: 
     return EXIT_PASSED;
   }
   try {
-    const { openS3EvidenceStore } = await import('./s3-evidence-reader.ts');
-    const store = openS3EvidenceStore(options.bucket, io.env);
-    if (options.action === 'list') {
-      const keys = newestFirst(await store.list(options.prefix)).slice(0, options.limit);
-      io.stdout.write(options.json ? `${JSON.stringify(keys, null, 2)}\n` : keys.map((key) => `${key}\n`).join(''));
-    } else {
-      const document = await store.get(options.key);
-      io.stdout.write(
-        options.json
-          ? `${JSON.stringify(document, null, 2)}\n`
-          : renderStoredEvidence(document, `s3://${options.bucket}/${options.key}`),
-      );
-    }
-    return EXIT_PASSED;
+    return await run(options, io);
   } catch (error) {
-    // The npm package leaves the S3 client out (an optional peer), so a pipeline that only gates never downloads it.
-    if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && describeError(error).includes(S3_CLIENT)) {
-      io.stderr.write(
-        `rollgate evidence needs the AWS SDK's S3 client beside it: npm install ${S3_CLIENT} ` +
-          `(or npx -p rollgate -p ${S3_CLIENT} rollgate evidence ...)\n`,
-      );
-      return EXIT_USAGE;
-    }
-    // The adapter's errors already name the object and the AWS error; anything else (no region, a broken install)
-    // still gets one line with its name rather than a stack trace.
-    const name = error instanceof PortError ? error.errorName : errorNameOf(error);
-    const message = error instanceof PortError ? error.message : describeError(error);
-    io.stderr.write(
-      `rollgate evidence ${options.action}: ${oneLine(message)}${message.includes(name) ? '' : ` (${name})`}\n`,
-    );
-    return EXIT_FAILED;
+    return reportReadFailure(error, `rollgate evidence ${options.action === 'keys' ? 'list' : options.action}`, io);
   }
 }
 
-/**
- * Keys start their file name with the run's UTC stamp, so ordering by file name is ordering by time even across
- * services or days; a run's rollback record sorts before (above) its verdict record.
- */
-function newestFirst(keys: readonly string[]): string[] {
-  const fileName = (key: string): string => key.slice(key.lastIndexOf('/') + 1);
-  // Code-unit order, as S3 lists keys; localeCompare would depend on the operator's locale.
-  const descending = (a: string, b: string): number => (a < b ? 1 : a > b ? -1 : 0);
-  return [...keys].sort((a, b) => descending(fileName(a), fileName(b)) || descending(a, b));
+async function run(options: Exclude<EvidenceOptions, { action: 'help' }>, io: CliIo): Promise<number> {
+  if (options.action === 'keys') {
+    const { openS3EvidenceStore } = await import('./s3-evidence-reader.ts');
+    const keys = [...(await openS3EvidenceStore(options.bucket, io.env).list(options.prefix))]
+      .sort(compareNewestFirst)
+      .slice(0, options.limit);
+    io.stdout.write(options.json ? `${JSON.stringify(keys, null, 2)}\n` : keys.map((key) => `${key}\n`).join(''));
+    return EXIT_PASSED;
+  }
+  const reader = await openEvidenceReader(options.source, io);
+  if (options.action === 'show') {
+    printEntry(await reader.get(options.key), options.json, io);
+    return EXIT_PASSED;
+  }
+  const query = {
+    scope: options.scope,
+    filters: options.filters,
+    ...(options.since !== undefined ? { since: options.since } : {}),
+    ...(options.before !== undefined ? { before: options.before } : {}),
+  };
+  if (options.action === 'latest') {
+    const page = await reader.list({ ...query, limit: 1 });
+    reportUnreadable(page.unreadable, io);
+    const newest = page.runs[0];
+    if (newest === undefined) {
+      io.stderr.write(`rollgate evidence latest: no run matches in ${reader.describe()}\n`);
+      return EXIT_FAILED;
+    }
+    printEntry(newest, options.json, io);
+    return EXIT_PASSED;
+  }
+  const page = await reader.list({
+    ...query,
+    limit: options.limit,
+    ...(options.after !== undefined ? { after: options.after } : {}),
+  });
+  io.stdout.write(options.json ? runsJson(page) : renderRunLines(page.runs));
+  reportUnreadable(page.unreadable, io);
+  if (!options.json && page.runs.length === 0)
+    io.stderr.write(`rollgate evidence list: no run matches in ${reader.describe()}\n`);
+  if (!options.json && page.next !== undefined) {
+    io.stderr.write(`More runs: add --after ${printableLine(page.next)} (${page.examined} records read)\n`);
+  }
+  return EXIT_PASSED;
 }
 
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
+function printEntry(entry: EvidenceEntry, json: boolean, io: CliIo): void {
+  io.stdout.write(
+    json
+      ? `${JSON.stringify(entry.document, null, 2)}\n`
+      : renderEvidenceText(buildEvidenceView(entry.document), entry.uri),
+  );
+}
+
+function reportUnreadable(unreadable: readonly { key: string; problem: string }[], io: CliIo): void {
+  for (const entry of unreadable.slice(0, UNREADABLE_SHOWN)) {
+    io.stderr.write(`rollgate: skipped ${printableLine(entry.key)}: it ${printableLine(entry.problem)}\n`);
+  }
+  if (unreadable.length > UNREADABLE_SHOWN) {
+    io.stderr.write(`rollgate: skipped ${unreadable.length - UNREADABLE_SHOWN} more objects that are not evidence\n`);
+  }
 }

@@ -5,9 +5,11 @@ export const TOP_HELP = `rollgate: post-deploy health gate and synthetic monitor
 Usage:
   rollgate gate [options]   probe the runtime URLs, decide passed|failed|skipped, roll back on failure,
                             write evidence (run 'rollgate gate --help' for every option)
-  rollgate evidence list|show
-                            read the S3 evidence of deploy gates and scheduled checks after an incident
-                            (run 'rollgate evidence --help')
+  rollgate evidence list|latest|show
+                            read the evidence of gates, deploys and monitors after an incident, from the
+                            stack's bucket or ./artifacts (run 'rollgate evidence --help')
+  rollgate report           one self-contained HTML page of a service's or monitor's runs: timeline,
+                            latency, uptime, every record a click away (run 'rollgate report --help')
   rollgate init             write a starter rollgate.config.json and print the CI snippets
                             (run 'rollgate init --help')
   rollgate pause|resume     hold back a service's alerts and automatic rollbacks for a while, or end that
@@ -68,25 +70,47 @@ Exit codes: 0 passed, 0 skipped, 3 skipped with --fail-on-skipped, 1 failed (whe
             rollback succeeded), 2 usage or configuration error, 4 evidence could not be written.
 `;
 
-export const EVIDENCE_HELP = `Usage: rollgate evidence list --bucket B (--prefix P | --service S --environment E [--date YYYY-MM-DD]
-                                          | --monitor M) [--limit N] [--json]
-       rollgate evidence show --bucket B --key K [--json]
+export const EVIDENCE_HELP = `Usage: rollgate evidence list   WHERE WHOSE [WHICH] [--limit N] [--after KEY] [--json]
+       rollgate evidence latest WHERE WHOSE [WHICH] [--json]
+       rollgate evidence show   WHERE --key K [--json]
 
-Reads the evidence the deploy gate and the scheduled checks wrote to S3.
+Reads the evidence gates, deploys and monitors wrote: the stack's bucket, or a local evidence directory.
 
-list   prints the evidence keys under a prefix, newest first, one per line (--json: a JSON array).
-         --prefix P                  any key prefix, e.g. deploys/checkout/prod/2026/11/23/
-         --service S --environment E deploys/S/E/, with --date YYYY-MM-DD (UTC) that day only
-         --monitor M                 checks/M/
-         --limit N                   only the N newest keys
-show   prints the summary a gate prints for the document at --key (--json: the document as stored).
-         A .rollback.json key is the run after its rollback; it names its verdict record.
+WHERE (one of):
+  --bucket B                  the stack's evidence bucket, with your AWS credentials
+  --evidence-dir DIR          a local directory (default ./artifacts: what 'rollgate gate' writes to
+                              artifacts/rollout/ and 'rollgate monitor' to artifacts/checks/<monitor>/, or a
+                              copy of the bucket); any layout, every evidence file in it is read
+WHOSE (one of):
+  --service S --environment E the deploys and gates of S in E
+  --monitor M                 the scheduled checks of monitor M
+  --all                       everything
+WHICH:
+  --since SPAN|TIME           runs started since: 30m, 12h, 7d, 2w back from now, or 2026-11-20, or
+                              2026-11-20T08:00:00Z (UTC); older days are not listed at all
+  --date YYYY-MM-DD           runs started that day (UTC)
+  --status passed|failed|skipped
+  --version V                 the deployed (or expected) version; a leading v is ignored
+  --commit C                  the deploy's or the CI run's commit, or its first 4+ hex digits
 
+list    prints one line per run, newest first: when, verdict, reason, what, the rollback, and the key of its
+        most complete record (the rollback record after a rollback). --limit N runs per page (default 20, at
+        most 1000); when there are more, stderr says which --after KEY continues. --json: {"runs": [...],
+        "next", "examined", "unreadable"}.
+        list --bucket B --prefix P [--limit N] [--json] prints the raw keys under any prefix, as stored.
+latest  renders the newest matching run as show does (exit 1 when none matches).
+show    renders the record at --key (an S3 key, or a path in the evidence directory) as an operator reads it:
+        the verdict and the rule that decided it, each round and target with the conditions it was judged by
+        and what each attempt saw, the rollback per host with its verification, alerts with their delivery,
+        faults, and the state after the run. --json prints the record as stored.
+
+Filters read the records they test, one GET each on S3: bound them with --since or --date on large buckets.
 AWS access uses the default credential chain and region (AWS_PROFILE, AWS_REGION, ...); AWS_ENDPOINT_URL points it
 at another endpoint (moto, LocalStack). It needs s3:ListBucket and s3:GetObject on the bucket, and kms:Decrypt for
 its key, and the AWS SDK's S3 client installed beside rollgate (npm install @aws-sdk/client-s3).
 
-Exit codes: 0 done, 1 AWS error (no such key or bucket, access denied, no credentials), 2 usage error.
+Exit codes: 0 done, 1 read error (no such key, bucket or directory, access denied, no credentials) or, for
+            latest, no matching run, 2 usage error.
 `;
 
 export const INIT_HELP = `Usage: rollgate init [--config FILE]

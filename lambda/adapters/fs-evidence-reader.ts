@@ -15,6 +15,7 @@ import {
 } from '../core/evidence-query/evidence-query.ts';
 import type {
   EvidenceEntry,
+  EvidenceKeyBounds,
   EvidencePage,
   EvidenceRead,
   EvidenceReader,
@@ -73,10 +74,7 @@ export class FsEvidenceReader implements EvidenceReader, EvidenceRecordSource {
     return this.cache.get(key) ?? this.readFile(this.uriOf(key));
   }
 
-  public async *keys(
-    scope: EvidenceScope,
-    bounds: { readonly since?: Date; readonly after?: string },
-  ): AsyncGenerator<string> {
+  public async *keys(scope: EvidenceScope, bounds: EvidenceKeyBounds): AsyncGenerator<string> {
     const records = await this.index(bounds.since);
     const ordered = records
       .filter((record) => !record.read.ok || inEvidenceScope(record.read.document, scope))

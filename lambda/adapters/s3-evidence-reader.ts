@@ -8,6 +8,7 @@ import { EvidenceReadError, describeError, errorNameOf } from '../core/errors.ts
 import { inEvidenceScope, type EvidenceQuery, type EvidenceScope } from '../core/evidence-query/evidence-query.ts';
 import type {
   EvidenceEntry,
+  EvidenceKeyBounds,
   EvidencePage,
   EvidenceRead,
   EvidenceReader,
@@ -76,10 +77,7 @@ export class S3EvidenceReader implements EvidenceReader, EvidenceRecordSource {
     return parseEvidenceText(text);
   }
 
-  public async *keys(
-    scope: EvidenceScope,
-    bounds: { readonly since?: Date; readonly after?: string },
-  ): AsyncGenerator<string> {
+  public async *keys(scope: EvidenceScope, bounds: EvidenceKeyBounds): AsyncGenerator<string> {
     const roots = await this.rootsOf(scope, bounds.since);
     yield* mergeNewestFirst(
       roots.map((root) => this.keysUnder(root, bounds)),
@@ -114,12 +112,15 @@ export class S3EvidenceReader implements EvidenceReader, EvidenceRecordSource {
   }
 
   /** One root's keys, newest first: its year, month and day folders walked from the newest, each day sorted. */
-  private async *keysUnder(
-    root: string,
-    bounds: { readonly since?: Date; readonly after?: string },
-  ): AsyncGenerator<string> {
-    const sinceDay = bounds.since === undefined ? undefined : dayParts(bounds.since.toISOString().slice(0, 10));
-    const afterDay = bounds.after === undefined ? undefined : stampDayOf(bounds.after);
+  private async *keysUnder(root: string, bounds: EvidenceKeyBounds): AsyncGenerator<string> {
+    const sinceDay = bounds.since === undefined ? undefined : dayParts(bounds.since);
+    // The day of `before` itself may hold runs before it; a run starting exactly at midnight is left to the filter.
+    const lastDay = [
+      bounds.after === undefined ? undefined : stampDayOf(bounds.after),
+      bounds.before === undefined ? undefined : dayParts(new Date(bounds.before.getTime() - 1)),
+    ]
+      .filter((day): day is readonly string[] => day !== undefined)
+      .sort((a, b) => comparePrefix(a, b))[0];
     const self = this;
     async function* walk(prefix: string, depth: number, parts: readonly string[]): AsyncGenerator<string> {
       if (depth === DATE_FOLDER.length) {
@@ -134,7 +135,7 @@ export class S3EvidenceReader implements EvidenceReader, EvidenceRecordSource {
         const here = [...parts, name];
         // Whole folders before `since` or after the page's cursor are skipped without being listed.
         if (sinceDay !== undefined && comparePrefix(here, sinceDay) < 0) break;
-        if (afterDay !== undefined && comparePrefix(here, afterDay) > 0) continue;
+        if (lastDay !== undefined && comparePrefix(here, lastDay) > 0) continue;
         yield* walk(folder, depth + 1, here);
       }
     }
@@ -192,8 +193,10 @@ function descending(a: string, b: string): number {
   return a < b ? 1 : a > b ? -1 : 0;
 }
 
-function dayParts(isoDay: string): readonly string[] {
-  return [isoDay.slice(0, 4), isoDay.slice(5, 7), isoDay.slice(8, 10)];
+/** A time's UTC day as folder names. */
+function dayParts(time: Date): readonly string[] {
+  const iso = time.toISOString();
+  return [iso.slice(0, 4), iso.slice(5, 7), iso.slice(8, 10)];
 }
 
 /** The day of a key's UTC stamp (`20261123T...` at the start of its file name), as folder names. */

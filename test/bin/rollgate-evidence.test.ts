@@ -1,13 +1,19 @@
-// `rollgate evidence` as a real child process against moto: evidence written by the real S3EvidenceStore is listed
-// newest first and shown as the gate's summary or as stored JSON; AWS and usage errors exit 1 and 2 with one line.
+// `rollgate evidence` as a real child process: against moto (records written by the real S3EvidenceStore) and against
+// a local evidence directory (./artifacts by default, as the gate and a copy of the bucket leave it). Runs are listed
+// newest first, one line each, filtered and paged; show and latest render a record as an operator reads it; AWS,
+// directory and usage errors exit 1 and 2 with one line; text a service chose cannot steer the terminal.
 
 import { execFile } from 'node:child_process';
-import { devNull } from 'node:os';
-import { resolve } from 'node:path';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { devNull, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { FsEvidenceStore } from '../../lambda/adapters/fs-evidence-store.ts';
 import { S3EvidenceStore } from '../../lambda/adapters/s3-evidence-store.ts';
 import { withRollback, type EvidenceDocument } from '../../lambda/core/evidence/evidence.ts';
 import { createBucket, motoClients } from '../support/aws-fixtures.ts';
+import { BucketLayoutFsEvidenceStore } from '../support/bucket-layout-fs-evidence-store.ts';
+import { checkRecords, deployRecords, writeHistory } from '../support/evidence-history.ts';
 import { motoAwsEnvironment } from '../support/moto-global-setup.ts';
 import {
   CHECKOUT_DEPLOY,
@@ -25,12 +31,12 @@ interface CliRun {
 }
 
 /** Runs `rollgate evidence …`. */
-function runEvidence(args: readonly string[]): Promise<CliRun> {
-  return runRollgate(['evidence', ...args]);
+function runEvidence(args: readonly string[], cwd?: string): Promise<CliRun> {
+  return runRollgate(['evidence', ...args], cwd);
 }
 
 /** Runs `rollgate …` with only PATH, HOME and the moto AWS environment, given explicitly. */
-function runRollgate(args: readonly string[]): Promise<CliRun> {
+function runRollgate(args: readonly string[], cwd?: string): Promise<CliRun> {
   // The same AWS_* variables the test workers get, given to the child explicitly rather than inherited.
   const env = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -38,10 +44,15 @@ function runRollgate(args: readonly string[]): Promise<CliRun> {
     ...motoAwsEnvironment(inject('motoEndpoint')),
   };
   return new Promise((done) => {
-    execFile(process.execPath, [CLI, ...args], { env, timeout: 30_000 }, (error, stdout, stderr) => {
-      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
-      done({ code, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [CLI, ...args],
+      { env, timeout: 30_000, ...(cwd !== undefined ? { cwd } : {}) },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
+        done({ code, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -78,6 +89,8 @@ beforeAll(async () => {
       duration_ms: 40,
       output_tail: null,
       executor: 'ssm:AWS-RunShellScript',
+      target_version: '1.4.1',
+      target_source: 'known_good',
     },
     new Date('2026-11-23T14:34:10.000Z'),
     21_000,
@@ -86,46 +99,93 @@ beforeAll(async () => {
   rollbackKey = keyOf((await store.write(rolledBack, 'rollback')).uri);
 });
 
-describe.concurrent('rollgate evidence', () => {
-  it('lists a service and environment newest first, one key a line', async () => {
+describe.concurrent('rollgate evidence --bucket', () => {
+  it('lists the runs of a service and environment newest first, one line each ending with its key', async () => {
     const run = await runEvidence(['list', '--bucket', bucket, '--service', 'checkout', '--environment', 'prod']);
     expect(run.code).toBe(0);
-    expect(run.stdout.trimEnd().split('\n')).toEqual([rollbackKey, newerKey, olderKey]);
-    expect(newerKey).toMatch(/^deploys\/checkout\/prod\/2026\/11\/23\/20261123T143349123Z-evt-123\.json$/);
+    const lines = run.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^2026-11-23T14:33:49Z {2}FAILED {2}probe_failures {2,}Deploy checkout\/prod 1\.4\.2/);
+    expect(lines[0]).toContain('rollback succeeded');
+    expect(lines[0]!.endsWith(rollbackKey)).toBe(true);
+    expect(lines[1]).toMatch(/^2026-11-23T09:15:00Z {2}PASSED /);
+    expect(lines[1]!.endsWith(olderKey)).toBe(true);
+    expect(run.stderr).not.toContain('rollgate');
   });
 
-  it('lists one day as a JSON array, cut to --limit', async () => {
-    const run = await runEvidence([
-      'list',
-      '--bucket',
-      bucket,
-      '--service',
-      'checkout',
-      '--environment',
-      'prod',
-      '--date',
-      '2026-11-23',
-      '--limit',
-      '2',
-      '--json',
+  it('lists one day as JSON, a page at a time, each run with all its records', async () => {
+    const args = ['list', '--bucket', bucket, '--service', 'checkout', '--environment', 'prod', '--date', '2026-11-23'];
+    const first = await runEvidence([...args, '--limit', '1', '--json']);
+    expect(first.code).toBe(0);
+    const page = JSON.parse(first.stdout);
+    expect(page.runs).toEqual([
+      expect.objectContaining({
+        key: rollbackKey,
+        uri: `s3://${bucket}/${rollbackKey}`,
+        records: [rollbackKey, newerKey],
+        kind: 'deploy',
+        stage: 'rollback',
+        status: 'failed',
+        service: 'checkout',
+        environment: 'prod',
+        version: '1.4.2',
+        rollback: 'succeeded',
+      }),
     ]);
-    expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout)).toEqual([rollbackKey, newerKey]);
+    expect(page.next).toBe(newerKey);
+    const second = JSON.parse((await runEvidence([...args, '--after', page.next, '--json'])).stdout);
+    expect(second.runs.map((run: { key: string }) => run.key)).toEqual([olderKey]);
+    expect(second.next).toBeNull();
   });
 
-  it('shows a document as the gate summary with its s3 location', async () => {
+  it('filters by status, version and --since, and says on stderr when nothing matches', async () => {
+    const scope = ['--bucket', bucket, '--service', 'checkout', '--environment', 'prod'];
+    const passed = await runEvidence(['list', ...scope, '--status', 'passed']);
+    expect(
+      passed.stdout
+        .trimEnd()
+        .split('\n')
+        .map((line) => line.split(/\s+/).at(-1)),
+    ).toEqual([olderKey]);
+    const none = await runEvidence(['list', ...scope, '--version', 'v9.9.9']);
+    expect(none.code).toBe(0);
+    expect(none.stdout).toBe('');
+    expect(none.stderr).toContain(`no run matches in s3://${bucket}`);
+    const recent = await runEvidence(['list', ...scope, '--since', '2026-11-23T12:00:00Z', '--json']);
+    expect(JSON.parse(recent.stdout).runs.map((run: { key: string }) => run.key)).toEqual([rollbackKey]);
+  });
+
+  it('keeps the raw key listing under --prefix', async () => {
+    const run = await runEvidence(['list', '--bucket', bucket, '--prefix', 'deploys/checkout/', '--json']);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual([rollbackKey, newerKey, olderKey]);
+  });
+
+  it('shows a verdict record: the verdict, the rule that decided it, each condition and where it is', async () => {
     const run = await runEvidence(['show', '--bucket', bucket, '--key', newerKey]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('Rollgate gate FAILED (probe_failures): 1/1 target(s) failing');
-    expect(run.stdout).toContain('why: [STATUS] 503 in [200-299]');
-    expect(run.stdout).toContain(`Evidence: s3://${bucket}/${newerKey}`);
+    expect(run.stdout).toContain('Deploy checkout/prod 1.4.2: FAILED (probe_failures)');
+    expect(run.stdout).toContain('  1/1 target(s) failing');
+    expect(run.stdout).toContain('decided by probe_failures: a target failed its conditions on every attempt');
+    expect(run.stdout).toContain('Targets (1, 0 healthy)');
+    expect(run.stdout).toContain('FAIL [STATUS] 503 in [200-299]');
+    expect(run.stdout).toMatch(/Evidence: +s3:\/\//);
+    expect(run.stdout).toContain(`s3://${bucket}/${newerKey}`);
   });
 
-  it('shows a rollback record with the rollback and the verdict record it links to', async () => {
-    const run = await runEvidence(['show', '--bucket', bucket, '--key', rollbackKey]);
+  it('shows latest: the newest run rendered from its rollback record, with the rollback and the verdict record', async () => {
+    const run = await runEvidence(['latest', '--bucket', bucket, '--service', 'checkout', '--environment', 'prod']);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('Rollback: succeeded, exit 0 in 40 ms: ssm:AWS-RunShellScript');
-    expect(run.stdout).toContain(`Verdict record: s3://${bucket}/${newerKey}`);
+    expect(run.stdout).toContain('Rollback');
+    expect(run.stdout).toContain('ok   succeeded, exit 0 in 40 ms to 1.4.1 (known-good): ssm:AWS-RunShellScript');
+    expect(run.stdout).toContain(`verdict record: s3://${bucket}/${newerKey}`);
+    expect(run.stdout).toContain(`s3://${bucket}/${rollbackKey}`);
+  });
+
+  it('exits 1 from latest when no run matches', async () => {
+    const run = await runEvidence(['latest', '--bucket', bucket, '--monitor', 'nobody']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('no run matches');
   });
 
   it('prints the stored document unchanged with --json', async () => {
@@ -145,22 +205,26 @@ describe.concurrent('rollgate evidence', () => {
   });
 
   it('exits 1 naming NoSuchBucket when the bucket does not exist', async () => {
-    const run = await runEvidence(['list', '--bucket', `${bucket}-missing`, '--prefix', 'deploys/']);
+    const run = await runEvidence(['list', '--bucket', `${bucket}-missing`, '--all']);
     expect(run.code).toBe(1);
     expect(lastLine(run.stderr)).toContain('NoSuchBucket');
   });
+});
 
+describe.concurrent('rollgate evidence usage', () => {
   it.each([
-    [['list', '--bucket', 'b', '--service', 'check/out', '--environment', 'prod'], '--service', '"check/out"'],
-    [['list', '--bucket', 'b', '--service', 'checkout', '--environment', '..'], '--environment', '".."'],
-    [
-      ['list', '--bucket', 'b', '--service', 'checkout', '--environment', 'prod', '--date', '2026-02-30'],
-      '--date',
-      '"2026-02-30"',
-    ],
-    [['list', '--bucket', 'b', '--monitor', 'a b'], '--monitor', '"a b"'],
-    [['list', '--bucket', 'b', '--prefix', 'deploys/', '--limit', '0'], '--limit', '"0"'],
-    [['show', '--key', 'k'], '--bucket', 'nothing'],
+    [['list', '--bucket', 'bucket', '--service', 'check/out', '--environment', 'prod'], '--service', '"check/out"'],
+    [['list', '--bucket', 'bucket', '--service', 'checkout', '--environment', '..'], '--environment', '".."'],
+    [['list', '--service', 'checkout', '--environment', 'prod', '--date', '2026-02-30'], '--date', '"2026-02-30"'],
+    [['list', '--monitor', 'a b'], '--monitor', '"a b"'],
+    [['list', '--all', '--limit', '0'], '--limit', '"0"'],
+    [['list', '--all', '--since', 'yesterday'], '--since', '"yesterday"'],
+    [['list', '--all', '--status', 'broken'], '--status', '"broken"'],
+    [['list', '--all', '--commit', 'xyz'], '--commit', '"xyz"'],
+    [['list', '--monitor', 'm', '--all'], '--service', 'exactly one'],
+    [['latest', '--all', '--bucket', 'bucket', '--evidence-dir', 'x'], '--evidence-dir', 'not both'],
+    [['list', '--prefix', 'deploys/'], '--prefix', '--bucket'],
+    [['show'], '--key', 'is required'],
   ])('exits 2 on %j naming %s and its value', async (args, flag, shown) => {
     const run = await runEvidence(args);
     expect(run.code).toBe(2);
@@ -169,23 +233,123 @@ describe.concurrent('rollgate evidence', () => {
     expect(run.stderr).toContain(shown);
   });
 
-  it('describes list and show in --help, and rollgate --help lists the command', async () => {
+  it('describes list, latest and show in --help, and rollgate --help lists the commands', async () => {
     const [evidenceHelp, topHelp] = await Promise.all([runEvidence(['--help']), runRollgate(['--help'])]);
     expect(evidenceHelp.code).toBe(0);
     for (const flag of [
       '--bucket',
+      '--evidence-dir',
       '--prefix',
       '--service',
       '--environment',
-      '--date',
       '--monitor',
+      '--all',
+      '--date',
+      '--since',
+      '--status',
+      '--version',
+      '--commit',
       '--limit',
+      '--after',
       '--key',
       '--json',
     ]) {
       expect(evidenceHelp.stdout).toContain(flag);
     }
-    expect(topHelp.stdout).toContain('rollgate evidence list|show');
+    expect(topHelp.stdout).toContain('rollgate evidence list|latest|show');
+    expect(topHelp.stdout).toContain('rollgate report');
+  });
+});
+
+describe.concurrent('rollgate evidence over a local evidence directory', () => {
+  let project: string;
+  const now = Date.now();
+  const hoursAgo = (hours: number): Date => new Date(now - hours * 3_600_000);
+
+  beforeAll(async () => {
+    project = await mkdtemp(join(tmpdir(), 'rollgate-evidence-cli-'));
+    const artifacts = join(project, 'artifacts');
+    // A monitor's runs under checks/home/ and a deploy, each in its own file as in the bucket.
+    await writeHistory(new BucketLayoutFsEvidenceStore(artifacts), [
+      checkRecords('home', { at: hoursAgo(72) }),
+      checkRecords('home', { at: hoursAgo(2), failed: true }),
+      checkRecords('home', { at: hoursAgo(1) }),
+      deployRecords('checkout', 'prod', { at: hoursAgo(30), version: '2.0.0', commit: 'abcdef1234' }),
+    ]);
+    // The local gate's record, with a body excerpt that tries to clear the terminal and retitle it.
+    const hostile = unhealthyTarget('http://127.0.0.1:9/health');
+    const gate: EvidenceDocument = {
+      ...sampleEvidence({ context: { kind: 'gate', service: 'checkout', environment: 'prod' }, targets: [hostile] }),
+      started_at: hoursAgo(0.5).toISOString(),
+      targets: [
+        {
+          ...hostile,
+          attempts: [
+            {
+              attempt: 1,
+              latency_ms: 3,
+              http_status: 503,
+              body_excerpt: '\u001b[2J\u001b]0;pwned\u0007down',
+              ok: false,
+              expectations: hostile.expectations,
+            },
+          ],
+        },
+      ],
+    };
+    await new FsEvidenceStore(join(artifacts, 'rollout')).write(gate, 'verdict');
+    await mkdir(join(project, 'empty'));
+  });
+
+  afterAll(async () => {
+    await rm(project, { recursive: true, force: true });
+  });
+
+  it('reads ./artifacts by default: every run in it, newest first', async () => {
+    const run = await runEvidence(['list', '--all'], project);
+    expect(run.code).toBe(0);
+    const lines = run.stdout.trimEnd().split('\n');
+    expect(lines.map((line) => line.split(/\s+/).at(-1))).toEqual([
+      'rollout/health-gate.json',
+      expect.stringMatching(/^checks\/home\/\d{4}\/\d{2}\/\d{2}\/\d{8}T\d{9}Z\.json$/),
+      expect.stringMatching(/^checks\/home\//),
+      expect.stringMatching(/^deploys\/checkout\/prod\//),
+      expect.stringMatching(/^checks\/home\//),
+    ]);
+    expect(lines[2]).toContain('FAILED');
+  });
+
+  it('narrows by monitor, --since, version and commit', async () => {
+    const recent = await runEvidence(['list', '--monitor', 'home', '--since', '1d', '--json'], project);
+    expect(JSON.parse(recent.stdout).runs.map((run: { status: string }) => run.status)).toEqual(['passed', 'failed']);
+    const byCommit = await runEvidence(
+      ['list', '--service', 'checkout', '--environment', 'prod', '--commit', 'ABCDEF', '--json'],
+      project,
+    );
+    expect(JSON.parse(byCommit.stdout).runs.map((run: { version: string }) => run.version)).toEqual(['2.0.0']);
+  });
+
+  it('shows latest for a monitor, and a record by its path in the directory', async () => {
+    const latest = await runEvidence(['latest', '--monitor', 'home', '--status', 'failed'], project);
+    expect(latest.code).toBe(0);
+    expect(latest.stdout).toContain('Check home: FAILED (probe_failures)');
+    const show = await runEvidence(['show', '--key', 'rollout/health-gate.json'], project);
+    expect(show.code).toBe(0);
+    expect(show.stdout).toContain('Gate checkout/prod: FAILED (probe_failures)');
+    expect(show.stdout).toContain(join(project, 'artifacts/rollout/health-gate.json'));
+  });
+
+  it('shows what a service wrote without letting its escape sequences reach the terminal', async () => {
+    const show = await runEvidence(['show', '--key', 'rollout/health-gate.json'], project);
+    expect(show.stdout).toContain('| \\u{1b}[2J\\u{1b}]0;pwned\\u{7}down');
+    expect(show.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+  });
+
+  it('exits 1 naming the directory when there is no evidence directory', async () => {
+    const run = await runEvidence(['list', '--all'], join(project, 'empty'));
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(join(project, 'empty', 'artifacts'));
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
   });
 });
 

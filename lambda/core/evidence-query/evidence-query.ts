@@ -33,6 +33,8 @@ export interface EvidenceQuery {
   readonly filters: EvidenceFilters;
   /** Only runs that started at or after this time; the readers skip older days without listing them. */
   readonly since?: Date;
+  /** Only runs that started before this time; the readers skip later days without listing them. */
+  readonly before?: Date;
   /** Continue after this record (the `next` of the previous page). */
   readonly after?: string;
   /** Runs per page. */

@@ -48,13 +48,20 @@ export type EvidenceRead =
   | { readonly ok: true; readonly document: EvidenceDocument }
   | { readonly ok: false; readonly problem: string };
 
+/** Which part of a scope's records to list: from `after` (exclusive), back to `since`, none started at `before` or later. */
+export interface EvidenceKeyBounds {
+  readonly since?: Date;
+  readonly before?: Date;
+  readonly after?: string;
+}
+
 /**
  * What each reader adapter provides so that listEvidenceRuns can page, group and filter the same way for all of them.
  * `keys` yields the records of a scope newest first (by the run's start; the records of one run next to each other),
- * strictly after `after` in that order, and may stop at the first day wholly before `since`.
+ * strictly after `after` in that order, and may leave out whole days before `since` or from `before` on.
  */
 export interface EvidenceRecordSource {
-  keys(scope: EvidenceScope, bounds: { readonly since?: Date; readonly after?: string }): AsyncIterable<string>;
+  keys(scope: EvidenceScope, bounds: EvidenceKeyBounds): AsyncIterable<string>;
   read(key: string): Promise<EvidenceRead>;
   uriOf(key: string): string;
 }

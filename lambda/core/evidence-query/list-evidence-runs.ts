@@ -38,8 +38,10 @@ export async function listEvidenceRuns(
 ): Promise<EvidencePage> {
   const maxExamined = options.maxExamined ?? MAX_RECORDS_EXAMINED;
   const sinceMs = query.since?.getTime();
+  const beforeMs = query.before?.getTime();
   const bounds = {
     ...(query.since !== undefined ? { since: query.since } : {}),
+    ...(query.before !== undefined ? { before: query.before } : {}),
     ...(query.after !== undefined ? { after: query.after } : {}),
   };
   const runs: EvidenceRun[] = [];
@@ -58,7 +60,13 @@ export async function listEvidenceRuns(
 
   for await (const { key, read } of readAhead(source.keys(query.scope, bounds), source, options.readAhead)) {
     const document = read.ok ? read.document : undefined;
-    if (document !== undefined && sinceMs !== undefined && !(Date.parse(document.started_at) >= sinceMs)) break;
+    const startedMs = document === undefined ? undefined : Date.parse(document.started_at);
+    if (startedMs !== undefined && sinceMs !== undefined && !(startedMs >= sinceMs)) break;
+    if (startedMs !== undefined && beforeMs !== undefined && !(startedMs < beforeMs)) {
+      examined += 1;
+      previousKey = key;
+      continue;
+    }
     const id = document === undefined ? undefined : runIdentityOf(document);
     if (current !== undefined && id !== undefined && current.id === id) {
       current.add(key, document!);

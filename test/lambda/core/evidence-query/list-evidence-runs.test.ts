@@ -121,6 +121,14 @@ describe('listEvidenceRuns', () => {
     expect(page.next).toBeUndefined();
   });
 
+  it('skips runs that started at or after before, and keeps reading past them', async () => {
+    const page = await listEvidenceRuns(
+      new ListedSource(records),
+      query({ before: new Date('2026-11-23T10:40:00.000Z') }),
+    );
+    expect(page.runs.map((run) => run.document.context.run_id)).toEqual(['evt-30', 'evt-20']);
+  });
+
   it('reads at most the page and its read-ahead, however many records there are', async () => {
     const many = Array.from({ length: 50 }, (_, index) => deployRun(59 - index)).flat();
     const source = new ListedSource(many);
