@@ -9,7 +9,8 @@ import { monitorStateKey, serviceStateKey } from '../../../lambda/core/state/sta
 import { putState } from '../../../lambda/core/state/state-store.ts';
 import { motoClients } from '../../support/aws-fixtures.ts';
 import { sendJson, type RouteHandler } from '../../support/loopback-server.ts';
-import type { HandlerWorld } from './handler-harness.ts';
+import type { GateResponse } from '../../../lambda/handlers/gate-response.ts';
+import type { AwsCallRecorder, HandlerWorld } from './handler-harness.ts';
 
 /** The adapter the handlers use, on the world's table, through the test's own moto client. */
 export function stateStoreOf(world: HandlerWorld): DynamoDbStateStore {
@@ -66,4 +67,17 @@ export function switchableService(behaviour: ServiceBehaviour): RouteHandler {
       status: behaviour.mode === 'up' ? 'ok' : 'down',
       version: behaviour.version,
     });
+}
+
+/** One invocation's response and the alert types it published, in order. */
+export interface RecordedRun {
+  readonly response: GateResponse;
+  readonly alerts: string[];
+}
+
+/** Runs `invoke` and returns what it answered and which alerts it published (from `calls`, which sees every client). */
+export async function recordedRun(calls: AwsCallRecorder, invoke: () => Promise<GateResponse>): Promise<RecordedRun> {
+  const before = calls.published.length;
+  const response = await invoke();
+  return { response, alerts: calls.published.slice(before).map((alert) => alert.type) };
 }
