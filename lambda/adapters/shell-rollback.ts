@@ -1,16 +1,26 @@
 // Local rollback: the operator's command under `/bin/sh -c`, with a timeout that ends its whole process group.
 // Facts about the failed gate reach it as environment variables (ROLLGATE_STATUS, ROLLGATE_FAILED_URLS,
 // ROLLGATE_EXPECTED_VERSION, and ROLLGATE_TARGET_VERSION with its source when the run planned one), never spliced
-// into the command string.
+// into the command string. `start` spawns it and returns; `poll` says whether it has finished (the child is followed
+// by this process, so only the executor that started it can poll it); `run` is both, waiting in between.
 
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
-import type { RollbackExecutor, RollbackRequest } from '../core/gate/ports.ts';
+import type {
+  RollbackExecutor,
+  RollbackHandle,
+  RollbackPoll,
+  RollbackRequest,
+  RollbackStart,
+} from '../core/gate/ports.ts';
 import { ROLLBACK_OUTPUT_TAIL_BYTES, type RollbackResult } from '../core/rollback/rollback-result.ts';
 import { tailOf } from '../core/secrets/redact.ts';
 
 const KILL_GRACE_MS = 2_000;
+/** The handle's kind: a shell rollback is followed only by the executor that spawned it. */
+export const SHELL_ROLLBACK_KIND = 'shell';
 /** How long output may keep arriving after the shell exits, before the pipes are let go. */
 const OUTPUT_DRAIN_MS = 250;
 /** Shell words that are not programs on PATH but are always there. */
@@ -46,8 +56,15 @@ export interface ProgramCheck {
   readonly resolved?: string;
 }
 
+/** A rollback this executor started: its outcome once known, and the promise that brings it. */
+interface ShellRun {
+  readonly outcome: Promise<RollbackResult>;
+  result?: RollbackResult;
+}
+
 export class ShellRollbackExecutor implements RollbackExecutor {
   private readonly options: ShellRollbackOptions;
+  private readonly runs = new Map<string, ShellRun>();
 
   public constructor(options: ShellRollbackOptions) {
     this.options = options;
@@ -73,7 +90,59 @@ export class ShellRollbackExecutor implements RollbackExecutor {
     return resolved ? { program, found: true, resolved } : { program, found: false };
   }
 
-  public run(request: RollbackRequest): Promise<RollbackResult> {
+  /** Spawns the command and returns its handle; the command runs on, bounded by its timeout. */
+  public async start(request: RollbackRequest): Promise<RollbackStart> {
+    const id = randomUUID();
+    const startedAt = Date.now();
+    const run: ShellRun = { outcome: this.spawnCommand(request) };
+    run.outcome.then((result) => {
+      run.result = result;
+    });
+    this.runs.set(id, run);
+    // The command's timeout, the kill grace and the output drain bound it; a second more for the poll to see it.
+    const boundMs = this.options.timeoutMs + KILL_GRACE_MS + OUTPUT_DRAIN_MS + 1_000;
+    const handle: RollbackHandle = {
+      kind: SHELL_ROLLBACK_KIND,
+      id,
+      started_at: new Date(startedAt).toISOString(),
+      wait_until: new Date(startedAt + boundMs).toISOString(),
+    };
+    return { state: 'started', handle };
+  }
+
+  public async poll(handle: RollbackHandle): Promise<RollbackPoll> {
+    const run = handle.kind === SHELL_ROLLBACK_KIND ? this.runs.get(handle.id) : undefined;
+    if (run === undefined) return { state: 'done', result: this.unknownRun(handle) };
+    if (run.result === undefined) return { state: 'running' };
+    this.runs.delete(handle.id);
+    return { state: 'done', result: run.result };
+  }
+
+  /** Starts the command and waits for its outcome: the one-shot gate's rollback. */
+  public async run(request: RollbackRequest): Promise<RollbackResult> {
+    const started = await this.start(request);
+    if (started.state === 'done') return started.result;
+    const run = this.runs.get(started.handle.id)!;
+    const result = await run.outcome;
+    this.runs.delete(started.handle.id);
+    return result;
+  }
+
+  /** A handle this executor never started (another process's, or another kind's): its outcome cannot be known here. */
+  private unknownRun(handle: RollbackHandle): RollbackResult {
+    return {
+      attempted: true,
+      ok: false,
+      outcome: 'failed',
+      exit_code: null,
+      duration_ms: Math.max(0, Date.now() - Date.parse(handle.started_at)) || null,
+      output_tail: null,
+      executor: this.describe(),
+      detail: `the outcome of ${handle.kind} rollback ${handle.id} is unknown here: only the process that started it can follow it`,
+    };
+  }
+
+  private spawnCommand(request: RollbackRequest): Promise<RollbackResult> {
     const started = performance.now();
     const output = new OutputTail(ROLLBACK_OUTPUT_TAIL_BYTES * 2);
     const base = {

@@ -5,21 +5,25 @@
 // resolves tags lazily and its invocation list fills in late, so there is no reliable host list to wait on otherwise.
 // Only the instances SSM manages and sees online are sent the command (ssm-rollback-reachable.ts), and instance ids
 // that came with an event only once DescribeInstances shows they carry the service's host tags (`requiredTags`).
+// `start` sends and returns a handle naming the hosts; `poll` (ssm-rollback-poll.ts) reads them back, from any
+// invocation; `run` is both, polling with a growing delay until the wait runs out.
 
 import type { EC2Client } from '@aws-sdk/client-ec2';
-import { SendCommandCommand, waitUntilCommandExecuted, type SSMClient } from '@aws-sdk/client-ssm';
+import { SendCommandCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { RollbackSendError, describeError } from '../core/errors.ts';
-import type { RollbackExecutor, RollbackRequest } from '../core/gate/ports.ts';
+import type {
+  RollbackExecutor,
+  RollbackHandle,
+  RollbackPoll,
+  RollbackRequest,
+  RollbackStart,
+} from '../core/gate/ports.ts';
 import { rollbackSendFailed, type RollbackHostResult, type RollbackResult } from '../core/rollback/rollback-result.ts';
 import { MAX_ROLLBACK_INSTANCES, type RollbackTarget } from '../core/rollback/rollback-target.ts';
 import { describeTags, ENVIRONMENT_TAG_KEY, SERVICE_TAG_KEY } from '../core/config/host-tags-schema.ts';
-import {
-  DEFAULT_ROLLBACK_WAIT_SECONDS,
-  ROLLBACK_RECORD_MARGIN_SECONDS,
-  summarizeHosts,
-} from './ssm-rollback-outcome.ts';
+import { DEFAULT_ROLLBACK_WAIT_SECONDS, ROLLBACK_RECORD_MARGIN_SECONDS } from './ssm-rollback-outcome.ts';
 import { checkHostTags } from './ssm-rollback-host-tags.ts';
-import { readInvocation } from './ssm-rollback-invocation.ts';
+import { pollSsmRollback, SSM_ROLLBACK_KIND, type SsmHandleDetail } from './ssm-rollback-poll.ts';
 import { commentFor, documentParameters, type DocumentValues, type RollbackScope } from './ssm-rollback-parameters.ts';
 import { notManaged, reachableInstances, refusedInstances } from './ssm-rollback-reachable.ts';
 
@@ -88,15 +92,18 @@ export class SsmRollbackExecutor implements RollbackExecutor {
     return this.options.target ?? (scope ? { tags: serviceTags(scope) } : undefined);
   }
 
-  public async run(request: RollbackRequest): Promise<RollbackResult> {
+  /** Sends the command to the service's reachable hosts and returns a handle naming them; never waits. */
+  public async start(request: RollbackRequest): Promise<RollbackStart> {
     const started = performance.now();
+    const startedAt = Date.now();
     const waitMs = this.waitBudgetMs();
-    const deadline = started + Math.max(0, waitMs);
     const scope = request.deploy ?? this.options.scope;
     const target = this.targetFor(scope);
     const executor = `SSM document ${this.options.documentName}${target ? ` to ${describeTarget(target)}` : ''}`;
-    const sendFailed = (detail: string, hosts?: readonly RollbackHostResult[]): RollbackResult =>
-      rollbackSendFailed(started, executor, detail, hosts);
+    const sendFailed = (detail: string, hosts?: readonly RollbackHostResult[]): RollbackStart => ({
+      state: 'done',
+      result: rollbackSendFailed(started, executor, detail, hosts),
+    });
 
     if (scope === undefined || target === undefined) {
       return sendFailed('nothing sent: the run has no deploy record and the executor no service/environment scope');
@@ -163,34 +170,47 @@ export class SsmRollbackExecutor implements RollbackExecutor {
     } catch (error) {
       return sendFailed(sendErrorOf('SendCommand', error).message, reachable.skipped);
     }
-    const { commandId } = sent;
-
-    await this.waitForInstances(commandId, sent.instanceIds, deadline);
-    const skipped = new Map(
-      [...reachable.skipped, ...refusedHosts(reachable.online, sent.instanceIds)].map((host) => [
-        host.instance_id,
-        host,
-      ]),
-    );
-    const hosts = await Promise.all(
-      // In the order the hosts were named or found, refused ones where they were named.
-      ('instanceIds' in target ? target.instanceIds : instanceIds).map(
-        (instanceId) => skipped.get(instanceId) ?? readInvocation(this.options.ssm, commandId, instanceId),
-      ),
-    );
     const cutToSeconds = waitMs < this.waitSeconds * 1_000 ? Math.round(waitMs / 1_000) : undefined;
-    const summary = summarizeHosts(hosts, this.waitSeconds, cutToSeconds);
-    const detail = [summary.detail, reachable.lookupProblem].filter((part) => part !== undefined).join('; ');
-    return {
-      attempted: true,
-      ok: summary.outcome === 'succeeded',
-      ...summary,
-      ...(detail !== '' ? { detail } : {}),
-      duration_ms: Math.round(performance.now() - started),
+    const detail: SsmHandleDetail = {
       executor,
-      command_id: commandId,
-      hosts,
+      // In the order the hosts were named or found, refused ones where they were named.
+      order: 'instanceIds' in target ? [...target.instanceIds] : [...instanceIds],
+      sent: [...sent.instanceIds],
+      skipped: [...reachable.skipped, ...refusedHosts(reachable.online, sent.instanceIds)],
+      ...(reachable.lookupProblem !== undefined ? { lookup_problem: reachable.lookupProblem } : {}),
+      wait_seconds: this.waitSeconds,
+      ...(cutToSeconds !== undefined ? { cut_to_seconds: cutToSeconds } : {}),
     };
+    const handle: RollbackHandle = {
+      kind: SSM_ROLLBACK_KIND,
+      id: sent.commandId,
+      started_at: new Date(startedAt).toISOString(),
+      wait_until: new Date(startedAt + Math.max(0, waitMs)).toISOString(),
+      detail,
+    };
+    return { state: 'started', handle };
+  }
+
+  /** Reads every sent host's invocation once: running while one still runs and the wait has time left. */
+  public poll(handle: RollbackHandle): Promise<RollbackPoll> {
+    return pollSsmRollback(this.options.ssm, handle, Date.now());
+  }
+
+  /** Sends, then polls with a growing delay (the poll delays) until every host finished or the wait ran out. */
+  public async run(request: RollbackRequest): Promise<RollbackResult> {
+    const started = await this.start(request);
+    if (started.state === 'done') return started.result;
+    const { handle } = started;
+    const waitUntil = Date.parse(handle.wait_until);
+    let delaySeconds = this.pollDelay.min;
+    // Each poll either finishes or waits at least a millisecond towards wait_until, after which it must finish.
+    for (;;) {
+      const polled = await this.poll(handle);
+      if (polled.state === 'done') return polled.result;
+      const leftMs = waitUntil - Date.now();
+      await sleep(Math.max(1, Math.min(delaySeconds * 1_000, leftMs)));
+      delaySeconds = Math.min(delaySeconds * 2, this.pollDelay.max);
+    }
   }
 
   /** The configured wait, cut to the invocation's time less the record margin; negative when even that is gone. */
@@ -254,27 +274,6 @@ export class SsmRollbackExecutor implements RollbackExecutor {
     if (commandId === undefined) throw new Error('SendCommand returned no command id');
     return commandId;
   }
-
-  /** Waits with the SDK's waiter on every instance at once, within what is left of the budget. */
-  private async waitForInstances(commandId: string, instanceIds: readonly string[], deadline: number): Promise<void> {
-    const remainingSeconds = (deadline - performance.now()) / 1_000;
-    if (remainingSeconds <= this.pollDelay.min) return;
-    const waiterOptions = {
-      client: this.options.ssm,
-      maxWaitTime: remainingSeconds,
-      minDelay: this.pollDelay.min,
-      maxDelay: this.pollDelay.max,
-    };
-    await Promise.all(
-      instanceIds.map((instanceId) =>
-        // The waiter throws for a failed, cancelled or timed-out command and when the wait runs out; every one of
-        // those is read back from GetCommandInvocation next, so the throw itself carries nothing more.
-        waitUntilCommandExecuted(waiterOptions, { CommandId: commandId, InstanceId: instanceId }).catch(
-          () => undefined,
-        ),
-      ),
-    );
-  }
 }
 
 function serviceTags(scope: RollbackScope): Record<string, string> {
@@ -296,6 +295,10 @@ function refusedHosts(online: readonly string[], sent: readonly string[]): Rollb
   return online
     .filter((instanceId) => !sent.includes(instanceId))
     .map((instanceId) => notManaged(instanceId, 'not sent: SendCommand refused it as InvalidInstanceId'));
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function sendErrorOf(operation: string, error: unknown): RollbackSendError {

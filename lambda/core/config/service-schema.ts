@@ -7,10 +7,15 @@ import { gateConfigSchema, rollbackSettingsSchema, wholeNumber } from './config-
 import { defaultHostTags, hostTagsSchema, type HostTags } from './host-tags-schema.ts';
 import { nameSchema } from './probe-request-schema.ts';
 import { MAX_ROLLBACK_WAIT_SECONDS, MIN_ROLLBACK_WAIT_SECONDS } from './stack-contract.ts';
+import { windowPolicySchema } from '../window/window-policy.ts';
+
+/** How long a rollback in approve mode waits for `rollgate approve` or `rollgate reject`. */
+export const DEFAULT_APPROVAL_TIMEOUT_MINUTES = 30;
 
 /**
- * `auto` rolls back a failed gate; `off` never does; `approve` (issue 15 brings the approval itself) takes no automatic
- * rollback for now and alerts RollbackRequired, as `off` does.
+ * `auto` rolls back a failed gate; `off` never does; `approve` asks a person first (RollbackAwaitingApproval, then
+ * `rollgate approve` or `rollgate reject` within approvalTimeoutMinutes) where the deploy flow runs, and alerts
+ * RollbackRequired where a one-shot gate cannot wait.
  */
 export const ROLLBACK_MODES = ['auto', 'approve', 'off'] as const;
 export type RollbackMode = (typeof ROLLBACK_MODES)[number];
@@ -34,7 +39,8 @@ export const serviceRollbackSchema = z.strictObject({
   command: rollbackSettingsSchema.shape.command,
   /** How long the gate follows the rollback. @default the stack's rollbackWaitSeconds */
   waitSeconds: z.optional(wholeNumber(MIN_ROLLBACK_WAIT_SECONDS, MAX_ROLLBACK_WAIT_SECONDS)),
-  // Issue 15 adds approvalTimeoutMinutes here, with the approval itself.
+  /** In approve mode, how long the rollback waits for a person, then alerts RollbackRequired. @default 30 */
+  approvalTimeoutMinutes: z.optional(wholeNumber(1, 1_440)),
 });
 
 export const serviceSchema = z
@@ -48,7 +54,9 @@ export const serviceSchema = z
     rollback: z.prefault(serviceRollbackSchema, {}),
     /** @default "refuse" */
     eventTargets: z._default(z.enum(EVENT_TARGET_POLICIES), 'refuse'),
-    // Issue 14 adds cooldownMinutes here and issue 15 a deploy window: room for them, not accepted yet.
+    /** The watch window a deploy of this service is judged over (window.ts); an event may only shorten it. */
+    window: z.optional(windowPolicySchema),
+    // Issue 14 adds cooldownMinutes here: room for it, not accepted yet.
   })
   .check(
     z.superRefine((value, ctx) => {

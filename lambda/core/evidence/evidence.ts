@@ -4,6 +4,7 @@
 import type { AlertType } from '../plan/alerts.ts';
 import type { CiContext } from './ci-context.ts';
 import type { EvidenceState } from './evidence-state.ts';
+import type { EvidenceWindow } from './evidence-window.ts';
 import type { DeployRecord, EvidenceStage } from '../gate/ports.ts';
 import type { TargetResult } from '../probe/probe.ts';
 import type { RollbackResult } from '../rollback/rollback-result.ts';
@@ -89,6 +90,13 @@ export interface EvidenceDocument {
   readonly state?: EvidenceState;
   /** Facts an operator needs that fit nowhere else (an ignored state item, a previousVersion that disagrees). */
   readonly notes?: readonly string[];
+  /**
+   * A deploy judged over a watch window: the rule that decided the verdict (`success_threshold`, `failure_threshold`,
+   * `window_elapsed`, or `no_targets`, `config_problem`, `secret_store_unavailable` when no window could run).
+   */
+  readonly decided_by?: string;
+  /** A deploy judged over a watch window: its rounds; `targets` are then the deciding round's. */
+  readonly window?: EvidenceWindow;
 }
 
 export interface EvidenceInput {

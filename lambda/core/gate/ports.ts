@@ -45,10 +45,45 @@ export interface RollbackRequest {
   readonly target_source?: 'known_good' | 'previous_version_unverified';
 }
 
-/** Runs the configured rollback once and reports what happened. Expected failures are results, not throws. */
+/**
+ * A rollback on its way, as plain JSON: what `poll` needs to follow it from any later invocation (the deploy workflow
+ * polls from a Lambda task other than the one that sent it). It names hosts and ids, never a secret.
+ */
+export interface RollbackHandle {
+  /** Which executor started it (`shell`, `ssm`): only an executor of the same kind can poll it. */
+  readonly kind: string;
+  /** The shell run's id, or SSM's command id. */
+  readonly id: string;
+  readonly started_at: string;
+  /** When following it stops: a rollback still running then is `timed_out` (shell) or `wait_timed_out` (SSM). */
+  readonly wait_until: string;
+  /** What the executor needs beyond the id (SSM: the hosts sent to and the ones skipped, in order). */
+  readonly detail?: unknown;
+}
+
+/** What starting a rollback came to: started (follow it with `poll`), or done already (nothing could be sent). */
+export type RollbackStart =
+  | { readonly state: 'started'; readonly handle: RollbackHandle }
+  | { readonly state: 'done'; readonly result: RollbackResult };
+
+/** Where a started rollback has got to. */
+export type RollbackPoll =
+  | { readonly state: 'running'; readonly detail?: string }
+  | { readonly state: 'done'; readonly result: RollbackResult };
+
+/**
+ * Runs the configured rollback and reports what happened. Expected failures are results, not throws. `start` and
+ * `poll` let a driver wait between them without holding a process (the deploy workflow's Wait states); `run` is the
+ * one-shot gate's start-then-poll-until-done. The shell and SSM executors have all three; an executor with `run` only
+ * is run by the deploy flow in one step, as the one-shot gate runs it.
+ */
 export interface RollbackExecutor {
   /** What will run, for dry runs and evidence, e.g. `/bin/sh -c ./rollback.sh` (redacted by the gate). */
   describe(): string;
+  /** Starts the rollback and returns at once; never waits for it to finish. */
+  start?(request: RollbackRequest): Promise<RollbackStart>;
+  /** Where the rollback `start` began has got to; `done` at the latest once `handle.wait_until` has passed. */
+  poll?(handle: RollbackHandle): Promise<RollbackPoll>;
   run(request: RollbackRequest): Promise<RollbackResult>;
 }
 

@@ -3,6 +3,7 @@
 // machines, and the attributes let subscribers filter by alert type, severity, status, service and environment.
 
 import type { EvidenceDocument } from '../evidence/evidence.ts';
+import type { AlertApproval } from './run-plan.ts';
 import type { GateStatus } from '../verdict/verdict.ts';
 import { isVersionOnlyFailure } from '../verdict/version-only-failure.ts';
 
@@ -10,6 +11,7 @@ export type AlertType =
   | 'GateFailed'
   | 'VersionMismatch'
   | 'RollbackRequired'
+  | 'RollbackAwaitingApproval'
   | 'RollbackSucceeded'
   | 'RollbackFailed'
   | 'EvidenceWriteFailed'
@@ -28,6 +30,8 @@ export const ALERT_SEVERITY: { readonly [T in AlertType]: AlertSeverity } = {
   MonitorDown: 'critical',
   RollbackRequired: 'critical',
   RollbackFailed: 'critical',
+  // A rollback waits for a person: approved or rejected within the approval timeout, or it is RollbackRequired.
+  RollbackAwaitingApproval: 'critical',
   // Something is wrong and needs a look soon.
   GateFailed: 'high',
   VersionMismatch: 'high',
@@ -57,6 +61,8 @@ export interface AlertMessage {
   readonly detail?: string;
   /** MonitorRecovered and MonitorStillDown: how long the monitor has been down, in milliseconds. */
   readonly down_for_ms?: number;
+  /** RollbackAwaitingApproval: the exact commands that approve or reject it, and until when it waits. */
+  readonly approval?: AlertApproval;
   readonly status: GateStatus;
   readonly status_reason: string;
   readonly summary: string;
@@ -149,16 +155,34 @@ const ROLLBACK_REQUIRED_WORDS: Readonly<Record<string, string>> = {
   rollback_suppressed: 'rollback suppressed',
   no_known_good_version: 'no known-good version',
   approval_required: 'rollback needs approval',
+  approval_timed_out: 'nobody approved the rollback in time',
 };
+
+/** A failed deploy's rollback waits for a person: the message carries the exact commands that answer it. */
+export function rollbackAwaitingApprovalAlert(
+  document: EvidenceDocument,
+  evidenceUri: string | null,
+  extra: AlertExtra = {},
+): Alert {
+  const target = document.rollback.target_version;
+  return makeAlert(
+    'RollbackAwaitingApproval',
+    document,
+    evidenceUri,
+    `ROLLBACK AWAITS APPROVAL ${scopeOf(document)}${target !== undefined ? ` to ${displayVersion(target)}` : ''}`,
+    { reason: 'approval_required', ...extra },
+  );
+}
 
 export function rollbackAlert(document: EvidenceDocument, evidenceUri: string | null): Alert {
   const target = document.rollback.target_version ?? document.context.deploy?.previous_version;
   if (document.rollback.ok === true) {
+    const verified = document.rollback.outcome === 'recovered' ? ', verified healthy' : '';
     return makeAlert(
       'RollbackSucceeded',
       document,
       evidenceUri,
-      `ROLLBACK SUCCEEDED ${scopeOf(document)}${target ? ` to ${displayVersion(target)}` : ''}`,
+      `ROLLBACK SUCCEEDED ${scopeOf(document)}${target ? ` to ${displayVersion(target)}` : ''}${verified}`,
     );
   }
   return makeAlert(
@@ -190,6 +214,7 @@ export interface AlertExtra {
   readonly reason?: string | undefined;
   readonly detail?: string | undefined;
   readonly downForMs?: number | undefined;
+  readonly approval?: AlertApproval | undefined;
 }
 
 /** An alert of `type` about `document`: the subject `[Rollgate] <headline>`, the message and the attributes. */
@@ -220,6 +245,7 @@ export function makeAlert(
       ...(extra.reason !== undefined ? { reason: extra.reason } : {}),
       ...(extra.detail !== undefined ? { detail: extra.detail } : {}),
       ...(extra.downForMs !== undefined ? { down_for_ms: extra.downForMs } : {}),
+      ...(extra.approval !== undefined ? { approval: extra.approval } : {}),
       status: document.status,
       status_reason: document.status_reason,
       summary: document.message,

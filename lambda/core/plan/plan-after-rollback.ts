@@ -1,6 +1,7 @@
 // The second pure step, around the rollback itself: whether a planned rollback still goes ahead once the run holds
 // the lock (another run may have rolled back since the state was read), and what follows its outcome: the alert, and
-// the service's record (the rollback's time, and its target as deployed when it succeeded).
+// the service's record (the rollback's time, and its target as deployed when it succeeded and, in the deploy flow,
+// passed its verification).
 
 import type { RollbackResult } from '../rollback/rollback-result.ts';
 import type { ServiceState } from '../state/service-state.ts';
@@ -50,6 +51,12 @@ export function confirmRollback(decision: RunRollbackDecision, lock: LockOutcome
 export interface AfterRollbackInput {
   readonly decision: RunRollbackDecision;
   readonly result: RollbackResult;
+  /**
+   * How the verification after a successful command ended, in the deploy flow: only `recovered` makes the target the
+   * deployed version again; `still_failing` alerts RollbackFailed. Undefined for the one-shot gate, which verifies
+   * nothing and takes the command's success for the rollback's.
+   */
+  readonly verification?: 'recovered' | 'still_failing' | undefined;
   /** The service as read under the lock; undefined without a state store. */
   readonly service: ServiceState | undefined;
   readonly stateful: boolean;
@@ -62,8 +69,18 @@ export interface AfterRollbackPlan {
 }
 
 export function planAfterRollback(input: AfterRollbackInput): AfterRollbackPlan {
-  const succeeded = input.result.ok === true;
-  const alerts = [plannedAlert(succeeded ? 'RollbackSucceeded' : 'RollbackFailed')];
+  const commandSucceeded = input.result.ok === true;
+  const succeeded = commandSucceeded && input.verification !== 'still_failing';
+  const alerts = [
+    succeeded
+      ? plannedAlert('RollbackSucceeded')
+      : commandSucceeded
+        ? plannedAlert('RollbackFailed', {
+            reason: 'still_failing',
+            detail: 'the rollback command succeeded, but the service did not pass its verification',
+          })
+        : plannedAlert('RollbackFailed'),
+  ];
   if (!input.stateful) return { alerts, next: {} };
   return { alerts, next: { service: recordRollback(input.service, input.decision.target, succeeded, input.at) } };
 }

@@ -126,7 +126,10 @@ function decideRollback(
           : `the monitor is not down yet (${step?.state.consecutiveFailures ?? 0} of ${policy.failureThreshold} failing runs)`,
     };
   }
-  if (policy.rollback === 'approve') return suppressed('approval_required', SUPPRESSION_DETAIL.approval_required);
+  const approve = policy.rollback === 'approve';
+  if (approve && input.approvalAvailable !== true) {
+    return suppressed('approval_required', SUPPRESSION_DETAIL.approval_required);
+  }
   const safety = input.safetyFaults ?? [];
   if (safety.length > 0) {
     const reason = safety.some((fault) => fault.port === 'state') ? 'state_unavailable' : 'idempotency_unavailable';
@@ -135,7 +138,7 @@ function decideRollback(
     return suppressed(reason, detail);
   }
   // The stateless CLI gate runs its command as it always has: the command knows where to go back to.
-  if (run.kind === 'gate' && prior.store === 'none') return { action: 'run' };
+  if (run.kind === 'gate' && prior.store === 'none') return approve ? { action: 'await_approval' } : { action: 'run' };
 
   const choice = chooseRollbackTarget({
     failedVersion: run.kind === 'check' ? read?.service?.deployed?.version : input.deploy?.version,
@@ -146,7 +149,9 @@ function decideRollback(
   if (choice.target === undefined) {
     return suppressed('no_known_good_version', SUPPRESSION_DETAIL.no_known_good_version);
   }
-  if (read === undefined || input.scope === undefined) return { action: 'run', target: choice.target };
+  if (read === undefined || input.scope === undefined) {
+    return { action: approve ? 'await_approval' : 'run', target: choice.target };
+  }
 
   const lock = read.lock;
   if (lock !== undefined && Date.parse(lock.expiresAt) > run.at.getTime() && lock.owner !== run.id) {
@@ -159,7 +164,7 @@ function decideRollback(
     return suppressed('cooldown', cooldownDetail(read.service?.lastRollbackAt, cooldownMinutes, cooling));
   }
   return {
-    action: 'run',
+    action: approve ? 'await_approval' : 'run',
     target: choice.target,
     lock: { ...input.scope, owner: run.id, holdForMs: policy.lockHoldMs },
     ...(cooldownMinutes !== undefined ? { cooldownMinutes } : {}),
@@ -203,6 +208,9 @@ function rollbackRequired(
       input.run.kind === 'deploy' ||
       (input.run.kind === 'check' && input.policy.rollbackByHand === true && step?.event?.kind === 'went_down');
     return asks ? [alert('RollbackRequired', { reason: 'not_configured' })] : [];
+  }
+  if (rollback.action === 'await_approval') {
+    return [alert('RollbackAwaitingApproval', { reason: 'approval_required' })];
   }
   if (rollback.action !== 'suppressed') return [];
   if (input.run.kind === 'check' && input.prior.store === 'unavailable') return [];

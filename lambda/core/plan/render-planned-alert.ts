@@ -4,6 +4,7 @@ import type { EvidenceDocument } from '../evidence/evidence.ts';
 import {
   evidenceWriteFailedAlert,
   rollbackAlert,
+  rollbackAwaitingApprovalAlert,
   rollbackRequiredAlert,
   verdictAlert,
   type Alert,
@@ -27,6 +28,7 @@ export function renderPlannedAlert(
     ...(planned.reason !== undefined ? { reason: planned.reason } : {}),
     ...(planned.detail !== undefined ? { detail: planned.detail } : {}),
     ...(planned.downForMs !== undefined ? { downForMs: planned.downForMs } : {}),
+    ...(planned.approval !== undefined ? { approval: planned.approval } : {}),
   };
   switch (planned.type) {
     case 'GateFailed':
@@ -34,6 +36,8 @@ export function renderPlannedAlert(
       return withExtra(verdictAlert(document, evidenceUri, document.rollback.outcome === 'pending'), extra);
     case 'RollbackRequired':
       return rollbackRequiredAlert(document, evidenceUri, extra);
+    case 'RollbackAwaitingApproval':
+      return rollbackAwaitingApprovalAlert(document, evidenceUri, extra);
     case 'RollbackSucceeded':
     case 'RollbackFailed':
       return withExtra(rollbackAlert(document, evidenceUri), extra);

@@ -71,6 +71,11 @@ export interface PlanRunInput {
   readonly evidenceUri?: string | undefined;
   /** Ports whose fault makes an automatic rollback unsafe (the idempotency store): no automatic rollback then. */
   readonly safetyFaults?: readonly { readonly port: string; readonly error_name?: string }[];
+  /**
+   * The run can wait for a person (the deploy flow): in approve mode it plans `await_approval` rather than asking for
+   * a rollback by hand. @default false (a one-shot gate, which cannot wait)
+   */
+  readonly approvalAvailable?: boolean | undefined;
 }
 
 /** Why a rollback the run would have sent was not. */
@@ -107,6 +112,13 @@ export type RollbackDecision =
       /** The cooldown is checked again under the lock (a monitor's rollback; a deploy's own is exempt). */
       readonly cooldownMinutes?: number | undefined;
     }
+  /** Approve mode, where the run can wait: the same rollback as `run`, once a person approves it. */
+  | {
+      readonly action: 'await_approval';
+      readonly target?: RollbackTargetVersion | undefined;
+      readonly lock?: RollbackLockRequestPlan | undefined;
+      readonly cooldownMinutes?: number | undefined;
+    }
   | { readonly action: 'suppressed'; readonly reason: RollbackSuppression; readonly detail: string }
   | { readonly action: 'not_needed' | 'not_configured' | 'not_on_transition'; readonly detail?: string };
 
@@ -119,6 +131,15 @@ export interface PlannedAlert {
   readonly detail?: string;
   /** MonitorRecovered and MonitorStillDown: how long the monitor has been down. */
   readonly downForMs?: number;
+  /** RollbackAwaitingApproval: the commands that answer it and until when. */
+  readonly approval?: AlertApproval;
+}
+
+/** What a RollbackAwaitingApproval alert tells the person who must answer it. */
+export interface AlertApproval {
+  readonly approve_command: string;
+  readonly reject_command: string;
+  readonly expires_at: string;
 }
 
 /** The monitor as this run left it, for the evidence. */

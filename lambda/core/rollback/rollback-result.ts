@@ -1,6 +1,8 @@
 // What a rollback did, as reported by whichever executor ran it (a local shell, SSM Run Command). A failed or
 // timed-out rollback is an outcome, not an exception.
 
+import type { EvidenceWindow } from '../evidence/evidence-window.ts';
+
 export type RollbackOutcomeKind =
   /** The gate did not fail: nothing to roll back. */
   | 'not_needed'
@@ -25,7 +27,14 @@ export type RollbackOutcomeKind =
    * It was sent, but waiting for its outcome ran out (the configured wait, or the invocation's own time) before it
    * finished: the hosts may still be running it; `command_id` lets an operator follow it.
    */
-  | 'wait_timed_out';
+  | 'wait_timed_out'
+  // The deploy flow's words for its last record (core/deploy): the command succeeded and the verification passed, or
+  // not; held back; waiting for, or refused by, a person. `command_outcome` keeps what the command itself did.
+  | 'recovered'
+  | 'still_failing'
+  | 'suppressed'
+  | 'awaiting_approval'
+  | 'rejected';
 
 export interface RollbackHostResult {
   readonly instance_id: string;
@@ -60,6 +69,22 @@ export interface RollbackResult {
   /** The version it rolls back to, and where that came from (`known_good` or `previous_version_unverified`). */
   readonly target_version?: string;
   readonly target_source?: 'known_good' | 'previous_version_unverified';
+  /** The deploy flow: what the command itself came to (`succeeded`, `failed`, ...), beside the flow's `outcome`. */
+  readonly command_outcome?: RollbackOutcomeKind;
+  /** The deploy flow: the verification window after the command succeeded, expecting `target_version`. */
+  readonly verification?: EvidenceWindow;
+  /** The deploy flow in approve mode: when the approval was asked for, until when, how it was answered. */
+  readonly approval?: RollbackApprovalRecord;
+}
+
+export interface RollbackApprovalRecord {
+  readonly requested_at: string;
+  readonly expires_at: string;
+  /** The exact command that approves it, as the alert gave it. */
+  readonly approve_command: string;
+  readonly decision: 'approved' | 'rejected' | 'timed_out' | null;
+  readonly decided_at?: string;
+  readonly by?: string;
 }
 
 export const ROLLBACK_OUTPUT_TAIL_BYTES = 4096;

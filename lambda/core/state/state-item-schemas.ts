@@ -2,6 +2,7 @@
 // through its kind's schema, so a store can only hold, and a caller only receive, what these describe.
 
 import type * as z from 'zod/mini';
+import { approvalSchema, type Approval } from './approval.ts';
 import { evidenceChainHeadSchema, type EvidenceChainHead } from './evidence-chain-head.ts';
 import { monitorStateSchema, type MonitorState } from './monitor-state.ts';
 import { pauseSchema, type Pause } from './pause.ts';
@@ -15,6 +16,7 @@ export interface StateValueByKind {
   readonly lock: RollbackLock;
   readonly pause: Pause;
   readonly chain: EvidenceChainHead;
+  readonly approval: Approval;
 }
 
 /** The item a key of kind K holds; `StateValue` alone is any of them. */
@@ -26,4 +28,5 @@ export const STATE_ITEM_SCHEMAS: { readonly [K in StateKind]: z.ZodMiniType<Stat
   lock: rollbackLockSchema,
   pause: pauseSchema,
   chain: evidenceChainHeadSchema,
+  approval: approvalSchema,
 };

@@ -5,10 +5,13 @@ import { ConfigError } from '../errors.ts';
 import { NAME_PATTERN } from '../config/name-patterns.ts';
 import { NAME_RULE } from '../config/probe-request-schema.ts';
 
-/** What an item is about: a monitor, a service in an environment, its rollback lock or pause, an evidence chain. */
-export type StateKind = 'monitor' | 'service' | 'lock' | 'pause' | 'chain';
+/**
+ * What an item is about: a monitor, a service in an environment, its rollback lock, pause or rollback awaiting
+ * approval, an evidence chain.
+ */
+export type StateKind = 'monitor' | 'service' | 'lock' | 'pause' | 'chain' | 'approval';
 
-export const STATE_KINDS: readonly StateKind[] = ['monitor', 'service', 'lock', 'pause', 'chain'];
+export const STATE_KINDS: readonly StateKind[] = ['monitor', 'service', 'lock', 'pause', 'chain', 'approval'];
 
 declare const stateKindBrand: unique symbol;
 
@@ -42,6 +45,11 @@ export function pauseKey(service: string, environment: string): StateKey<'pause'
   return keyOf('pause', [checkedName('service', service), checkedName('environment', environment)]);
 }
 
+/** `approval#<service>#<environment>`: a rollback of the service waiting for `rollgate approve` or `reject`. */
+export function approvalKey(service: string, environment: string): StateKey<'approval'> {
+  return keyOf('approval', [checkedName('service', service), checkedName('environment', environment)]);
+}
+
 /** `chain#<chain name>`, e.g. `chain#deploys/checkout/prod`: the head of a chain of evidence records. */
 export function evidenceChainKey(chainName: string): StateKey<'chain'> {
   if (!isChainName(chainName)) throw new ConfigError('chain', chainName, CHAIN_NAME_RULE);
@@ -67,7 +75,14 @@ export interface ParsedStateKey {
   readonly names: readonly string[];
 }
 
-const NAME_COUNTS: Readonly<Record<StateKind, number>> = { monitor: 1, service: 2, lock: 2, pause: 2, chain: 1 };
+const NAME_COUNTS: Readonly<Record<StateKind, number>> = {
+  monitor: 1,
+  service: 2,
+  lock: 2,
+  pause: 2,
+  chain: 1,
+  approval: 2,
+};
 
 /** Reads a key found in a store (a file, a table) without trusting it: undefined unless it is well formed. */
 export function parseStateKey(text: string): ParsedStateKey | undefined {

@@ -3,7 +3,10 @@
 
 /** Partition key (S): the state key itself, `monitor#checkout-prod`, `service#checkout#prod`, ... */
 export const STATE_KEY_ATTRIBUTE = 'pk';
-/** (S) The key's kind, `monitor` | `service` | `lock` | `pause` | `chain`: the partition key of the by-kind index. */
+/**
+ * (S) The key's kind, `monitor` | `service` | `lock` | `pause` | `chain` | `approval`: the partition key of the by-kind
+ * index.
+ */
 export const STATE_KIND_ATTRIBUTE = 'kind';
 /** (N) 1 when created, one more on every write; every write is conditional on it. */
 export const STATE_REVISION_ATTRIBUTE = 'revision';

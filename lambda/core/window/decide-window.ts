@@ -3,8 +3,10 @@
 //
 // Design note. A deploy is watched from `started_at`; round n is due `intervalSeconds` after round n-1 started (at
 // once if that time has already passed). The rules, first match wins:
-//   1. success_threshold: `successThreshold` healthy rounds in a row pass. Healthy rounds in the warm-up count: a
-//      service that is ready early need not wait the warm-up out.
+//   1. success_threshold: `successThreshold` healthy rounds in a row pass, once the round that completes the streak
+//      started at least `bakeSeconds` into the window (the bake: a service that breaks 40 s in must not pass on two
+//      healthy rounds at 0 s and 10 s). Before the bake the streak keeps counting and the window goes on. Healthy
+//      rounds in the warm-up count: a service that is ready early need not wait the warm-up out.
 //   2. failure_threshold: `failureThreshold` failing rounds in a row that started after the warm-up fail. A failing
 //      round in the warm-up counts toward nothing, but it still resets the healthy streak: a pass means that many
 //      healthy rounds with no failure between them. A wrong version is a failing round like any other, so a rolling
@@ -53,7 +55,8 @@ export function advanceWindow(state: WindowState, round: WindowRound, policy: Wi
     history,
     history_dropped: state.history_dropped + dropped,
   };
-  if (next.consecutive_ok >= policy.successThreshold) {
+  const baked = Date.parse(round.at) - Date.parse(state.started_at) >= policy.bakeSeconds * 1000;
+  if (next.consecutive_ok >= policy.successThreshold && baked) {
     return { state: next, decision: 'passed', decided_by: 'success_threshold' };
   }
   if (next.consecutive_failing_after_warmup >= policy.failureThreshold) {

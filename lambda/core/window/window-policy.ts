@@ -1,6 +1,7 @@
 // The watch window's policy: how long a deploy (and the verification after a rollback) is watched, how often it is
-// probed and how many rounds in a row decide it. One schema for a service's registration, the CLI and events; an
-// event's request changes a registered policy only through shortenPolicy, which lets it be stricter or shorter.
+// probed, how many rounds in a row decide it and how long it must run before it may pass (the bake). One schema for a
+// service's registration, the CLI and events; an event's request changes a registered policy only through
+// shortenPolicy, which lets it be stricter or shorter.
 
 import * as z from 'zod/mini';
 import { parseWithSchema } from '../config/config-schema.ts';
@@ -12,6 +13,11 @@ export const DEFAULT_WARMUP_SECONDS = 0;
 export const DEFAULT_SUCCESS_THRESHOLD = 2;
 export const DEFAULT_FAILURE_THRESHOLD = 3;
 export const DEFAULT_VERIFY_SECONDS = 120;
+/**
+ * A service that breaks 40 s after its deploy must not pass on two healthy rounds at 0 s and 10 s: with the defaults a
+ * pass is decided no earlier than a minute in, by which time such a failure has shown.
+ */
+export const DEFAULT_BAKE_SECONDS = 60;
 
 /** A whole number from `min` to `max`, both included. */
 const wholeNumber = (min: number, max: number) => z.int().check(z.minimum(min), z.maximum(max));
@@ -30,6 +36,8 @@ const policyFields = {
   failureThreshold: wholeNumber(1, 50),
   /** The window of the verification after a rollback, with the same interval, warm-up and thresholds. @default 120 */
   verifySeconds: wholeNumber(10, 3600),
+  /** No pass is decided by a round that starts earlier than this; 0 lets the first streak pass. @default 60 */
+  bakeSeconds: wholeNumber(0, 1800),
 };
 
 type PolicyField = keyof typeof policyFields;
@@ -42,6 +50,7 @@ export const windowPolicySchema = z
     successThreshold: z._default(policyFields.successThreshold, DEFAULT_SUCCESS_THRESHOLD),
     failureThreshold: z._default(policyFields.failureThreshold, DEFAULT_FAILURE_THRESHOLD),
     verifySeconds: z._default(policyFields.verifySeconds, DEFAULT_VERIFY_SECONDS),
+    bakeSeconds: z._default(policyFields.bakeSeconds, DEFAULT_BAKE_SECONDS),
   })
   .check(
     z.superRefine((policy, ctx) => {
@@ -59,6 +68,7 @@ export const windowPolicyRequestSchema = z.strictObject({
   successThreshold: z.optional(policyFields.successThreshold),
   failureThreshold: z.optional(policyFields.failureThreshold),
   verifySeconds: z.optional(policyFields.verifySeconds),
+  bakeSeconds: z.optional(policyFields.bakeSeconds),
 });
 
 export type WindowPolicy = z.infer<typeof windowPolicySchema>;
@@ -73,7 +83,8 @@ interface PolicyProblem {
 
 /**
  * Combinations that make a window meaningless: a warm-up as long as the window (nothing could ever fail it), or a
- * success streak that cannot fit (it could never pass). Both windows are checked: the verification reuses the rest.
+ * success streak or a bake that cannot fit (it could never pass). Both windows are checked: the verification reuses
+ * the rest.
  */
 function windowPolicyProblems(policy: WindowPolicy): PolicyProblem[] {
   const problems: PolicyProblem[] = [];
@@ -91,6 +102,13 @@ function windowPolicyProblems(policy: WindowPolicy): PolicyProblem[] {
     if (streakSeconds >= seconds) {
       const message = `needs ${streakSeconds} s of rounds ${policy.intervalSeconds} s apart, which do not fit in ${name} (${seconds}): the window could never pass`;
       problems.push({ path: ['successThreshold'], message, input: policy.successThreshold });
+      continue;
+    }
+    // The first round that may pass is the first to start at or after the bake, rounds being an interval apart.
+    const firstPassAt = Math.ceil(policy.bakeSeconds / policy.intervalSeconds) * policy.intervalSeconds;
+    if (firstPassAt >= seconds) {
+      const message = `must leave a round before ${name} (${seconds}) ends: the first round that may pass starts at ${firstPassAt} s, so the window could never pass`;
+      problems.push({ path: ['bakeSeconds'], message, input: policy.bakeSeconds });
     }
   }
   return problems;
@@ -109,6 +127,7 @@ const ALLOWED_CHANGE: { readonly [F in PolicyField]: 'lower' | 'raise' | 'none' 
   verifySeconds: 'lower',
   failureThreshold: 'lower',
   successThreshold: 'raise',
+  bakeSeconds: 'raise',
   // A shorter interval passes on less observed health; a longer one notices a failure later. Neither is stricter.
   intervalSeconds: 'none',
 };
@@ -119,13 +138,14 @@ const REFUSED_BECAUSE: { readonly [F in PolicyField]: string } = {
   verifySeconds: 'a longer verification holds the rollback longer',
   failureThreshold: 'more failing rounds in a row would fail later',
   successThreshold: 'fewer healthy rounds in a row would pass more easily',
+  bakeSeconds: 'a shorter bake passes a deploy before a late failure has had time to show',
   intervalSeconds: 'a shorter interval passes on less observed health, a longer one notices failure later',
 };
 
 /**
  * The policy a deploy runs under when its event asks for `requested`: an event may only make the gate stricter or
  * shorter, never more lenient or longer. It may shorten the window, the warm-up and the verification, lower the
- * failure threshold and raise the success threshold; it may not change the interval. Anything else, and a result
+ * failure threshold, raise the success threshold and lengthen the bake; it may not change the interval. Anything else, and a result
  * that no longer makes sense (a warm-up left longer than a shortened window), throws ConfigError or ConfigErrors
  * naming `field.<name>` and the value asked for.
  */

@@ -35,6 +35,18 @@ const VALID: Record<StateKind, unknown> = {
   lock: { owner: 'c6a1f3f0-1d52-4a47-b4b1-0f3e5e0c2c11', acquiredAt: AT, expiresAt: LATER },
   pause: { reason: 'incident 42', by: 'alice', since: AT, until: LATER },
   chain: { lastHash: HASH, lastUri: 's3://b/deploys/checkout/prod/y.json', sequence: 7 },
+  approval: {
+    runId: 'evt-123',
+    requestedAt: AT,
+    expiresAt: LATER,
+    targetVersion: '1.4.1',
+    failedVersion: '1.4.2',
+    decision: 'approved',
+    decidedAt: AT,
+    by: 'alice',
+    reason: 'the canary is down',
+    taskToken: 'AQCEAAAAKgAAAAMAAAAAAAAAAb==',
+  },
 };
 
 function problemsOf(kind: StateKind, value: unknown): string[] {
@@ -69,8 +81,15 @@ describe('state item schemas', () => {
     ['service', ['deployed']],
     ['service', ['ongoing']],
     ['pause', ['by']],
+    ['approval', ['taskToken']],
+    ['approval', ['targetVersion']],
   ])('accepts a %s item without %j', (kind, path) => {
     expect(problemsOf(kind, withField(kind, path, undefined))).toEqual([]);
+  });
+
+  it('accepts an approval still waiting for its answer', () => {
+    const waiting = { runId: 'evt-123', requestedAt: AT, expiresAt: LATER };
+    expect(problemsOf('approval', waiting)).toEqual([]);
   });
 
   it('accepts a service with no known-good version yet', () => {
@@ -108,6 +127,12 @@ describe('state item schemas', () => {
     ['pause', ['reason'], 'x'.repeat(513), 'reason: must be at most 512 characters long'],
     ['chain', ['lastHash'], 'A'.repeat(64), 'lastHash: must be a SHA-256 hash in lowercase hex'],
     ['chain', ['sequence'], 0, 'sequence: must be at least 1'],
+    ['approval', ['runId'], 'run 1', 'runId: must be 1-128 letters'],
+    ['approval', ['expiresAt'], AT, 'expiresAt: must be after requestedAt'],
+    ['approval', ['decision'], 'maybe', 'decision: must be one of "approved", "rejected"'],
+    ['approval', ['decidedAt'], undefined, 'decidedAt: comes with decision'],
+    ['approval', ['by'], 'eve\u001b[2J', 'by: must not contain'],
+    ['approval', ['taskToken'], 't'.repeat(2049), 'taskToken: must be at most 2048 characters long'],
   ])('refuses a %s item whose %j is %j', (kind, path, value, problem) => {
     expect(problemsOf(kind, withField(kind, path, value))).toEqual([expect.stringContaining(problem)]);
   });

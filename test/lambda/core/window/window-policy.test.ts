@@ -24,6 +24,7 @@ const REGISTERED: WindowPolicy = {
   successThreshold: 2,
   failureThreshold: 3,
   verifySeconds: 120,
+  bakeSeconds: 60,
 };
 
 describe('parseWindowPolicy', () => {
