@@ -1,11 +1,12 @@
 // The rollback of a record as an operator reads it: what was decided (not needed, not configured, withheld and why,
-// run), where it went (target version and where that came from), how it ended, per host with its output, and, for a
-// verified rollback, the verification rounds and their outcome.
+// waiting for approval, run), where it went (target version and where that came from), how it ended (for the deploy
+// flow: recovered or still failing, beside what the command itself did), per host with its output, the approval it
+// waited for, and the verification rounds after it.
 
 import type { EvidenceDocument } from '../../lambda/core/evidence/evidence.ts';
 import type { ViewLine, ViewMark, ViewSection } from './evidence-view.ts';
 import { roundsSection } from './evidence-view-targets.ts';
-import { verificationOf, verifiedOutcomeOf } from './evidence-window-fields.ts';
+import { approvalOf, commandOutcomeOf, verificationOf } from './evidence-window-fields.ts';
 
 const OUTCOME_MARKS: Readonly<Record<string, ViewMark>> = {
   succeeded: 'ok',
@@ -13,39 +14,48 @@ const OUTCOME_MARKS: Readonly<Record<string, ViewMark>> = {
   not_needed: 'none',
   pending: 'none',
   withheld: 'warn',
+  suppressed: 'warn',
   not_configured: 'warn',
   awaiting_approval: 'warn',
-  suppressed: 'warn',
+  rejected: 'warn',
+};
+
+const NOT_RUN_WORDS: Readonly<Record<string, string>> = {
+  not_needed: 'not needed',
+  not_configured: 'not configured: an operator must act',
+  pending: 'pending: this record was written before the rollback ran; a later record of the run has its outcome',
+  withheld: 'withheld',
+  suppressed: 'suppressed',
+  awaiting_approval: 'awaiting approval',
+  rejected: 'rejected by a person',
 };
 
 export function rollbackSections(document: EvidenceDocument): ViewSection[] {
   const rollback = document.rollback;
   if (rollback === undefined || rollback === null) return [];
-  const lines: ViewLine[] = [];
   const outcome = String(rollback.outcome);
-  const verified = verifiedOutcomeOf(document);
+  const approval = approvalOf(document);
+  if (!rollback.attempted && outcome === 'not_needed' && rollback.reason === undefined && approval === undefined) {
+    return [];
+  }
+  const lines: ViewLine[] = [];
   const target =
     rollback.target_version !== undefined
       ? ` to ${rollback.target_version} (${rollback.target_source === 'previous_version_unverified' ? "the deploy's previous version, unverified" : 'known-good'})`
       : '';
   if (!rollback.attempted) {
     const why = [rollback.reason, rollback.detail].filter(Boolean).join(': ');
-    const words: Readonly<Record<string, string>> = {
-      not_needed: 'not needed',
-      not_configured: 'not configured: an operator must act',
-      pending: 'pending: this record was written before the rollback ran; a later record of the run has its outcome',
-      withheld: 'withheld',
-    };
-    if (outcome === 'not_needed' && why === '') return [];
     lines.push({
-      text: `${words[outcome] ?? outcome}${target}${why !== '' ? ` (${why})` : ''}`,
+      text: `${NOT_RUN_WORDS[outcome] ?? outcome}${target}${why !== '' ? ` (${why})` : ''}`,
       mark: OUTCOME_MARKS[outcome] ?? 'none',
     });
   } else {
+    const command = commandOutcomeOf(document);
     const exit = rollback.exit_code === null || rollback.exit_code === undefined ? '' : `, exit ${rollback.exit_code}`;
     const took = typeof rollback.duration_ms === 'number' ? ` in ${rollback.duration_ms} ms` : '';
+    const commandWords = command !== undefined && command !== outcome ? ` (the command ${command})` : '';
     lines.push({
-      text: `${outcome}${exit}${took}${target}${rollback.executor !== undefined ? `: ${rollback.executor}` : ''}`,
+      text: `${outcome}${commandWords}${exit}${took}${target}${rollback.executor !== undefined ? `: ${rollback.executor}` : ''}`,
       mark: OUTCOME_MARKS[outcome] ?? 'fail',
       ...(rollback.output_tail ? { block: rollback.output_tail } : {}),
     });
@@ -60,18 +70,31 @@ export function rollbackSections(document: EvidenceDocument): ViewSection[] {
       });
     }
   }
-  if (verified !== undefined) {
-    lines.push({ text: `verified outcome: ${verified}`, mark: OUTCOME_MARKS[verified] ?? 'fail' });
+  if (approval !== undefined) lines.push(approvalLine(approval));
+  if (rollback.attempted) {
+    lines.push({ text: 'the verdict stays failed whatever the rollback did: the incident stays visible' });
   }
-  lines.push({ text: 'the verdict stays failed whatever the rollback did: the incident stays visible' });
-  const sections: ViewSection[] = [
-    { title: 'Rollback', lines: document.status === 'failed' ? lines : lines.slice(0, -1) },
-  ];
+  const sections: ViewSection[] = [{ title: 'Rollback', lines }];
   const verification = verificationOf(document);
   if (verification !== undefined) {
     const expecting = verification.expected_version !== undefined ? ` expecting ${verification.expected_version}` : '';
-    const status = verification.status !== undefined ? ` (${verification.status})` : '';
-    sections.push(roundsSection(`Verification${expecting}${status}`, verification));
+    sections.push(roundsSection(`Verification${expecting}`, verification));
   }
   return sections;
+}
+
+function approvalLine(approval: ReturnType<typeof approvalOf> & object): ViewLine {
+  const asked = approval.requested_at !== undefined ? ` asked at ${approval.requested_at}` : '';
+  const until = approval.expires_at !== undefined ? `, until ${approval.expires_at}` : '';
+  const answer =
+    approval.decision === undefined
+      ? 'waiting'
+      : `${approval.decision}${approval.by !== undefined ? ` by ${approval.by}` : ''}${approval.decided_at !== undefined ? ` at ${approval.decided_at}` : ''}`;
+  return {
+    text: `approval${asked}${until}: ${answer}`,
+    mark: approval.decision === 'approved' ? 'ok' : 'warn',
+    ...(approval.approve_command !== undefined && approval.decision === undefined
+      ? { children: [{ text: `approve with: ${approval.approve_command}` }] }
+      : {}),
+  };
 }

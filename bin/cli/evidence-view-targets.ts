@@ -78,5 +78,16 @@ export function roundsSection(title: string, window: WindowFields): ViewSection 
   }
   const done = window.rounds_done !== undefined ? `${window.rounds_done} round(s)` : `${window.rounds.length} round(s)`;
   const rule = window.decided_by !== undefined ? `, ended by ${window.decided_by}` : '';
+  const policy = window.policy;
+  if (policy !== undefined) {
+    const parts = [
+      policy.windowSeconds !== undefined ? `window ${policy.windowSeconds} s` : '',
+      policy.intervalSeconds !== undefined ? `a round every ${policy.intervalSeconds} s` : '',
+      policy.warmupSeconds ? `warm-up ${policy.warmupSeconds} s` : '',
+      policy.successThreshold !== undefined ? `${policy.successThreshold} healthy in a row pass` : '',
+      policy.failureThreshold !== undefined ? `${policy.failureThreshold} failing in a row after the warm-up fail` : '',
+    ].filter(Boolean);
+    lines.unshift({ text: `policy: ${parts.join(', ')}` });
+  }
   return { title: `${title}: ${done}${rule}`, lines };
 }

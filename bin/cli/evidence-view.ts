@@ -48,9 +48,12 @@ const REASON_RULES: Readonly<Record<string, string>> = {
 };
 
 const WINDOW_RULES: Readonly<Record<string, string>> = {
-  success_threshold: 'enough healthy rounds in a row (success_threshold)',
-  failure_threshold: 'too many failing rounds in a row after the warm-up (failure_threshold)',
-  window_elapsed: 'the window ended without enough healthy rounds in a row (window_elapsed)',
+  success_threshold: 'enough healthy rounds in a row',
+  failure_threshold: 'too many failing rounds in a row after the warm-up',
+  window_elapsed: 'the window ended without enough healthy rounds in a row',
+  no_targets: 'there was nothing to watch (no targets)',
+  config_problem: 'the configuration could not be used, so no window ran',
+  secret_store_unavailable: "a header's secret could not be read, so no window ran",
 };
 
 export function buildEvidenceView(document: EvidenceDocument): EvidenceView {

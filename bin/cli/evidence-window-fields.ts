@@ -25,19 +25,33 @@ export interface RoundFields {
   readonly targets_not_listed?: number;
 }
 
+export interface WindowPolicyFields {
+  readonly windowSeconds?: number;
+  readonly intervalSeconds?: number;
+  readonly warmupSeconds?: number;
+  readonly successThreshold?: number;
+  readonly failureThreshold?: number;
+}
+
 export interface WindowFields {
   /** The rule that ended it: success_threshold, failure_threshold, window_elapsed. */
   readonly decided_by?: string;
+  readonly policy?: WindowPolicyFields;
+  readonly expected_version?: string;
   readonly rounds: readonly RoundFields[];
   /** Rounds done in all, when more than the rounds kept. */
   readonly rounds_done?: number;
   readonly rounds_dropped?: number;
 }
 
-export interface VerificationFields extends WindowFields {
-  /** passed or failed, when the record says. */
-  readonly status?: string;
-  readonly expected_version?: string;
+export interface ApprovalFields {
+  readonly requested_at?: string;
+  readonly expires_at?: string;
+  readonly approve_command?: string;
+  /** approved, rejected, timed_out; absent while it waits. */
+  readonly decision?: string;
+  readonly decided_at?: string;
+  readonly by?: string;
 }
 
 type Loose = Readonly<Record<string, unknown>>;
@@ -52,25 +66,27 @@ export function windowOf(document: EvidenceDocument): WindowFields | undefined {
   return decidedBy !== undefined && fields.decided_by === undefined ? { ...fields, decided_by: decidedBy } : fields;
 }
 
-/** The verification after a rollback, when the record has one. */
-export function verificationOf(document: EvidenceDocument): VerificationFields | undefined {
-  const rollback = asRecord((document as unknown as Loose).rollback);
-  const verification = asRecord(rollback?.verification) ?? asRecord((document as unknown as Loose).verification);
-  if (verification === undefined) return undefined;
-  const fields = windowFields(verification) ?? { rounds: [] };
-  const status = text(verification.status) ?? text(verification.decision);
-  const expected = text(verification.expected_version) ?? text(rollback?.target_version);
-  return {
-    ...fields,
-    ...(status !== undefined ? { status } : {}),
-    ...(expected !== undefined ? { expected_version: expected } : {}),
-  };
+/** The verification window after a rollback, when the record has one. */
+export function verificationOf(document: EvidenceDocument): WindowFields | undefined {
+  const verification = asRecord(asRecord((document as unknown as Loose).rollback)?.verification);
+  return verification === undefined ? undefined : (windowFields(verification) ?? { rounds: [] });
 }
 
-/** The rollback outcome the verified rollback records (recovered, still_failing...), beside the executor's outcome. */
-export function verifiedOutcomeOf(document: EvidenceDocument): string | undefined {
-  const rollback = asRecord((document as unknown as Loose).rollback);
-  return text(rollback?.verified_outcome) ?? text(asRecord(rollback?.verification)?.outcome);
+/** What the rollback command itself came to, when the record's outcome is the deploy flow's (recovered...). */
+export function commandOutcomeOf(document: EvidenceDocument): string | undefined {
+  return text(asRecord((document as unknown as Loose).rollback)?.command_outcome);
+}
+
+/** The approval a rollback waited for, in approve mode. */
+export function approvalOf(document: EvidenceDocument): ApprovalFields | undefined {
+  const approval = asRecord(asRecord((document as unknown as Loose).rollback)?.approval);
+  if (approval === undefined) return undefined;
+  const fields: Record<string, string> = {};
+  for (const name of ['requested_at', 'expires_at', 'approve_command', 'decision', 'decided_at', 'by'] as const) {
+    const value = text(approval[name]);
+    if (value !== undefined) fields[name] = value;
+  }
+  return fields;
 }
 
 function windowFields(window: Loose): WindowFields | undefined {
@@ -80,13 +96,33 @@ function windowFields(window: Loose): WindowFields | undefined {
   const rounds = history.map(roundFields).filter((round): round is RoundFields => round !== undefined);
   const decidedBy = text(window.decided_by) ?? text(state.decided_by);
   const done = count(state.rounds_done);
-  const dropped = count(state.history_dropped);
+  const dropped = count(state.rounds_dropped) ?? count(state.history_dropped);
+  const expected = text(window.expected_version);
+  const policy = policyFields(asRecord(window.policy));
   return {
     rounds,
     ...(decidedBy !== undefined ? { decided_by: decidedBy } : {}),
+    ...(policy !== undefined ? { policy } : {}),
+    ...(expected !== undefined ? { expected_version: expected } : {}),
     ...(done !== undefined ? { rounds_done: done } : {}),
     ...(dropped !== undefined && dropped > 0 ? { rounds_dropped: dropped } : {}),
   };
+}
+
+function policyFields(policy: Loose | undefined): WindowPolicyFields | undefined {
+  if (policy === undefined) return undefined;
+  const fields: Record<string, number> = {};
+  for (const name of [
+    'windowSeconds',
+    'intervalSeconds',
+    'warmupSeconds',
+    'successThreshold',
+    'failureThreshold',
+  ] as const) {
+    const value = count(policy[name]);
+    if (value !== undefined) fields[name] = value;
+  }
+  return Object.keys(fields).length > 0 ? fields : undefined;
 }
 
 function roundFields(value: unknown): RoundFields | undefined {
