@@ -63,7 +63,7 @@ function simulate(
   throw new Error('the window never decided');
 }
 
-describe('advanceWindow over whole windows', () => {
+describe('advanceWindow over whole windows, without a bake (the rules alone)', () => {
   it.each<{ name: string; policy: WindowPolicyInput; service: Service; expected: [string, string, number, number] }>([
     // [decision, decided_by, rounds, seconds into the window when the deciding round started]
     { name: 'a healthy service', policy: {}, service: always, expected: ['passed', 'success_threshold', 2, 10] },
@@ -93,7 +93,7 @@ describe('advanceWindow over whole windows', () => {
       expected: ['failed', 'failure_threshold', 7, 60],
     },
     {
-      name: 'a service that breaks after 40 s, when a 2-round streak passes it first',
+      name: 'a service that breaks after 40 s, when a 2-round streak passes it first (no bake)',
       policy: {},
       service: healthyUntil(40),
       expected: ['passed', 'success_threshold', 2, 10],
@@ -177,7 +177,7 @@ describe('advanceWindow over whole windows', () => {
       expected: ['failed', 'window_elapsed', 3, 20],
     },
   ])('decides $name', ({ policy, service, expected }) => {
-    const result = simulate(policy, service);
+    const result = simulate({ bakeSeconds: 0, ...policy }, service);
     expect([result.decision, result.decidedBy, result.rounds, result.decidedAtS]).toEqual(expected);
   });
 
@@ -227,8 +227,71 @@ describe('advanceWindow over whole windows', () => {
   });
 });
 
+describe('advanceWindow with the bake', () => {
+  it.each<{ name: string; policy: WindowPolicyInput; service: Service; expected: [string, string, number, number] }>([
+    // [decision, decided_by, rounds, seconds into the window when the deciding round started]
+    {
+      name: 'a service that breaks after 40 s, caught by the default 60 s bake',
+      policy: {},
+      service: healthyUntil(40),
+      expected: ['failed', 'failure_threshold', 7, 60],
+    },
+    {
+      name: 'a healthy service, which passes on the first round at or after the bake',
+      policy: {},
+      service: always,
+      expected: ['passed', 'success_threshold', 7, 60],
+    },
+    {
+      name: 'a bake the interval does not divide, passing on the first round after it',
+      policy: { bakeSeconds: 45 },
+      service: always,
+      expected: ['passed', 'success_threshold', 6, 50],
+    },
+    {
+      name: 'a healthy first round with successThreshold 1, held until the bake',
+      policy: { successThreshold: 1, bakeSeconds: 30 },
+      service: always,
+      expected: ['passed', 'success_threshold', 4, 30],
+    },
+    {
+      name: 'a streak broken after the bake, which must be rebuilt',
+      policy: {},
+      service: rounds('.......x..'),
+      expected: ['passed', 'success_threshold', 7, 60],
+    },
+    {
+      name: 'a streak broken just before the bake, which must be rebuilt after it',
+      policy: {},
+      service: rounds('......x..'),
+      expected: ['passed', 'success_threshold', 9, 80],
+    },
+    {
+      name: 'a service warming up for 20 s under a 20 s warm-up, passing once baked',
+      policy: { warmupSeconds: 20, failureThreshold: 2 },
+      service: healthyFrom(20),
+      expected: ['passed', 'success_threshold', 7, 60],
+    },
+    {
+      name: 'a service that breaks at 90 s, passed by a 60 s bake (the bake is no watch for ever)',
+      policy: {},
+      service: healthyUntil(90),
+      expected: ['passed', 'success_threshold', 7, 60],
+    },
+  ])('decides $name', ({ policy, service, expected }) => {
+    const result = simulate(policy, service);
+    expect([result.decision, result.decidedBy, result.rounds, result.decidedAtS]).toEqual(expected);
+  });
+
+  it('does not pass a round that starts before the bake, even on the threshold', () => {
+    const round = buildRound([healthyTarget()], { round: 1, at: STARTED, startedAt: STARTED, warmupSeconds: 0 });
+    const step = advanceWindow(startWindow(STARTED), round, parseWindowPolicy({ successThreshold: 1 }), STARTED);
+    expect(step).toMatchObject({ decision: 'continue', state: { consecutive_ok: 1 } });
+  });
+});
+
 describe('advanceWindow, one round', () => {
-  const policy = parseWindowPolicy({});
+  const policy = parseWindowPolicy({ bakeSeconds: 0 });
   const round1 = (ok: boolean) =>
     buildRound([ok ? healthyTarget() : failingTarget()], {
       round: 1,

@@ -77,7 +77,8 @@ async function watch(
   const prober = await prepareRoundProbe(gateConfig);
   const seen: WindowRound[] = [];
   const outcome = await runWindow({
-    policy: parseWindowPolicy(policyInput),
+    // The rules alone: the bake has its own tests (decide-window.test.ts) and one below.
+    policy: parseWindowPolicy({ bakeSeconds: 0, ...policyInput }),
     probeRound: () => prober.probe(),
     clock,
     onRound: (round) => {
@@ -102,6 +103,12 @@ describe('runWindow against loopback services', () => {
     expect(seen[0]?.targets[0]).toMatchObject({ name: 'api', ok: false });
     expect(seen[0]?.targets[0]?.reason).toContain('[STATUS] 503 in [200-299]');
     expect(sleeps).toEqual([10_000, 10_000, 10_000]);
+  });
+
+  it('fails a service that breaks after 40 s with the default 60 s bake, which a 2-round streak alone would pass', async () => {
+    const { outcome, seen } = await watch(breakingAt(40), { bakeSeconds: 60 });
+    expect(summary(outcome)).toEqual(['failed', 'failure_threshold', 7]);
+    expect(seen.map((round) => round.ok)).toEqual([true, true, true, true, false, false, false]);
   });
 
   it('fails the same service without the warm-up', async () => {
@@ -167,7 +174,7 @@ describe('runWindow against loopback services', () => {
 describe('runWindow bounds', () => {
   it('stops after windowSeconds / intervalSeconds + 1 rounds under a clock that never moves', async () => {
     const stuck: WindowClock = { now: () => new Date(STARTED), sleep: async () => undefined };
-    const policy = parseWindowPolicy({ windowSeconds: 60 });
+    const policy = parseWindowPolicy({ windowSeconds: 60, bakeSeconds: 0 });
     let probes = 0;
     const flapping = async (): Promise<TargetResult[]> => {
       probes += 1;
