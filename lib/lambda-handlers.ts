@@ -7,6 +7,8 @@ import type { RollgatePowertools } from './rollgate-props.ts';
 export const LAMBDA_HANDLERS = {
   'deploy-event': 'lambda/handlers/deploy-event.ts',
   'scheduled-check': 'lambda/handlers/scheduled-check.ts',
+  'deploy-starter': 'lambda/handlers/deploy-starter.ts',
+  'workflow-task': 'lambda/handlers/workflow/workflow-task.ts',
 } as const;
 
 export type LambdaHandlerName = keyof typeof LAMBDA_HANDLERS;

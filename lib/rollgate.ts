@@ -14,6 +14,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { createAlertDeliveryAlarmTopic, createAlertTopic, subscribeAlertEmails } from './alert-topic.ts';
 import { createAtLeastOnceAlarm, deadLetterQueueDepth, FIVE_MINUTE_SUM } from './at-least-once-alarm.ts';
+import { DeployWorkflow } from './deploy-workflow.ts';
 import { EvidenceBucket } from './evidence-bucket.ts';
 import { powertoolsLayer } from './powertools-layer.ts';
 import { createIdempotencyTable } from './idempotency-table.ts';
@@ -94,6 +95,11 @@ export class Rollgate extends Construct {
   readonly alarms: readonly cloudwatch.Alarm[];
   /** The layer holding the registry (the services and monitors), which both functions read at cold start. */
   readonly registryLayer: lambda.ILayerVersion;
+  /**
+   * The deploy as a durable workflow (lib/deploy-workflow.ts): the Step Functions state machine that judges each deploy
+   * over its window, rolls back and verifies, its task function, and the starter the deploy event rule invokes.
+   */
+  readonly deployWorkflow: DeployWorkflow;
 
   constructor(scope: Construct, id: string, props: RollgateProps = {}) {
     super(scope, id);
@@ -234,14 +240,23 @@ export class Rollgate extends Construct {
     this.scheduledCheckDeadLetterQueue = scheduledCheck.deadLetterQueue;
 
     this.deployEventPattern = config.deployEventPattern;
+    this.deployWorkflow = new DeployWorkflow(this, 'DeployWorkflow', {
+      functions: shared,
+      services: config.services,
+      rollbackWait: config.rollbackWait,
+      grants: { ...grants, rollbackDocumentArn: documentArn },
+      stateTable: this.stateTable,
+      maxEventAge: DEPLOY_EVENT_MAX_AGE,
+    });
+    const starter = this.deployWorkflow.starterFunction;
     this.deployEventRule = new events.Rule(this, 'DeployEventRule', {
-      description: 'Rollgate: runs the deploy gate for every deploy event',
+      description: 'Rollgate: starts the deploy workflow for every deploy event',
       eventBus: config.eventBus,
       eventPattern: config.deployEventPattern,
-      // EventBridge retries only failed deliveries (the function never ran), so these retries cannot double a gate.
+      // A retried delivery names the same execution (the event id), so it cannot start a second one.
       targets: [
-        new targets.LambdaFunction(this.deployGateFunction, {
-          deadLetterQueue: deployGate.deadLetterQueue,
+        new targets.LambdaFunction(starter.function, {
+          deadLetterQueue: starter.deadLetterQueue,
           retryAttempts: 3,
           maxEventAge: DEPLOY_EVENT_MAX_AGE,
         }),
@@ -296,6 +311,7 @@ export class Rollgate extends Construct {
     this.alarms = [
       ...deployGate.alarms,
       ...scheduledCheck.alarms,
+      ...this.deployWorkflow.alarms,
       this.failedGatesAlarm,
       ...alertDeliveryAlarms,
       ...undelivered.alarms,
@@ -346,6 +362,16 @@ export class Rollgate extends Construct {
     output('EvidenceBucketName', this.evidenceBucket.bucketName, 'Bucket holding deploys/ and checks/ evidence');
     output('AlertTopicArn', this.alertTopic.topicArn, 'SNS topic for alerts and alarm notifications');
     output('DeployGateFunctionName', this.deployGateFunction.functionName, 'Lambda running the deploy gate');
+    output(
+      'DeployWorkflowArn',
+      this.deployWorkflow.stateMachine.stateMachineArn,
+      'Step Functions state machine judging each deploy (rollgate deploy --state-machine)',
+    );
+    output(
+      'DeployStarterFunctionName',
+      this.deployWorkflow.starterFunction.function.functionName,
+      'Lambda the deploy event rule invokes to start the workflow',
+    );
     output('ScheduledCheckFunctionName', this.scheduledCheckFunction.functionName, 'Lambda running monitors');
     output('RollbackDocumentName', this.rollbackDocumentName, 'SSM document sent to roll a service back');
     output(

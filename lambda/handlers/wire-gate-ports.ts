@@ -4,14 +4,20 @@
 // a healthy gate loads the S3 and DynamoDB adapters only.
 
 import type { GatePorts } from '../core/gate/gate.ts';
-import type { RollbackExecutor, RollbackRequest } from '../core/gate/ports.ts';
+import type {
+  RollbackExecutor,
+  RollbackHandle,
+  RollbackPoll,
+  RollbackRequest,
+  RollbackStart,
+} from '../core/gate/ports.ts';
 import type { RollbackResult } from '../core/rollback/rollback-result.ts';
 import type { RollbackTarget } from '../core/rollback/rollback-target.ts';
 import type { DynamoDbStateStore } from '../adapters/dynamodb-state-store.ts';
 import { locateS3Evidence } from '../adapters/evidence-key.ts';
 import type { S3EvidenceStore } from '../adapters/s3-evidence-store.ts';
 import type { SnsNotifier } from '../adapters/sns-notifier.ts';
-import type { RollbackScope } from '../adapters/ssm-rollback.ts';
+import type { RollbackScope, SsmRollbackExecutor } from '../adapters/ssm-rollback.ts';
 import type { SsmSecretSource } from '../adapters/ssm-secret-source.ts';
 import { createAwsClients, type AwsClients } from './aws-clients.ts';
 import { lazily } from './lazily.ts';
@@ -117,9 +123,23 @@ class DeferredSsmRollback implements RollbackExecutor {
   }
 
   public async run(request: RollbackRequest): Promise<RollbackResult> {
+    return (await this.load()).run(request);
+  }
+
+  /** The deploy workflow's send_rollback step: sends and returns a handle at once. */
+  public async start(request: RollbackRequest): Promise<RollbackStart> {
+    return (await this.load()).start(request);
+  }
+
+  /** The deploy workflow's poll_rollback step, in a later invocation than the start. */
+  public async poll(handle: RollbackHandle): Promise<RollbackPoll> {
+    return (await this.load()).poll(handle);
+  }
+
+  private async load(): Promise<SsmRollbackExecutor> {
     const { clients, settings } = this.runtime;
     const [{ SsmRollbackExecutor }, ssm] = await Promise.all([import('../adapters/ssm-rollback.ts'), clients.ssm()]);
-    this.executor = new SsmRollbackExecutor({
+    const executor = new SsmRollbackExecutor({
       ssm,
       ec2: clients.ec2,
       documentName: settings.rollbackDocument,
@@ -129,6 +149,7 @@ class DeferredSsmRollback implements RollbackExecutor {
       ...(this.plan.requiredTags !== undefined ? { requiredTags: this.plan.requiredTags } : {}),
       ...(this.plan.remainingTimeMs !== undefined ? { remainingTimeMs: this.plan.remainingTimeMs } : {}),
     });
-    return this.executor.run(request);
+    this.executor = executor;
+    return executor;
   }
 }

@@ -289,13 +289,14 @@ describe('functions', () => {
 
   it('writes to explicit log groups kept for three months', () => {
     const groups = Object.values(synth.template.findResources('AWS::Logs::LogGroup'));
-    expect(groups).toHaveLength(2);
+    // The deploy gate, the scheduled check, the workflow's task function and starter, and the state machine.
+    expect(groups).toHaveLength(5);
     for (const group of groups) expect(group.Properties.RetentionInDays).toBe(90);
   });
 
   it('gives every dead-letter queue SSE and a TLS-only policy', () => {
     const queues = synth.template.findResources('AWS::SQS::Queue');
-    expect(Object.keys(queues)).toHaveLength(2);
+    expect(Object.keys(queues)).toHaveLength(4);
     for (const [queueId, queue] of Object.entries(queues)) {
       expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
       synth.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
@@ -465,7 +466,7 @@ describe('IAM', () => {
 });
 
 describe('triggers', () => {
-  it('runs the deploy gate for rollgate.deploy "Deployment Completed" events on the default bus', () => {
+  it('starts the deploy workflow for rollgate.deploy "Deployment Completed" events on the default bus', () => {
     const rules = synth.template.findResources('AWS::Events::Rule');
     expect(Object.keys(rules)).toHaveLength(1);
     const rule = Object.values(rules)[0]!;
@@ -476,8 +477,8 @@ describe('triggers', () => {
     });
     expect(rule.Properties.Targets).toEqual([
       expect.objectContaining({
-        Arn: getAtt(id(synth.rollgate.deployGateFunction)),
-        DeadLetterConfig: { Arn: getAtt(id(synth.rollgate.deployGateDeadLetterQueue)) },
+        Arn: getAtt(id(synth.rollgate.deployWorkflow.starterFunction.function)),
+        DeadLetterConfig: { Arn: getAtt(id(synth.rollgate.deployWorkflow.starterFunction.deadLetterQueue)) },
         RetryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 3 },
       }),
     ]);
@@ -485,18 +486,19 @@ describe('triggers', () => {
 });
 
 describe('alarms', () => {
-  it('watches errors, throttles and DLQ depth of both functions, failed gates and undelivered alerts', () => {
+  it('watches errors, throttles and DLQ depth of every function, broken workflow executions, failed gates and undelivered alerts', () => {
     const alarms = Object.values(synth.template.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms.map((alarm) => alarm.Properties.MetricName).sort()).toEqual([
-      'AlertDeliveryFailed',
-      'ApproximateNumberOfMessagesVisible',
-      'ApproximateNumberOfMessagesVisible',
-      'Errors',
-      'Errors',
-      'GateFailed',
-      'Throttles',
-      'Throttles',
-    ]);
+    const perFunction = (metric: string) => Array.from({ length: 4 }, () => metric);
+    expect(alarms.map((alarm) => alarm.Properties.MetricName ?? alarm.Properties.Metrics[0].Expression).sort()).toEqual(
+      [
+        'AlertDeliveryFailed',
+        ...perFunction('ApproximateNumberOfMessagesVisible'),
+        ...perFunction('Errors'),
+        'GateFailed',
+        ...perFunction('Throttles'),
+        'failed + timedOut + aborted',
+      ],
+    );
     for (const alarm of alarms) {
       expect(alarm.Properties).toMatchObject({
         Threshold: 1,

@@ -288,10 +288,11 @@ describe('alarms', () => {
     [synth.rollgate.alertDeliveryFailedAlarm, ...synth.rollgate.alarms.slice(-1)].map((alarm) => id(alarm));
 
   it('also watches the alert-delivery dead-letter queue, and notifies the brought topic', () => {
-    expect(alarms()).toHaveLength(10);
+    // The 10 of the gate and the checks, and the workflow's: 3 per function (task, starter) and its broken executions.
+    expect(alarms()).toHaveLength(17);
     expect(
       alarms().filter((alarm) => alarm.Properties.MetricName === 'ApproximateNumberOfMessagesVisible'),
-    ).toHaveLength(4);
+    ).toHaveLength(6);
     const resources = synth.template.findResources('AWS::CloudWatch::Alarm');
     for (const [logicalId, alarm] of Object.entries(resources)) {
       if (!deliveryAlarmIds().includes(logicalId)) expect(alarm.Properties.AlarmActions).toEqual([TOPIC_ARN]);
