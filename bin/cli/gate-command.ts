@@ -1,5 +1,6 @@
 // `rollgate gate`: wires the engine to local adapters (files, /bin/sh, stderr, the environment and, with --state-dir,
-// a state directory) and maps the outcome to the CI contract's exit codes. No health logic lives here.
+// a state directory) and maps the outcome to the CI contract's exit codes. With --window it runs the deploy flow
+// in-process (local-deploy.ts) instead of the one-shot gate. No health logic lives here.
 
 import { randomUUID } from 'node:crypto';
 import { ConsoleNotifier } from '../../lambda/adapters/console-notifier.ts';
@@ -17,6 +18,7 @@ import { EXIT_PASSED, EXIT_SKIPPED_NOT_ALLOWED, EXIT_USAGE, exitCodeFor } from '
 import type { CliIo } from './cli-io.ts';
 import { evidenceDirFromArgv, readGateOptions, type GateOptions } from './gate-options.ts';
 import { GATE_HELP } from './help-text.ts';
+import { runLocalDeploy } from './local-deploy.ts';
 import { withRedactedStderr } from './redacted-io.ts';
 import { renderSummary } from './render-summary.ts';
 import { resolve } from 'node:path';
@@ -54,6 +56,7 @@ export async function runGateCommand(argv: readonly string[], unredactedIo: CliI
         });
 
   if (options.dryRun) return dryRun(options, rollbackExecutor, io);
+  if (options.window !== undefined) return gateOverWindow(options, context, io);
 
   const store = new FsEvidenceStore(resolve(io.cwd, options.evidenceDir));
   // With --state-dir the run remembers (versions, the rollback lock, pauses); without, it is judged alone.
@@ -76,6 +79,39 @@ export async function runGateCommand(argv: readonly string[], unredactedIo: CliI
     failOnSkipped: options.config.failOnSkipped,
     evidenceWritten: outcome.evidenceWritten,
   });
+}
+
+/** `rollgate gate --window`: the deploy flow in-process, with the gate's own settings and the window's. */
+function gateOverWindow(options: GateOptions, context: EvidenceContext, io: CliIo): Promise<number> {
+  const { config } = options;
+  const window = options.window!;
+  const command = config.rollback?.command;
+  const timeoutMs = config.rollback?.timeoutMs ?? 300_000;
+  return runLocalDeploy(
+    {
+      start: {
+        kind: 'gate',
+        ...(context.ci !== undefined ? { ci: context.ci } : {}),
+        ...(options.service !== undefined ? { scope: options.service } : {}),
+        ...(config.expectedVersion !== undefined ? { expected_version: config.expectedVersion } : {}),
+      },
+      registration: {
+        window: window.policy,
+        rollback: {
+          mode: window.rollbackMode,
+          waitSeconds: Math.ceil(timeoutMs / 1000),
+          approvalTimeoutMinutes: window.approvalTimeoutMinutes,
+        },
+      },
+      gate: config,
+      ...(command !== undefined ? { rollback: { command, timeoutMs } } : {}),
+      evidenceDir: options.evidenceDir,
+      stateDir: options.stateDir,
+      json: options.json,
+      failOnSkipped: config.failOnSkipped,
+    },
+    io,
+  );
 }
 
 function report(outcome: GateOutcome, json: boolean, io: CliIo): void {
@@ -115,6 +151,14 @@ function dryRun(options: GateOptions, rollback: ShellRollbackExecutor | undefine
     }
   }
   lines.push(`Expected version: ${config.expectedVersion ?? 'any'}`);
+  const window = options.window?.policy;
+  if (window !== undefined) {
+    lines.push(
+      `Window: ${window.windowSeconds} s, a round every ${window.intervalSeconds} s, warm-up ${window.warmupSeconds} s, ` +
+        `bake ${window.bakeSeconds} s; passes on ${window.successThreshold} healthy round(s) in a row, fails on ` +
+        `${window.failureThreshold} failing; a rollback is verified over ${window.verifySeconds} s`,
+    );
+  }
   lines.push(`Evidence: ${resolve(io.cwd, options.evidenceDir)}/health-gate.{json,env}`);
   if (options.stateDir !== undefined && options.service !== undefined) {
     const { service, environment } = options.service;

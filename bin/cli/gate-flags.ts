@@ -21,6 +21,14 @@ export const GATE_FLAGS = {
   service: { type: 'string' },
   environment: { type: 'string' },
   'state-dir': { type: 'string' },
+  // The watch window (gate-window-options.ts): with --window the gate runs the deploy flow in-process.
+  window: { type: 'string' },
+  interval: { type: 'string' },
+  warmup: { type: 'string' },
+  bake: { type: 'string' },
+  'success-threshold': { type: 'string' },
+  'failure-threshold': { type: 'string' },
+  verify: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;

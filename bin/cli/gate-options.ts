@@ -10,7 +10,9 @@ import { NAME_RULE } from '../../lambda/core/config/probe-request-schema.ts';
 import { parseUrlList } from '../../lambda/core/config/url-list.ts';
 import { readConfigFile } from './config-file.ts';
 import { parseGateFlags } from './gate-flags.ts';
+import { readWindowPolicy, type RegisteredWindow } from './gate-window-options.ts';
 import { GATE_FILE_FIELDS, serviceGateFields, validateConfigFile } from './service-gate-fields.ts';
+import type { WindowPolicy } from '../../lambda/core/window/window-policy.ts';
 
 export const DEFAULT_EVIDENCE_DIR = 'artifacts/rollout';
 
@@ -24,6 +26,16 @@ export interface GateOptions {
   readonly service?: { readonly service: string; readonly environment: string };
   /** --state-dir: where runs remember; without it every run is judged alone, as the CI contract always was. */
   readonly stateDir?: string;
+  /** --window: the deploy flow in-process over this window; without it the gate probes once, as it always has. */
+  readonly window?: WindowGate;
+}
+
+/** How `rollgate gate --window` judges and rolls back. */
+export interface WindowGate {
+  readonly policy: WindowPolicy;
+  /** The registered service's rollback mode; `auto` for plain URLs (`off` anyway without a rollback command). */
+  readonly rollbackMode: 'auto' | 'approve' | 'off';
+  readonly approvalTimeoutMinutes?: number;
 }
 
 const NUMERIC_FLAGS = [
@@ -71,6 +83,8 @@ export function readGateOptions(argv: readonly string[], env: Env, cwd: string):
   // Then the config file, whose prototype keys readConfigFile has already refused. It is checked whole, with the
   // schema the stack uses; its gate fields apply, or with --service that registered service's.
   const service = serviceFlags(flags.service, flags.environment, flags.config, flags['state-dir']);
+  let registeredWindow: RegisteredWindow | undefined;
+  let registeredRollback: { mode: WindowGate['rollbackMode']; approvalTimeoutMinutes?: number } | undefined;
   if (flags.config !== undefined) {
     const file = readConfigFile(resolve(cwd, flags.config), flags.config);
     const parsed = validateConfigFile(file, flags.config);
@@ -100,8 +114,27 @@ export function readGateOptions(argv: readonly string[], env: Env, cwd: string):
         }
         labels[field] = label;
       }
+      // The deploy flow can wait for an approval, so a service in approve mode brings its command to it.
+      const index = parsed.services.findIndex(
+        (entry) => entry.service === service[0] && entry.environment === service[1],
+      );
+      const entry = parsed.services[index]!;
+      const at = `${flags.config}: services[${index}]`;
+      const rawEntry = (file.services as Array<Record<string, unknown>>)[index]!;
+      if (isRecord(rawEntry.window)) registeredWindow = { raw: rawEntry.window, label: `${at}.window` };
+      registeredRollback = {
+        mode: entry.rollback.mode,
+        ...(entry.rollback.approvalTimeoutMinutes !== undefined
+          ? { approvalTimeoutMinutes: entry.rollback.approvalTimeoutMinutes }
+          : {}),
+      };
+      if (flags.window !== undefined && entry.rollback.mode === 'approve' && entry.rollback.command !== undefined) {
+        raw.rollback = Object.assign(ownRecord(raw.rollback), { command: entry.rollback.command });
+        labels['rollback.command'] = `${at}.rollback.command`;
+      }
     }
   }
+  const windowPolicy = readWindowPolicy(flags, registeredWindow);
 
   // Highest precedence: flags.
   const flagUrls = (flags.url ?? []).flatMap((value) => parseUrlList(value, '--url'));
@@ -139,6 +172,9 @@ export function readGateOptions(argv: readonly string[], env: Env, cwd: string):
     help,
     ...(service !== undefined ? { service: { service: service[0], environment: service[1] } } : {}),
     ...(flags['state-dir'] !== undefined ? { stateDir: flags['state-dir'] } : {}),
+    ...(windowPolicy !== undefined
+      ? { window: { policy: windowPolicy, rollbackMode: 'auto' as const, ...registeredRollback } }
+      : {}),
   };
 }
 

@@ -102,7 +102,8 @@ function pauseItem(options: Extract<PauseOptions, { action: 'pause' }>, now: Dat
   return parseWithSchema(pauseSchema, raw, { reason: '--reason', by: '--by', until: '--for' }, 'pause');
 }
 
-async function openStateStore(location: StateLocation, cwd: string): Promise<StateStore> {
+/** The state directory, or the stack's table with its DynamoDB client loaded only now (an optional peer). */
+export async function openStateStore(location: StateLocation, cwd: string): Promise<StateStore> {
   if ('directory' in location) return new FsStateStore({ directory: resolve(cwd, location.directory) });
   const { openDynamoDbStateStore } = await import('./dynamodb-state-store-opener.ts');
   return openDynamoDbStateStore(location.table);

@@ -1,8 +1,10 @@
 // The human summary of a gate run, or of evidence read back later: one line per target (OK/FAIL, status, latency,
-// attempts, why), the rollback, what the run remembered (with --state-dir), notes, and where the evidence went. Reads
+// attempts, why), the window and the verification (with --window), the rollback, what the run remembered (with
+// --state-dir), notes, and where the evidence went. Reads
 // only the evidence document, so what a person sees is what was recorded.
 
 import type { EvidenceDocument } from '../../lambda/core/evidence/evidence.ts';
+import type { EvidenceWindow } from '../../lambda/core/evidence/evidence-window.ts';
 import type { GateOutcome } from '../../lambda/core/gate/gate.ts';
 
 const OUTPUT_LINES_SHOWN = 6;
@@ -28,6 +30,7 @@ function renderEvidenceLines(document: EvidenceDocument, files: readonly string[
   const lines: string[] = [];
   lines.push(`Rollgate gate ${document.status.toUpperCase()} (${document.status_reason}): ${document.message}`);
   if (document.expected_version !== null) lines.push(`  expected version: ${document.expected_version}`);
+  if (document.window !== undefined) lines.push(`  window: ${windowWords(document.window)}`);
   for (const target of document.targets) {
     const last = target.attempts[target.attempts.length - 1];
     const seen = last?.http_status !== undefined ? String(last.http_status) : (last?.error ?? '-');
@@ -51,6 +54,16 @@ function renderRollback(document: EvidenceDocument): string[] {
   if (!rollback.attempted) {
     if (rollback.outcome === 'withheld')
       return [`Rollback: withheld (${rollback.reason ?? 'unknown'}): ${rollback.detail ?? ''}`];
+    // The deploy flow's words for a rollback never sent: held back, waiting for a person, refused, or not answered.
+    if (['suppressed', 'awaiting_approval', 'rejected', 'timed_out'].includes(rollback.outcome)) {
+      const why = rollback.reason !== undefined ? ` (${rollback.reason})` : '';
+      const approve =
+        rollback.approval?.decision === null ? [`  approve with: ${rollback.approval.approve_command}`] : [];
+      return [
+        `Rollback: ${rollback.outcome}${why}${rollback.detail !== undefined ? `: ${rollback.detail}` : ''}`,
+        ...approve,
+      ];
+    }
     return rollback.outcome === 'not_configured' ? ['Rollback: not configured (set RUNTIME_ROLLBACK_COMMAND)'] : [];
   }
   const exit = rollback.exit_code === null ? '' : `, exit ${rollback.exit_code}`;
@@ -61,7 +74,10 @@ function renderRollback(document: EvidenceDocument): string[] {
   const lines = [
     `Rollback: ${rollback.outcome}${exit} in ${rollback.duration_ms ?? 0} ms${target}: ${rollback.executor ?? ''}`,
   ];
-  if (rollback.detail !== undefined && rollback.outcome !== 'succeeded') lines.push(`  why: ${rollback.detail}`);
+  if (rollback.detail !== undefined && rollback.outcome !== 'succeeded' && rollback.outcome !== 'recovered') {
+    lines.push(`  why: ${rollback.detail}`);
+  }
+  if (rollback.verification !== undefined) lines.push(`  verification: ${windowWords(rollback.verification)}`);
   const output = (rollback.output_tail ?? '').trimEnd();
   if (output !== '') {
     const outputLines = output.split('\n');
@@ -96,4 +112,11 @@ function renderState(document: EvidenceDocument): string[] {
   }
   if (state.pause !== null) lines.push(`Paused until ${state.pause.until}: ${state.pause.reason}`);
   return lines;
+}
+
+/** `7 round(s), 4 healthy, 3 failing, expecting 1.4.1 (decided by failure_threshold)` */
+function windowWords(window: EvidenceWindow): string {
+  const expecting = window.expected_version !== null ? `, expecting ${window.expected_version}` : '';
+  const decided = window.decided_by !== null ? ` (decided by ${window.decided_by})` : ' (undecided)';
+  return `${window.rounds_done} round(s), ${window.healthy_rounds} healthy, ${window.failing_rounds} failing${expecting}${decided}`;
 }

@@ -104,7 +104,7 @@ describe('renderPlannedAlert', () => {
   });
 
   it.each([
-    ['critical', ['MonitorDown', 'RollbackRequired', 'RollbackFailed']],
+    ['critical', ['MonitorDown', 'RollbackRequired', 'RollbackFailed', 'RollbackAwaitingApproval']],
     ['high', ['GateFailed', 'VersionMismatch', 'MonitorStillDown', 'StateUnavailable', 'EvidenceWriteFailed']],
     ['warning', ['RollbackSucceeded', 'ProberUnavailable']],
     ['info', ['MonitorRecovered']],

@@ -1,0 +1,202 @@
+// The deploy flow run in-process with local adapters: the evidence directory (health-gate.json/env, rewritten by each
+// record), alerts as lines on stderr, header secrets from the environment, the rollback command under /bin/sh, and
+// with a state directory the service's versions, lock, pause and approval item. `rollgate gate --window` runs it, and
+// `rollgate deploy --local` through runDeployLocally. Prints the flow as it goes (a line per round, one updated line on
+// a terminal, nothing with --json), then the summary, and answers the CI contract's exit code.
+
+import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import { ConsoleNotifier } from '../../lambda/adapters/console-notifier.ts';
+import { EnvSecretSource } from '../../lambda/adapters/env-secret-source.ts';
+import { FsEvidenceStore } from '../../lambda/adapters/fs-evidence-store.ts';
+import { FsStateStore } from '../../lambda/adapters/fs-state-store.ts';
+import { ShellRollbackExecutor } from '../../lambda/adapters/shell-rollback.ts';
+import type { GateConfig } from '../../lambda/core/config/config-schema.ts';
+import type { DeployPorts } from '../../lambda/core/deploy/deploy-ports.ts';
+import type { DeployProgress } from '../../lambda/core/deploy/deploy-progress.ts';
+import { driveDeploy } from '../../lambda/core/deploy/drive-deploy.ts';
+import { startDeploy, type DeployRegistration, type DeployStart } from '../../lambda/core/deploy/start-deploy.ts';
+import { shellQuote } from '../../lambda/core/evidence/env-file.ts';
+import type { EvidenceDocument } from '../../lambda/core/evidence/evidence.ts';
+import type { GateOutcome } from '../../lambda/core/gate/gate.ts';
+import {
+  systemClock,
+  type Clock,
+  type EvidenceLocation,
+  type EvidenceStage,
+  type EvidenceStore,
+} from '../../lambda/core/gate/ports.ts';
+import { CLI_ADDRESS_POLICY } from '../../lambda/core/probe/probe.ts';
+import { exitCodeFor } from '../../lambda/core/verdict/verdict.ts';
+import type { CliIo } from './cli-io.ts';
+import { progressLinesOf } from './local-deploy-lines.ts';
+import { DEFAULT_STATE_DIR } from './pause-options.ts';
+import { renderSummary } from './render-summary.ts';
+
+export interface LocalDeploySetup {
+  /** Who and what: the run id is made here when not given. */
+  readonly start: Omit<DeployStart, 'run_id'> & { readonly run_id?: string };
+  readonly registration: DeployRegistration;
+  /** What to probe, with its budget. */
+  readonly gate: GateConfig;
+  /** The shell rollback, when there is one. */
+  readonly rollback?: { readonly command: string; readonly timeoutMs: number } | undefined;
+  /** As the user gave it, relative to io.cwd. */
+  readonly evidenceDir: string;
+  /** As the user gave it; without it nothing is remembered (no lock, no known-good versions, no approval). */
+  readonly stateDir?: string | undefined;
+  readonly json: boolean;
+  readonly failOnSkipped: boolean;
+}
+
+/** For tests: a clock and a sleep that move together. @default the system's */
+export interface LocalDeployTiming {
+  readonly clock: Clock;
+  readonly sleep: (ms: number) => Promise<void>;
+}
+
+const SYSTEM_TIMING: LocalDeployTiming = {
+  clock: systemClock,
+  sleep: (ms) => new Promise((done) => setTimeout(done, ms)),
+};
+
+/** Runs the flow to its end and prints it; answers the exit code (0 passed, 1 failed, 3 skipped under --fail-on-skipped). */
+export async function runLocalDeploy(
+  setup: LocalDeploySetup,
+  io: CliIo,
+  timing: LocalDeployTiming = SYSTEM_TIMING,
+): Promise<number> {
+  const evidenceStore = new CapturingEvidenceStore(new FsEvidenceStore(resolve(io.cwd, setup.evidenceDir)));
+  const state =
+    setup.stateDir !== undefined ? new FsStateStore({ directory: resolve(io.cwd, setup.stateDir) }) : undefined;
+  const ports: DeployPorts = {
+    gate: setup.gate,
+    evidenceStore,
+    notifier: new ConsoleNotifier(io.stderr),
+    secrets: new EnvSecretSource(io.env),
+    clock: timing.clock,
+    addressPolicy: CLI_ADDRESS_POLICY,
+    ...(state !== undefined ? { state } : {}),
+    ...(setup.rollback !== undefined
+      ? {
+          rollbackExecutor: new ShellRollbackExecutor({
+            command: setup.rollback.command,
+            timeoutMs: setup.rollback.timeoutMs,
+            cwd: io.cwd,
+            env: io.env as NodeJS.ProcessEnv,
+          }),
+        }
+      : {}),
+    // The approve command given in the alert reaches the same directory from the same place.
+    ...(setup.stateDir !== undefined && setup.stateDir !== DEFAULT_STATE_DIR
+      ? { approvalStoreArgs: `--state-dir ${quotedIfNeeded(setup.stateDir)}` }
+      : {}),
+  };
+  const printer = new ProgressPrinter(io.stdout, setup.json);
+  const first = await startDeploy(
+    { ...setup.start, run_id: setup.start.run_id ?? `cli-${randomUUID()}` },
+    setup.registration,
+    ports,
+  );
+  const { progress, response } = await driveDeploy(first, ports, {
+    sleep: timing.sleep,
+    onStep: (step, answer) => printer.print(progressLinesOf(step, answer)),
+  });
+  printer.end();
+  const document = evidenceStore.last;
+  if (document !== undefined) report(outcomeOf(progress, document, evidenceStore.locations), setup.json, io);
+  return exitCodeFor(response, { failOnSkipped: setup.failOnSkipped, evidenceWritten: response.evidence_written });
+}
+
+/** The gate's outcome, as its summary and --json read it, from the flow's progress and its last record. */
+function outcomeOf(
+  progress: DeployProgress,
+  document: EvidenceDocument,
+  locations: Partial<Record<EvidenceStage, EvidenceLocation>>,
+): GateOutcome {
+  const verdict = progress.verdict!;
+  return {
+    verdict: {
+      status: verdict.status,
+      status_reason: verdict.status_reason,
+      total: verdict.total,
+      healthy: verdict.healthy,
+      failing: verdict.failing,
+      ...(verdict.prober_fault !== undefined ? { prober_fault: verdict.prober_fault } : {}),
+    },
+    evidence: document,
+    locations,
+    evidenceWritten: progress.evidence_written,
+    alerts: progress.alerts.map((alert) => ({ ...alert, delivered: alert.delivered === true })),
+    problems: progress.faults.map((fault) => ({ ...fault, cause: undefined })),
+  };
+}
+
+function report(outcome: GateOutcome, json: boolean, io: CliIo): void {
+  if (json) io.stdout.write(`${JSON.stringify(outcome.evidence, null, 2)}\n`);
+  else io.stdout.write(renderSummary(outcome));
+  if (!outcome.evidenceWritten) {
+    io.stderr.write('rollgate: evidence could not be written; this gate left no record (see the problem above)\n');
+  }
+  const undelivered = outcome.alerts.filter((alert) => !alert.delivered);
+  if (undelivered.length > 0) {
+    const types = undelivered.map((alert) => `${alert.type} (${alert.error ?? 'unknown error'})`).join(', ');
+    io.stderr.write(`rollgate: alerts not delivered: ${types}; the evidence records them\n`);
+  }
+}
+
+/** Keeps the last record written (or tried), for the summary and --json, and where each stage's record went. */
+class CapturingEvidenceStore implements EvidenceStore {
+  public last: EvidenceDocument | undefined;
+  public readonly locations: Partial<Record<EvidenceStage, EvidenceLocation>> = {};
+
+  public constructor(private readonly store: FsEvidenceStore) {}
+
+  public locate(document: EvidenceDocument, stage: EvidenceStage): string | undefined {
+    return this.store.locate(document, stage);
+  }
+
+  public async write(document: EvidenceDocument, stage: EvidenceStage): Promise<EvidenceLocation> {
+    this.last = document;
+    const location = await this.store.write(document, stage);
+    this.locations[stage] = location;
+    return location;
+  }
+}
+
+/** Progress lines: one per line in a log; on a terminal, a round's line is rewritten in place by the next. */
+class ProgressPrinter {
+  private readonly tty: boolean;
+  private open = false;
+
+  public constructor(
+    private readonly stream: NodeJS.WritableStream,
+    private readonly quiet: boolean,
+  ) {
+    this.tty = (stream as { isTTY?: boolean }).isTTY === true;
+  }
+
+  public print(lines: readonly { readonly text: string; readonly round: boolean }[]): void {
+    if (this.quiet) return;
+    for (const line of lines) {
+      if (this.tty && line.round) {
+        this.stream.write(`\r\x1b[K${line.text}`);
+        this.open = true;
+        continue;
+      }
+      this.end();
+      this.stream.write(`${line.text}\n`);
+    }
+  }
+
+  /** Ends a round's line left open on a terminal. */
+  public end(): void {
+    if (!this.open) return;
+    this.stream.write('\n');
+    this.open = false;
+  }
+}
+
+function quotedIfNeeded(path: string): string {
+  return /^[A-Za-z0-9._/-]+$/.test(path) ? path : shellQuote(path);
+}
