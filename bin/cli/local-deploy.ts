@@ -47,6 +47,8 @@ export interface LocalDeploySetup {
   readonly stateDir?: string | undefined;
   readonly json: boolean;
   readonly failOnSkipped: boolean;
+  /** Put before every progress line: a release's component. */
+  readonly label?: string | undefined;
 }
 
 /** For tests: a clock and a sleep that move together. @default the system's */
@@ -92,7 +94,7 @@ export async function runLocalDeploy(
       ? { approvalStoreArgs: `--state-dir ${quotedIfNeeded(setup.stateDir)}` }
       : {}),
   };
-  const printer = new ProgressPrinter(io.stdout, setup.json);
+  const printer = new ProgressPrinter(io.stdout, setup.json, setup.label);
   const first = await startDeploy(
     { ...setup.start, run_id: setup.start.run_id ?? `cli-${randomUUID()}` },
     setup.registration,
@@ -172,20 +174,22 @@ class ProgressPrinter {
   public constructor(
     private readonly stream: NodeJS.WritableStream,
     private readonly quiet: boolean,
+    private readonly label: string | undefined,
   ) {
     this.tty = (stream as { isTTY?: boolean }).isTTY === true;
   }
 
   public print(lines: readonly { readonly text: string; readonly round: boolean }[]): void {
     if (this.quiet) return;
+    const prefix = this.label !== undefined ? `${this.label}: ` : '';
     for (const line of lines) {
       if (this.tty && line.round) {
-        this.stream.write(`\r\x1b[K${line.text}`);
+        this.stream.write(`\r\x1b[K${prefix}${line.text}`);
         this.open = true;
         continue;
       }
       this.end();
-      this.stream.write(`${line.text}\n`);
+      this.stream.write(`${prefix}${line.text}\n`);
     }
   }
 
