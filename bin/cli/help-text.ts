@@ -1,10 +1,12 @@
-// `rollgate --help` and each command's `--help`: gate, evidence, init, pause and resume.
+// `rollgate --help` and each command's `--help`: gate, monitor, evidence, init, pause and resume.
 
 export const TOP_HELP = `rollgate: post-deploy health gate and synthetic monitor
 
 Usage:
   rollgate gate [options]   probe the runtime URLs, decide passed|failed|skipped, roll back on failure,
                             write evidence (run 'rollgate gate --help' for every option)
+  rollgate monitor          run the config file's monitors here: thresholds, alerts on transitions, evidence
+                            and state as the stack's scheduled check (run 'rollgate monitor --help')
   rollgate evidence list|latest|show
                             read the evidence of gates, deploys and monitors after an incident, from the
                             stack's bucket or ./artifacts (run 'rollgate evidence --help')
@@ -15,6 +17,9 @@ Usage:
   rollgate pause|resume     hold back a service's alerts and automatic rollbacks for a while, or end that
                             (run 'rollgate pause --help')
   rollgate demo             run a gate against two local services to see what it does
+  rollgate demo flapping-service
+                            serve a local service that flaps, goes down and recovers, to watch with
+                            'rollgate monitor' (run 'rollgate demo flapping-service --help')
   rollgate --version
 
 Exit codes: 0 passed or skipped, 1 failed, 2 usage or configuration error,
@@ -145,4 +150,56 @@ resume  ends the pause now.
   --json            print the pause item as JSON
 
 Exit codes: 0 done, 1 the state store could not be used, 2 usage error.
+`;
+
+export const MONITOR_HELP = `Usage: rollgate monitor [--config FILE] [--monitor NAME]... [--once | --every 60s [--runs N]]
+                        [--state-dir DIR] [--evidence-dir DIR] [--rollback-command CMD] [--json]
+
+Runs the monitors of the config file (the stack's rollgate.config.json: a monitor on a registered service
+probes its targets and expects its deployed version) as the stack's scheduled check runs them: down after
+failureThreshold failing runs in a row, up after successThreshold healthy ones, alerts on transitions only
+(one 'ALERT <type> (<severity>): ...' line each on stderr), a rollback only on going down, to the newest
+known-good version.
+
+  --config FILE             the config file (default rollgate.config.json)
+  --monitor NAME            run only this monitor; repeatable (default: every monitor of the file)
+  --once                    one round: each monitor runs once (the default)
+  --every DURATION          a round every 30s, 5m, 1h (from 1s to 24h) until SIGINT or SIGTERM, which let
+                            the run in progress finish and exit 0
+  --runs N                  with --every: stop after N rounds
+  --state-dir DIR           where monitors remember (default .rollgate/state; 'rollgate pause' writes there)
+  --evidence-dir DIR        evidence goes to DIR/checks/<monitor>/YYYY/MM/DD/<time>.json, as in the stack's
+                            bucket, and DIR/checks/<monitor>/latest.json holds the newest (default artifacts)
+  --rollback-command CMD    for monitors with rollbackOnFailure: run with /bin/sh -c when one goes down (else
+                            its service's rollback.command, else the file's). It gets ROLLGATE_TARGET_VERSION
+                            (the known-good version), ROLLGATE_TARGET_SOURCE, ROLLGATE_SERVICE,
+                            ROLLGATE_ENVIRONMENT, ROLLGATE_MONITOR, ROLLGATE_STATUS, ROLLGATE_STATUS_REASON,
+                            ROLLGATE_FAILED_URLS and ROLLGATE_EXPECTED_VERSION as environment variables.
+  --json                    print each run's evidence document, one JSON document a line, instead of a line
+                            of summary
+  -h, --help                this text
+
+Exit codes (--once, or the last of --runs N): 0 every monitor up or unknown, 1 one is down or its state
+could not be kept, 2 usage or configuration error, 4 evidence could not be written; 0 after a signal.
+`;
+
+export const REPORT_HELP = `Usage: rollgate report (--service S --environment E | --monitor M | --all) [--since SPAN|TIME | --date DAY]
+                       [--bucket B | --evidence-dir DIR] [--out FILE] [--max-runs N]
+
+Writes ONE self-contained HTML page of the runs: a timeline of deploys, verdicts, rollbacks and monitor state
+changes, latency per target over time, uptime per day, and every run's full record a click away (the same
+rendering as 'rollgate evidence show'). The page loads nothing from anywhere: open it from disk, attach it to a
+ticket, archive it with the incident.
+
+  --service S --environment E   S's deploys and gates in E, and the monitors that watch it
+  --monitor M                   monitor M's checks
+  --all                         everything
+  --since SPAN|TIME             runs started since (default 7d): 30m, 12h, 7d, 2w, or a UTC day or time
+  --date YYYY-MM-DD             runs started that day (UTC)
+  --bucket B                    the stack's evidence bucket (with your AWS credentials, as rollgate evidence)
+  --evidence-dir DIR            a local evidence directory (default ./artifacts)
+  --out FILE                    where the page goes (default rollgate-report.html)
+  --max-runs N                  the newest N runs at most (default 2000, at most 20000)
+
+Exit codes: 0 written, 1 the evidence could not be read or the page written, 2 usage error.
 `;

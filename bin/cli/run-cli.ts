@@ -5,10 +5,13 @@ import { EXIT_FAILED, EXIT_PASSED, EXIT_USAGE } from '../../lambda/core/verdict/
 import type { CliIo } from './cli-io.ts';
 import { runDemoCommand } from './demo-command.ts';
 import { runEvidenceCommand } from './evidence-command.ts';
+import { runFlappingServiceCommand } from './flapping-service-command.ts';
 import { runGateCommand } from './gate-command.ts';
-import { EVIDENCE_HELP, GATE_HELP, INIT_HELP, PAUSE_HELP, TOP_HELP } from './help-text.ts';
+import { EVIDENCE_HELP, GATE_HELP, INIT_HELP, MONITOR_HELP, PAUSE_HELP, TOP_HELP } from './help-text.ts';
 import { runInitCommand } from './init-command.ts';
+import { runMonitorCommand } from './monitor-command.ts';
 import { runPauseCommand } from './pause-command.ts';
+import { runReportCommand } from './report-command.ts';
 import { withRedactedStderr } from './redacted-io.ts';
 import { ROLLGATE_VERSION } from './version.ts';
 
@@ -42,7 +45,9 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
                 ? INIT_HELP
                 : rest[0] === 'pause' || rest[0] === 'resume'
                   ? PAUSE_HELP
-                  : TOP_HELP,
+                  : rest[0] === 'monitor'
+                    ? MONITOR_HELP
+                    : TOP_HELP,
       );
       return EXIT_PASSED;
     case '-V':
@@ -54,12 +59,16 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
     case 'evidence':
       return runEvidenceCommand(rest, io);
     case 'demo':
-      return runDemoCommand(rest, io);
+      return rest[0] === 'flapping-service' ? runFlappingServiceCommand(rest.slice(1), io) : runDemoCommand(rest, io);
     case 'init':
       return runInitCommand(rest, io);
     case 'pause':
     case 'resume':
       return runPauseCommand(command, rest, io);
+    case 'report':
+      return runReportCommand(rest, io);
+    case 'monitor':
+      return runMonitorCommand(rest, io);
     default:
       io.stderr.write(`rollgate: unknown command ${JSON.stringify(command)}; try 'rollgate --help'\n`);
       return EXIT_USAGE;
