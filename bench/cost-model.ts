@@ -4,6 +4,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import type { StateCallUsage, StateTableUsage } from './state-table-usage.ts';
 
 const priceSchema = z.strictObject({ usd: z.number().min(0), unit: z.string(), as_of: z.string(), source: z.string() });
 const pricesFileSchema = z.strictObject({
@@ -26,6 +27,8 @@ const pricesFileSchema = z.strictObject({
     route53_health_check_non_aws_endpoint: priceSchema,
     route53_optional_feature_aws_endpoint: priceSchema,
     route53_optional_feature_non_aws_endpoint: priceSchema,
+    dynamodb_on_demand_read_request_unit: priceSchema,
+    dynamodb_on_demand_write_request_unit: priceSchema,
   }),
 });
 export type PricesFile = z.infer<typeof pricesFileSchema>;
@@ -69,6 +72,10 @@ export const ASSUMPTION_NOTES: readonly string[] = [
   'CloudWatch Logs: per run, the platform START/END/REPORT lines, one structured verdict line and one EMF ProbeLatency ' +
     'line (one value per target, 100 values a line), sized from representative lines built here, plus 26 bytes of ' +
     'metering overhead per event.',
+  'State table (DynamoDB on demand): each run of a monitor on a service reads its four items in one strongly ' +
+    'consistent BatchGetItem and writes its monitor item with one conditional PutItem; the units are counted from ' +
+    'the calls the real engine makes (bench/state-table-usage.ts): a read request unit per 4 KB of each item, at least ' +
+    'one per key even when absent, a write request unit per 1 KB. A deploy and a rollback are priced apart, per event.',
   'Free tiers are not applied; 1 GB = 2^30 bytes.',
 ];
 
@@ -96,6 +103,7 @@ export interface MonitorCost {
     readonly s3_storage: number;
     readonly sns: number;
     readonly logs: number;
+    readonly state_table: number;
     readonly total: number;
   };
   readonly per_endpoint_month_usd: number;
@@ -118,10 +126,24 @@ export interface CostModel {
     readonly route53_aws_endpoint_per_endpoint_month_usd: number;
     readonly route53_basis: string;
   };
+  /** The state table's reads and writes, counted per monitor run, per deploy and per rollback, and their prices. */
+  readonly state_table: StateTableCost;
   readonly not_modelled: readonly string[];
 }
 
-export function modelCosts(runs: readonly CostRunInput[], handlerInitMs: number, prices: PricesFile): CostModel {
+export interface StateTableCost {
+  readonly usage: StateTableUsage;
+  readonly per_monitor_run_usd: number;
+  readonly per_deploy_usd: number;
+  readonly per_rollback_usd: number;
+}
+
+export function modelCosts(
+  runs: readonly CostRunInput[],
+  handlerInitMs: number,
+  prices: PricesFile,
+  stateUsage: StateTableUsage,
+): CostModel {
   const a = COST_ASSUMPTIONS;
   const p = prices.prices;
   const cpuStretch = a.lambda_full_vcpu_mb / a.memory_mb;
@@ -132,6 +154,15 @@ export function modelCosts(runs: readonly CostRunInput[], handlerInitMs: number,
   const route53 = p.route53_health_check_non_aws_endpoint.usd + p.route53_optional_feature_non_aws_endpoint.usd;
   const route53Aws = p.route53_health_check_aws_endpoint.usd + p.route53_optional_feature_aws_endpoint.usd;
   const initMs = handlerInitMs * cpuStretch;
+  const stateUsd = (usage: StateCallUsage): number =>
+    usage.read_request_units * p.dynamodb_on_demand_read_request_unit.usd +
+    usage.write_request_units * p.dynamodb_on_demand_write_request_unit.usd;
+  const stateTable: StateTableCost = {
+    usage: stateUsage,
+    per_monitor_run_usd: stateUsd(stateUsage.per_monitor_run),
+    per_deploy_usd: stateUsd(stateUsage.per_deploy),
+    per_rollback_usd: stateUsd(stateUsage.per_rollback),
+  };
 
   const monitors = runs.map((run): MonitorCost => {
     const durationMs = run.wall_ms + run.cpu_ms * (cpuStretch - 1) + a.s3_put_latency_ms;
@@ -149,6 +180,8 @@ export function modelCosts(runs: readonly CostRunInput[], handlerInitMs: number,
         p.s3_standard_storage_gb_month.usd,
       sns: a.runs_per_month * a.failure_rate * (p.sns_publish.usd + a.email_subscribers * p.sns_email_delivery.usd),
       logs: ((a.runs_per_month * logBytes) / a.bytes_per_gb) * p.cloudwatch_logs_ingestion_gb.usd,
+      // The same four reads and one write whatever the number of endpoints.
+      state_table: a.runs_per_month * stateTable.per_monitor_run_usd,
     };
     const total = Object.values(monthly).reduce((sum, value) => sum + value, 0);
     const perEndpoint = total / run.n;
@@ -185,6 +218,7 @@ export function modelCosts(runs: readonly CostRunInput[], handlerInitMs: number,
         'interval); for an AWS endpoint it would be $0.50 + $1.00. Route 53 checks from ~15 locations, so each endpoint ' +
         'sees ~30 requests a minute',
     },
+    state_table: stateTable,
     not_modelled: [
       `Custom metrics: $${p.cloudwatch_custom_metric_month.usd.toFixed(2)} per metric a month. If ProbeLatency carries a ` +
         `per-URL dimension, that is $${p.cloudwatch_custom_metric_month.usd.toFixed(2)} per endpoint-month, more than ` +
@@ -192,6 +226,9 @@ export function modelCosts(runs: readonly CostRunInput[], handlerInitMs: number,
       'CloudWatch alarms: 3 per function at $0.10 a month each, per stack, not per endpoint.',
       'Data transfer: probe responses are inbound (free); S3 and SNS calls stay in-region.',
       'Log storage after ingestion ($0.03 per GB-month) and S3 lifecycle transitions.',
+      "The state table's storage ($0.25 per GB-month; its items are a few KB in all) and point-in-time recovery " +
+        '($0.20 per GB-month of the same few KB); the KMS requests DynamoDB makes for the table key, which it caches ' +
+        'rather than calling per request.',
     ],
   };
 }

@@ -3,6 +3,7 @@
 
 import { MAX_CONCURRENCY } from '../lambda/core/config/config-schema.ts';
 import type { BenchResults } from './bench-results.ts';
+import type { StateCallUsage } from './state-table-usage.ts';
 import type { TimedSummary } from './fan-out.ts';
 import type { SampleSummary } from './sample-stats.ts';
 import { BYTES_PER_KB, type TargetCheck } from './targets.ts';
@@ -180,12 +181,14 @@ function costRows(results: BenchResults): Row[] {
       detail:
         `${pct(monitor.over_route53)} of Route 53; monitor ${usd(parts.total)}/mo = S3 PUT ${usd(parts.s3_put)} + Lambda ` +
         `${usd(parts.lambda_duration + parts.lambda_init + parts.lambda_requests)} + logs ${usd(parts.logs)} + S3 storage ` +
-        `${usd(parts.s3_storage)} + SNS ${usd(parts.sns)} + EventBridge ${usd(parts.eventbridge)}`,
+        `${usd(parts.s3_storage)} + SNS ${usd(parts.sns)} + EventBridge ${usd(parts.eventbridge)} + state table ` +
+        `${usd(parts.state_table)}`,
       ...(monitor.endpoints === results.target_sizes.cost
         ? { target: targetFinder(results)('cost_per_endpoint_month') }
         : {}),
     });
   }
+  rows.push(...stateTableRows(results));
   rows.push(
     {
       figure: 'Route 53 health check',
@@ -199,6 +202,26 @@ function costRows(results: BenchResults): Row[] {
     },
   );
   return rows;
+}
+
+/** What the state table costs: a monitor's month of runs, a deploy and a rollback, with the calls each makes. */
+function stateTableRows(results: BenchResults): Row[] {
+  const state = results.cost.state_table;
+  const units = (usage: StateCallUsage): string =>
+    `${usage.read_request_units} RRU + ${usage.write_request_units} WRU: ${usage.calls.join(', ')}`;
+  return [
+    {
+      figure: 'State table: a monitor on a service, a month',
+      value: usd(state.per_monitor_run_usd * results.cost.assumptions.runs_per_month),
+      detail: `a run ${units(state.usage.per_monitor_run)}`,
+    },
+    { figure: 'State table: a deploy gate', value: usd(state.per_deploy_usd), detail: units(state.usage.per_deploy) },
+    {
+      figure: 'State table: a rollback adds',
+      value: usd(state.per_rollback_usd),
+      detail: units(state.usage.per_rollback),
+    },
+  ];
 }
 
 /** `node_modules/zod/v4/core/schemas.js` → `zod/v4/core/schemas.js`. */

@@ -10,6 +10,7 @@ import { measureFanOut, type FanOutResult } from './fan-out.ts';
 import { FARM_HEALTH_BODY } from './farm-urls.ts';
 import { measureMemory, type MemoryResult } from './memory.ts';
 import { startServiceFarm } from './service-farm.ts';
+import { measureStateTableUsage } from './state-table-usage.ts';
 import { evaluateTargets } from './targets.ts';
 
 const COST_HANDLER = 'scheduled-check';
@@ -47,7 +48,9 @@ export async function runBench(plan: BenchPlan, log: (line: string) => void): Pr
   });
   const handlerInit = bundles.init.find((init) => init.name === COST_HANDLER);
   if (handlerInit === undefined) throw new RangeError(`no init measurement for ${COST_HANDLER}`);
-  const cost = modelCosts(costRuns, handlerInit.ready_ms.median, prices);
+  log('part 4: state table calls of a monitor run, a deploy and a rollback');
+  const stateUsage = await measureStateTableUsage();
+  const cost = modelCosts(costRuns, handlerInit.ready_ms.median, prices, stateUsage);
   const targets = evaluateTargets({ fan_out: fanOut, memory, bundles, cost }, plan.targetSizes);
 
   return {

@@ -73,12 +73,24 @@ function measuredFigures(results: BenchResults): Array<[string, number]> {
       [`${at}.modelled_duration_ms`, monitor.modelled_duration_ms],
       [`${at}.log_bytes_per_run`, monitor.log_bytes_per_run],
       [`${at}.monthly_usd.total`, monitor.monthly_usd.total],
+      [`${at}.monthly_usd.state_table`, monitor.monthly_usd.state_table],
       [`${at}.per_endpoint_month_usd`, monitor.per_endpoint_month_usd],
       [`${at}.over_route53`, monitor.over_route53],
       [`${at}.over_synthetics`, monitor.over_synthetics],
     );
   }
+  const state = results.cost.state_table;
+  for (const [work, usage] of Object.entries(state.usage).filter(([work]) => work !== 'item_bytes')) {
+    const units = usage as { read_request_units: number; write_request_units: number };
+    figures.push(
+      [`cost.state_table.${work}.read_request_units`, units.read_request_units],
+      [`cost.state_table.${work}.write_request_units`, units.write_request_units],
+    );
+  }
   figures.push(
+    ['cost.state_table.per_monitor_run_usd', state.per_monitor_run_usd],
+    ['cost.state_table.per_deploy_usd', state.per_deploy_usd],
+    ['cost.state_table.per_rollback_usd', state.per_rollback_usd],
     ['cost.alternatives.route53', results.cost.alternatives.route53_per_endpoint_month_usd],
     ['cost.alternatives.synthetics', results.cost.alternatives.synthetics_per_endpoint_month_usd],
   );
@@ -136,6 +148,21 @@ describe('the bench at N = 3', () => {
     expect(results.cost.monitors.map((monitor) => monitor.endpoints)).toEqual([3]);
     expect(results.cost.prices_as_of).toMatch(/^\d{4}-\d{2}/);
     expect(results.cost.assumption_notes.length).toBeGreaterThan(5);
+  });
+
+  it("counts the state table's calls as the DynamoDB adapter sends them: a monitor run reads its four items once and writes its own", () => {
+    const usage = results.cost.state_table.usage;
+    expect(usage.per_monitor_run.calls).toEqual(['BatchGetItem(monitor, service, pause, lock)', 'PutItem(monitor)']);
+    expect(usage.per_deploy.calls).toEqual(['BatchGetItem(service, pause, lock)', 'PutItem(service)']);
+    // The lock taken, the service read under it and recorded, the lock given back.
+    expect(usage.per_rollback.calls).toEqual([
+      'BatchGetItem(lock)',
+      'PutItem(lock)',
+      'BatchGetItem(service)',
+      'PutItem(service)',
+      'BatchGetItem(lock)',
+      'PutItem(lock)',
+    ]);
   });
 
   it('checks every target against its figure, pass or miss', () => {
