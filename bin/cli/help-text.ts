@@ -16,6 +16,8 @@ Usage:
                             (run 'rollgate init --help')
   rollgate pause|resume     hold back a service's alerts and automatic rollbacks for a while, or end that
                             (run 'rollgate pause --help')
+  rollgate approve|reject   answer a rollback waiting for approval (a service in rollback mode "approve")
+                            (run 'rollgate approve --help')
   rollgate demo             run a gate against two local services to see what it does
   rollgate demo flapping-service
                             serve a local service that flaps, goes down and recovers, to watch with
@@ -53,6 +55,20 @@ Memory between runs (without --state-dir every run is judged alone, as the CI co
                             known-good version other than it (ROLLGATE_TARGET_VERSION, ROLLGATE_TARGET_SOURCE),
                             or to none (no rollback, RollbackRequired) before any is known; one rollback at a
                             time (a lock), nothing while 'rollgate pause' holds the service
+
+Watch window (without --window the gate probes once, as it always has):
+  --window DURATION         judge over this window (5m; 10s-1h): rounds of probes until a rule decides, then
+                            on failure the rollback, verified by a window expecting its target version
+  --interval DURATION       from one round's start to the next (default 10s)
+  --warmup DURATION         failing rounds starting earlier count toward nothing (default 0s)
+  --bake DURATION           no pass before this (default 60s): catches a service that breaks after 40 s
+  --success-threshold N     healthy rounds in a row that pass (default 2)
+  --failure-threshold N     failing rounds in a row, after the warm-up, that fail (default 3)
+  --verify DURATION         the verification window after a successful rollback command (default 2m)
+                            Each round is printed as it happens (one updated line on a terminal, nothing extra
+                            with --json). With --config --service the service's registered window applies,
+                            each flag overriding one setting; in rollback mode "approve" (with --state-dir)
+                            the rollback waits for 'rollgate approve'.
 
 Probing:
   --timeout-ms N            per attempt, covering connect, headers and body (default 5000)

@@ -2,6 +2,8 @@
 
 import { describeError } from '../../lambda/core/errors.ts';
 import { EXIT_FAILED, EXIT_PASSED, EXIT_USAGE } from '../../lambda/core/verdict/verdict.ts';
+import { APPROVE_HELP } from './approve-help.ts';
+import { runApproveCommand } from './approve-command.ts';
 import type { CliIo } from './cli-io.ts';
 import { runDemoCommand } from './demo-command.ts';
 import { runEvidenceCommand } from './evidence-command.ts';
@@ -47,7 +49,9 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
                   ? PAUSE_HELP
                   : rest[0] === 'monitor'
                     ? MONITOR_HELP
-                    : TOP_HELP,
+                    : rest[0] === 'approve' || rest[0] === 'reject'
+                      ? APPROVE_HELP
+                      : TOP_HELP,
       );
       return EXIT_PASSED;
     case '-V':
@@ -65,6 +69,9 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
     case 'pause':
     case 'resume':
       return runPauseCommand(command, rest, io);
+    case 'approve':
+    case 'reject':
+      return runApproveCommand(command, rest, io);
     case 'report':
       return runReportCommand(rest, io);
     case 'monitor':
