@@ -31,6 +31,11 @@ export const MAX_FILES_WALKED = 200_000;
 /** Names Rollgate gives its records: a file that looks like one but does not read as one is reported, others ignored. */
 const ROLLGATE_FILE_NAME = /^(?:health-gate(?:\.[a-z]+)?|\d{8}T\d{9}Z.*)\.json$/;
 const DATE_FOLDER = [/^\d{4}$/, /^\d{2}$/, /^\d{2}$/] as const;
+/**
+ * `rollgate monitor` keeps a copy of each monitor's newest record as `checks/<monitor>/latest.json` for a quick look;
+ * the record itself is in its date folder, so the copy is not read twice.
+ */
+const COPY_OF_NEWEST = 'latest.json';
 
 interface IndexedRecord {
   readonly key: string;
@@ -121,7 +126,7 @@ export class FsEvidenceReader implements EvidenceReader, EvidenceRecordSource {
           const here = dated ? [...date, entry.name] : [];
           if (dated && sinceDay !== undefined && beforeDay(here, sinceDay)) continue;
           await walk(path, depth + 1, here);
-        } else if (entry.isFile() && entry.name.endsWith('.json')) {
+        } else if (entry.isFile() && entry.name.endsWith('.json') && entry.name !== COPY_OF_NEWEST) {
           paths.push(path);
         }
       }

@@ -1,11 +1,13 @@
 // The local evidence reader over a directory as the CLI leaves it: the gate's artifacts/rollout/health-gate.json (and
-// its delivery copy), per-run records in date folders (a monitor's, or a copy of the bucket), other JSON files that
+// its delivery copy), per-run records in date folders (a monitor's, with its latest.json copy of the newest, or a copy
+// of the bucket), other JSON files that
 // are not evidence; `since` skips old date folders and old files without reading them; get stays inside the directory.
 
-import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { evidenceKey } from '../../../lambda/adapters/evidence-key.ts';
 import { FsEvidenceReader } from '../../../lambda/adapters/fs-evidence-reader.ts';
 import { FsEvidenceStore } from '../../../lambda/adapters/fs-evidence-store.ts';
 import { EvidenceReadError } from '../../../lambda/core/errors.ts';
@@ -41,6 +43,19 @@ beforeAll(async () => {
   };
   await gate.write(gateRun, 'verdict');
   await gate.write(withDelivery(gateRun, [], new Date('2026-10-26T08:00:05.000Z'), 5000, {}), 'delivery');
+  // rollgate monitor's copy of a monitor's newest record, beside its date folders.
+  await copyFile(
+    join(
+      root,
+      'history',
+      evidenceKey(
+        checkRecords('checkout-home', { at: CHECK_TIMES[0]! }, { service: 'checkout', environment: 'prod' })[0]!
+          .document,
+        'verdict',
+      ),
+    ),
+    join(root, 'history/checks/checkout-home/latest.json'),
+  );
   // JSON that is not evidence, and a record in an old date folder that would not parse if it were read.
   await writeFile(join(root, 'package-lock.json'), '{"name":"app"}');
   await mkdir(join(root, 'history/checks/old/2024/01/02'), { recursive: true });
