@@ -23,8 +23,14 @@ export const ACTION_INPUTS: readonly ActionInput[] = [
   { name: 'evidence-dir', flag: '--evidence-dir', kind: 'value' },
   { name: 'timeout-ms', flag: '--timeout-ms', kind: 'value' },
   { name: 'retries', flag: '--retries', kind: 'value' },
-  // Window settings (the gate's observation window) arrive with their flags: add one row each here and the same input
-  // in action.yml.
+  // The watch window: with `window` the gate judges over rounds (and verifies a rollback), without it probes once.
+  { name: 'window', flag: '--window', kind: 'value' },
+  { name: 'interval', flag: '--interval', kind: 'value' },
+  { name: 'warmup', flag: '--warmup', kind: 'value' },
+  { name: 'bake', flag: '--bake', kind: 'value' },
+  { name: 'success-threshold', flag: '--success-threshold', kind: 'value' },
+  { name: 'failure-threshold', flag: '--failure-threshold', kind: 'value' },
+  { name: 'verify', flag: '--verify', kind: 'value' },
 ];
 
 /** The variable action.yml passes an input in: `rollback-command` -> `INPUT_ROLLBACK_COMMAND`. */

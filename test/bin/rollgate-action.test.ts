@@ -175,6 +175,17 @@ describe('the Action inputs', () => {
     ['a value starting with a dash still as a value', { INPUT_ROLLBACK_COMMAND: '-x' }, ['--rollback-command=-x']],
     ['a true switch as the bare flag', { INPUT_FAIL_ON_SKIPPED: 'True' }, ['--fail-on-skipped']],
     ['a false switch as nothing', { INPUT_FAIL_ON_SKIPPED: 'false' }, []],
+    [
+      'the watch window as its flags',
+      {
+        INPUT_WINDOW: '5m',
+        INPUT_INTERVAL: '10s',
+        INPUT_BAKE: '60s',
+        INPUT_FAILURE_THRESHOLD: '3',
+        INPUT_VERIFY: '2m',
+      },
+      ['--window=5m', '--interval=10s', '--bake=60s', '--failure-threshold=3', '--verify=2m'],
+    ],
   ])('gives the gate %s', (_label, env, argv) => {
     expect(gateArgvFromInputs(env)).toEqual(argv);
   });
