@@ -4,6 +4,22 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Chromium for the report's browser tests (test/bin/report/report-browser.test.ts): Debian's own package, driven by
+# playwright-core, never a browser download. As root it is installed once; otherwise those tests skip, saying how.
+if [[ ! -x /usr/bin/chromium ]]; then
+  if [[ "$(id -u)" == "0" ]] && command -v apt-get >/dev/null 2>&1; then
+    echo "setup-test-env: installing chromium for the report's browser tests (once)" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    if ! apt-get install -y -qq chromium >/dev/null 2>&1; then
+      apt-get update -qq >/dev/null 2>&1 || true
+      apt-get install -y -qq chromium >/dev/null 2>&1 ||
+        echo "setup-test-env: chromium could not be installed; the report's browser tests will skip" >&2
+    fi
+  else
+    echo "setup-test-env: no /usr/bin/chromium, so the report's browser tests will skip; install it with 'sudo apt-get install -y chromium'" >&2
+  fi
+fi
+
 requirements="requirements-test.txt"
 stamp=".venv/.requirements-test.sha256"
 want="$(sha256sum "$requirements" | cut -d' ' -f1)"
