@@ -9,7 +9,9 @@ import { motoAwsEnvironment } from '../../support/moto-global-setup.ts';
 import { spawnRollgate } from '../../reliability/spawn-rollgate.ts';
 import {
   createHandlerWorld,
+  type Handler,
   type HandlerWorld,
+  type HandlerWorldOptions,
   lambdaContext,
   loadHandler,
   loopbackService,
@@ -26,15 +28,36 @@ const CHECK_HANDLER = '../../../lambda/handlers/scheduled-check.ts';
 
 afterEach(resetHandlerTest);
 
-/** A service answering 503 with a known-good version to go back to, tagged hosts, and a world for its monitors. */
-async function downServiceWithKnownGood(): Promise<{ world: HandlerWorld; service: string }> {
-  const world = await createHandlerWorld();
+/**
+ * A service answering 503 with tagged hosts and (when the world has its state table) a known-good version to go back
+ * to, and a world for its monitors.
+ */
+async function downService(options: HandlerWorldOptions = {}): Promise<{ world: HandlerWorld; service: string }> {
+  const world = await createHandlerWorld(options);
   const service = uniqueName('web');
   const server = await serve(fixedService(503, { status: 'down', version: '1.4.2' }));
   registerServices(world, loopbackService(service, server.url('/health')));
   await runInstances(2, { 'rollgate:service': service, 'rollgate:environment': 'prod' });
-  await seedServiceState(world, service, { deployed: '1.4.2', knownGood: ['1.4.2', '1.4.1'] });
+  if (options.stateTableExists !== false) {
+    await seedServiceState(world, service, { deployed: '1.4.2', knownGood: ['1.4.2', '1.4.1'] });
+  }
   return { world, service };
+}
+
+/** A monitor of `service` that goes down, and rolls back, on its first failing run; and the check's handler. */
+async function monitorGoingDownAtOnce(
+  world: HandlerWorld,
+  service: string,
+): Promise<{ monitor: string; check: Handler }> {
+  const monitor = uniqueName('mon');
+  registerMonitors(world, {
+    name: monitor,
+    service,
+    environment: 'prod',
+    rollbackOnFailure: true,
+    failureThreshold: 1,
+  });
+  return { monitor, check: await loadHandler(CHECK_HANDLER, world.env) };
 }
 
 /** `rollgate pause|resume` as a child process, on the world's state table in moto. */
@@ -50,7 +73,7 @@ describe('scheduled check: no storms', () => {
     { name: 'two monitors of the service', monitors: 2 },
     { name: 'one monitor invoked twice (a redelivered schedule)', monitors: 1 },
   ])('sends exactly one SSM command when $name go down at once', async ({ monitors }) => {
-    const { world, service } = await downServiceWithKnownGood();
+    const { world, service } = await downService();
     const names = Array.from({ length: monitors }, () => uniqueName('mon'));
     for (const name of names) {
       registerMonitors(world, { name, service, environment: 'prod', rollbackOnFailure: true, failureThreshold: 1 });
@@ -84,16 +107,8 @@ describe('scheduled check: no storms', () => {
   });
 
   it('holds back alerts and the rollback while `rollgate pause --table` holds, and goes down once resumed', async () => {
-    const { world, service } = await downServiceWithKnownGood();
-    const monitor = uniqueName('mon');
-    registerMonitors(world, {
-      name: monitor,
-      service,
-      environment: 'prod',
-      rollbackOnFailure: true,
-      failureThreshold: 1,
-    });
-    const check = await loadHandler(CHECK_HANDLER, world.env);
+    const { world, service } = await downService();
+    const { monitor, check } = await monitorGoingDownAtOnce(world, service);
     const scope = ['--service', service, '--environment', 'prod'];
     await rollgateOnTable(world, ['pause', ...scope, '--for', '1h', '--reason', 'database migration']);
     const calls = recordAwsCalls();
@@ -120,20 +135,8 @@ describe('scheduled check: no storms', () => {
   });
 
   it('keeps the verdict when the state table cannot be read: StateUnavailable once, no rollback, the fault named', async () => {
-    const world = await createHandlerWorld({ stateTableExists: false });
-    const service = uniqueName('web');
-    const server = await serve(fixedService(503, { status: 'down' }));
-    registerServices(world, loopbackService(service, server.url('/health')));
-    await runInstances(1, { 'rollgate:service': service, 'rollgate:environment': 'prod' });
-    const monitor = uniqueName('mon');
-    registerMonitors(world, {
-      name: monitor,
-      service,
-      environment: 'prod',
-      rollbackOnFailure: true,
-      failureThreshold: 1,
-    });
-    const check = await loadHandler(CHECK_HANDLER, world.env);
+    const { world, service } = await downService({ stateTableExists: false });
+    const { monitor, check } = await monitorGoingDownAtOnce(world, service);
     const calls = recordAwsCalls();
 
     const run = await recordedRun(calls, () => check({ monitor }, lambdaContext()));
