@@ -53,9 +53,12 @@ export function runsJson(page: EvidencePage): string {
   return `${JSON.stringify({ runs, next: page.next ?? null, examined: page.examined, unreadable: page.unreadable }, null, 2)}\n`;
 }
 
+/** The rollback, when there is something to say: it ran, was held back, or (for a deploy) none is configured. */
 function rollbackWords(run: EvidenceRun): string {
   const rollback = run.document.rollback;
   if (rollback === undefined || rollback === null || rollback.outcome === 'not_needed') return '-';
+  // A monitor without a rollback says so on every failing check; the lines would only repeat it.
+  if (rollback.outcome === 'not_configured' && run.document.kind === 'check') return '-';
   return `rollback ${rollback.outcome}${rollback.reason !== undefined ? ` (${rollback.reason})` : ''}`;
 }
 

@@ -150,7 +150,7 @@ function alertsSection(document: EvidenceDocument): ViewSection {
         ? 'delivered'
         : alert.delivered === false
           ? `NOT delivered: ${alert.error ?? 'unknown error'}`
-          : 'pending (to be sent after this record)';
+          : 'pending: sent after this record';
     return {
       text: `${alert.type}: ${alert.subject} (${delivery})`,
       mark: alert.delivered === false ? 'fail' : 'none',
