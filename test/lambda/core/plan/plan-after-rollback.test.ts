@@ -96,6 +96,40 @@ describe('planAfterRollback', () => {
     expect(plan.next.service).toEqual({ ...before, lastRollbackAt: T0.toISOString() });
   });
 
+  it.each<{ name: string; verification: 'recovered' | 'still_failing' | undefined; deployed: string; alert: object }>([
+    {
+      name: 'a verified recovery',
+      verification: 'recovered',
+      deployed: '1.4.1',
+      alert: { type: 'RollbackSucceeded', severity: 'warning' },
+    },
+    {
+      name: 'a command that succeeded without healing the service',
+      verification: 'still_failing',
+      deployed: '1.4.2',
+      alert: { type: 'RollbackFailed', severity: 'critical', reason: 'still_failing' },
+    },
+    {
+      name: 'the one-shot gate, which verifies nothing',
+      verification: undefined,
+      deployed: '1.4.1',
+      alert: { type: 'RollbackSucceeded', severity: 'warning' },
+    },
+  ])('after $name, records the target as deployed only once it is verified', ({ verification, deployed, alert }) => {
+    const plan = planAfterRollback({
+      decision: DEPLOY_RUN,
+      result: result(true),
+      verification,
+      service: before,
+      stateful: true,
+      at: T0,
+    });
+    expect(plan.alerts).toEqual([expect.objectContaining(alert)]);
+    expect(plan.next.service?.deployed?.version).toBe(deployed);
+    expect(plan.next.service?.lastRollbackAt).toBe(T0.toISOString());
+    expect(plan.next.service?.knownGood.map((record) => record.version)).toEqual(['1.4.1']);
+  });
+
   it('does not make an unverified target known-good by rolling back to it', () => {
     const decision: RunRollbackDecision = {
       action: 'run',

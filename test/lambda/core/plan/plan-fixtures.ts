@@ -74,6 +74,8 @@ export interface RunOptions {
   readonly deploy?: PlanRunInput['deploy'];
   readonly scope?: PlanRunInput['scope'] | null;
   readonly safetyFaults?: PlanRunInput['safetyFaults'];
+  /** The run can wait for an approval (the deploy flow). */
+  readonly approvalAvailable?: boolean;
 }
 
 /** One plan; defaults: a failing deploy of checkout/prod 1.4.2 (previous 1.4.1), auto rollback, empty state. */
@@ -90,6 +92,7 @@ export function plan(options: RunOptions = {}): RunPlan {
     ...deployOf(kind, options),
     evidenceUri: 's3://evidence/run.json',
     ...(options.safetyFaults !== undefined ? { safetyFaults: options.safetyFaults } : {}),
+    ...(options.approvalAvailable !== undefined ? { approvalAvailable: options.approvalAvailable } : {}),
   });
 }
 

@@ -31,8 +31,11 @@ const GOING_DOWN = { state: 'up', consecutiveFailures: 2, consecutiveSuccesses: 
 
 function summary(rollback: RollbackDecision): string {
   if (rollback.action === 'suppressed') return `suppressed:${rollback.reason}`;
-  if (rollback.action === 'run')
-    return rollback.target === undefined ? 'run' : `run:${rollback.target.version}:${rollback.target.source}`;
+  if (rollback.action === 'run' || rollback.action === 'await_approval') {
+    return rollback.target === undefined
+      ? rollback.action
+      : `${rollback.action}:${rollback.target.version}:${rollback.target.source}`;
+  }
   return rollback.action;
 }
 
@@ -127,6 +130,40 @@ describe('planRun: the rollback and its alerts', () => {
       run: { policy: { rollback: 'approve' }, prior: read({ service: GOOD }) },
       rollback: 'suppressed:approval_required',
       alerts: ['GateFailed', 'RollbackRequired'],
+    },
+    {
+      name: 'a failed deploy of a service that asks for approval, in the deploy flow that can wait for it',
+      run: { policy: { rollback: 'approve' }, prior: read({ service: GOOD }), approvalAvailable: true },
+      rollback: 'await_approval:1.4.1:known_good',
+      alerts: ['GateFailed', 'RollbackAwaitingApproval'],
+    },
+    {
+      name: 'a failed deploy awaiting approval while another run holds the lock',
+      run: {
+        policy: { rollback: 'approve' },
+        prior: read({ service: GOOD, lock: LIVE_LOCK }),
+        approvalAvailable: true,
+      },
+      rollback: 'suppressed:locked',
+      alerts: ['GateFailed', 'RollbackRequired'],
+    },
+    {
+      name: 'a failed deploy awaiting approval with no version to go back to',
+      run: { policy: { rollback: 'approve' }, prior: read(), deploy: { version: '1.4.2' }, approvalAvailable: true },
+      rollback: 'suppressed:no_known_good_version',
+      alerts: ['GateFailed', 'RollbackRequired'],
+    },
+    {
+      name: 'a failed deploy awaiting approval while paused',
+      run: { policy: { rollback: 'approve' }, prior: read({ service: GOOD, pause: PAUSE }), approvalAvailable: true },
+      rollback: 'suppressed:paused',
+      alerts: [],
+    },
+    {
+      name: 'a failed stateless CLI gate awaiting approval: its command chooses the version',
+      run: { kind: 'gate', policy: { rollback: 'approve' }, prior: { store: 'none' }, approvalAvailable: true },
+      rollback: 'await_approval',
+      alerts: ['GateFailed', 'RollbackAwaitingApproval'],
     },
     {
       name: 'a failed deploy with rollback off',
