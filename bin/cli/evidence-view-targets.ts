@@ -84,6 +84,7 @@ export function roundsSection(title: string, window: WindowFields): ViewSection 
       policy.windowSeconds !== undefined ? `window ${policy.windowSeconds} s` : '',
       policy.intervalSeconds !== undefined ? `a round every ${policy.intervalSeconds} s` : '',
       policy.warmupSeconds ? `warm-up ${policy.warmupSeconds} s` : '',
+      policy.bakeSeconds ? `no pass before ${policy.bakeSeconds} s (bake)` : '',
       policy.successThreshold !== undefined ? `${policy.successThreshold} healthy in a row pass` : '',
       policy.failureThreshold !== undefined ? `${policy.failureThreshold} failing in a row after the warm-up fail` : '',
     ].filter(Boolean);

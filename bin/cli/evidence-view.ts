@@ -127,6 +127,8 @@ function factsOf(document: EvidenceDocument): (readonly [string, string])[] {
     facts.push(['CI', parts.join(' ')]);
   }
   if (context.run_id !== undefined) facts.push(['Run', context.run_id]);
+  const chain = chainFactOf(document);
+  if (chain !== undefined) facts.push(['Chain', chain]);
   const settings = document.settings;
   if (settings !== null && settings !== undefined) {
     facts.push([
@@ -135,6 +137,21 @@ function factsOf(document: EvidenceDocument): (readonly [string, string])[] {
     ]);
   }
   return facts;
+}
+
+/** The record's place in its service's or monitor's chain of records, when it carries one (read leniently). */
+function chainFactOf(document: EvidenceDocument): string | undefined {
+  const chain = (document as { readonly chain?: unknown }).chain;
+  if (typeof chain !== 'object' || chain === null) return undefined;
+  const link = chain as {
+    readonly sequence?: unknown;
+    readonly previous_sha256?: unknown;
+    readonly previous_uri?: unknown;
+  };
+  if (typeof link.sequence !== 'number') return undefined;
+  if (typeof link.previous_sha256 !== 'string') return `record ${link.sequence}, the first of its chain`;
+  const where = typeof link.previous_uri === 'string' ? ` at ${link.previous_uri}` : '';
+  return `record ${link.sequence}; the one before has SHA-256 ${link.previous_sha256}${where}`;
 }
 
 const STAGE_WORDS: Readonly<Record<string, string>> = {

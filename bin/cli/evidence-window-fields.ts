@@ -29,6 +29,7 @@ export interface WindowPolicyFields {
   readonly windowSeconds?: number;
   readonly intervalSeconds?: number;
   readonly warmupSeconds?: number;
+  readonly bakeSeconds?: number;
   readonly successThreshold?: number;
   readonly failureThreshold?: number;
 }
@@ -116,6 +117,7 @@ function policyFields(policy: Loose | undefined): WindowPolicyFields | undefined
     'windowSeconds',
     'intervalSeconds',
     'warmupSeconds',
+    'bakeSeconds',
     'successThreshold',
     'failureThreshold',
   ] as const) {

@@ -95,6 +95,7 @@ const WINDOWED_ROLLBACK = {
     pause: null,
   },
   notes: ["the event's previousVersion 1.4.0 is not the known-good 1.4.2"],
+  chain: { sequence: 7, previous_sha256: 'ab'.repeat(32), previous_uri: 's3://evidence/deploys/checkout/prod/x.json' },
 } as unknown as EvidenceDocument;
 
 function texts(lines: readonly ViewLine[]): string[] {
@@ -110,6 +111,13 @@ function section(view: EvidenceView, title: string): string[] {
 describe('buildEvidenceView', () => {
   const view = buildEvidenceView(WINDOWED_ROLLBACK);
 
+  it("names the record's place in its chain", () => {
+    expect(view.facts).toContainEqual([
+      'Chain',
+      `record 7; the one before has SHA-256 ${'ab'.repeat(32)} at s3://evidence/deploys/checkout/prod/x.json`,
+    ]);
+  });
+
   it('says which rule of the window decided the verdict', () => {
     expect(view.heading).toBe('Deploy checkout/prod 1.4.2');
     expect(view.status).toBe('failed');
@@ -122,7 +130,7 @@ describe('buildEvidenceView', () => {
       'Watch window: 4 round(s), ended by failure_threshold',
     );
     expect(rounds[0]).toBe(
-      'policy: window 300 s, a round every 10 s, warm-up 15 s, 2 healthy in a row pass, 3 failing in a row after the warm-up fail',
+      'policy: window 300 s, a round every 10 s, warm-up 15 s, no pass before 60 s (bake), 2 healthy in a row pass, 3 failing in a row after the warm-up fail',
     );
     expect(rounds).toContain('round 1 at 2026-11-23T10:00:00.000Z (+0.0 s, warm-up): 0 healthy, 1 failing');
     expect(rounds).toContain('round 3 at 2026-11-23T10:00:20.000Z (+20.0 s): 0 healthy, 1 failing');
