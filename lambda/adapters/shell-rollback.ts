@@ -135,7 +135,9 @@ export class ShellRollbackExecutor implements RollbackExecutor {
       ok: false,
       outcome: 'failed',
       exit_code: null,
-      duration_ms: Math.max(0, Date.now() - Date.parse(handle.started_at)) || null,
+      duration_ms: Number.isFinite(Date.parse(handle.started_at))
+        ? Math.max(0, Date.now() - Date.parse(handle.started_at))
+        : null,
       output_tail: null,
       executor: this.describe(),
       detail: `the outcome of ${handle.kind} rollback ${handle.id} is unknown here: only the process that started it can follow it`,

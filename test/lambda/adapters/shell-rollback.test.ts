@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ShellRollbackExecutor } from '../../../lambda/adapters/shell-rollback.ts';
 import { shellQuote } from '../../../lambda/core/evidence/env-file.ts';
-import type { RollbackRequest } from '../../../lambda/core/gate/ports.ts';
+import type { RollbackHandle, RollbackRequest } from '../../../lambda/core/gate/ports.ts';
 
 const KILL_GRACE_MS = 2_000;
 /** A timeout long enough for the shell to start its children even on a loaded machine, so they exist to be killed. */
@@ -259,5 +259,65 @@ describe('ShellRollbackExecutor.checkProgram', () => {
   it('resolves a relative program against the working directory', () => {
     const check = new ShellRollbackExecutor({ command: './bin/true', timeoutMs: 1_000, cwd: '/' }).checkProgram();
     expect(check).toEqual({ program: './bin/true', found: true, resolved: '/bin/true' });
+  });
+});
+
+describe('ShellRollbackExecutor.start and poll', () => {
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'rollgate-shell-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** Polls until done, a few milliseconds apart, at most `attempts` times. */
+  async function pollUntilDone(shell: ShellRollbackExecutor, handle: RollbackHandle, attempts = 2_000) {
+    let running = 0;
+    for (let attempt = 0; attempt < attempts; attempt += 1) {
+      const polled = await shell.poll(handle);
+      if (polled.state === 'done') return { result: polled.result, running };
+      running += 1;
+      await new Promise((done) => setTimeout(done, 5));
+    }
+    throw new Error('the rollback never finished');
+  }
+
+  it('returns a handle at once, answers running while the command runs, then its outcome once', async () => {
+    const marker = join(dir, 'done');
+    const shell = executor(`sleep 0.3; touch ${shellQuote(marker)}; echo "back to $ROLLGATE_TARGET_VERSION"`);
+    const started = await shell.start({ ...REQUEST, target_version: '1.4.1' });
+
+    expect(started.state).toBe('started');
+    if (started.state !== 'started') return;
+    expect(started.handle).toMatchObject({ kind: 'shell', id: expect.any(String) });
+    expect(Date.parse(started.handle.wait_until)).toBeGreaterThan(Date.parse(started.handle.started_at));
+    expect(existsSync(marker)).toBe(false);
+    expect(JSON.parse(JSON.stringify(started.handle))).toEqual(started.handle);
+
+    const { result, running } = await pollUntilDone(shell, started.handle);
+    expect(running).toBeGreaterThan(0);
+    expect(existsSync(marker)).toBe(true);
+    expect(result).toMatchObject({ ok: true, outcome: 'succeeded', output_tail: 'back to 1.4.1\n' });
+    // Told once: a second poll of the same handle no longer knows it.
+    expect(await shell.poll(started.handle)).toMatchObject({ state: 'done', result: { ok: false, outcome: 'failed' } });
+  });
+
+  it('reports a handle it did not start (another process, another kind) as failed, with why', async () => {
+    const handle: RollbackHandle = {
+      kind: 'ssm',
+      id: 'cmd-1',
+      started_at: new Date().toISOString(),
+      wait_until: new Date().toISOString(),
+    };
+    const polled = await executor('true').poll(handle);
+    expect(polled).toMatchObject({
+      state: 'done',
+      result: {
+        attempted: true,
+        ok: false,
+        outcome: 'failed',
+        detail: expect.stringContaining('only the process that started it'),
+      },
+    });
   });
 });

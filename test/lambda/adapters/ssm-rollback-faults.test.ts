@@ -167,3 +167,53 @@ describe('SsmRollbackExecutor with outcomes moto cannot produce', () => {
     restore();
   });
 });
+
+describe('SsmRollbackExecutor.poll with outcomes moto cannot produce', () => {
+  it('answers running while a host runs and the wait has time, then wait_timed_out with the host named once it has not', async () => {
+    const { executor, ssm, restore } = mockedExecutor({ target: { instanceIds: ['i-0aaaaaaaaaaaaaaaa'] } });
+    ssm.on(SendCommandCommand).resolves({ Command: { CommandId: 'cmd-poll' } });
+    ssm
+      .on(GetCommandInvocationCommand)
+      .resolves({ Status: 'InProgress', StatusDetails: 'InProgress', ResponseCode: -1 });
+
+    const started = await executor.start(requestFor(CHECKOUT));
+    if (started.state !== 'started') throw new Error('not started');
+    expect(await executor.poll(started.handle)).toEqual({
+      state: 'running',
+      detail: '1 of 1 instance(s) still running',
+    });
+
+    const overdue = { ...started.handle, wait_until: new Date(Date.now() - 1).toISOString() };
+    const polled = await executor.poll(overdue);
+    expect(polled).toMatchObject({
+      state: 'done',
+      result: {
+        ok: false,
+        outcome: 'wait_timed_out',
+        command_id: 'cmd-poll',
+        detail: 'still running after the 600s wait: i-0aaaaaaaaaaaaaaaa InProgress',
+      },
+    });
+    restore();
+  });
+
+  it('reports failed, reading nothing, for a handle that does not say which hosts were sent the command', async () => {
+    const { executor, ssm, restore } = mockedExecutor();
+    const now = new Date().toISOString();
+
+    const polled = await executor.poll({
+      kind: 'ssm',
+      id: 'cmd-x',
+      started_at: now,
+      wait_until: now,
+      detail: { sent: 'all' },
+    });
+
+    expect(ssm.commandCalls(GetCommandInvocationCommand)).toEqual([]);
+    expect(polled).toMatchObject({
+      state: 'done',
+      result: { ok: false, outcome: 'failed', detail: expect.stringContaining('does not say which hosts') },
+    });
+    restore();
+  });
+});

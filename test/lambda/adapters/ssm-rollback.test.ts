@@ -250,3 +250,51 @@ describe('SsmRollbackExecutor against moto', () => {
     });
   });
 });
+
+describe('SsmRollbackExecutor.start and poll against moto', () => {
+  it('sends and returns a handle naming the hosts, which another executor (another invocation) polls to the outcome', async () => {
+    const service = uniqueName('svc');
+    const instanceIds = await runInstances(2, { 'rollgate:service': service });
+    const documentName = await createCommandDocument();
+    const sender = executorFor(documentName, { target: { instanceIds }, waitSeconds: 120 });
+
+    const started = await sender.executor.start(requestFor(deployOf(service)));
+
+    expect(started.state).toBe('started');
+    if (started.state !== 'started') return;
+    expect(sender.sent).toHaveLength(1);
+    const handle = JSON.parse(JSON.stringify(started.handle));
+    expect(handle).toMatchObject({
+      kind: 'ssm',
+      id: expect.any(String),
+      detail: { order: instanceIds, sent: instanceIds, skipped: [], wait_seconds: 120 },
+    });
+    expect(Date.parse(handle.wait_until) - Date.parse(handle.started_at)).toBe(120_000);
+
+    const follower = executorFor(documentName, { target: { instanceIds } });
+    const polled = await follower.executor.poll(handle);
+    expect(follower.sent).toEqual([]);
+    expect(polled).toMatchObject({
+      state: 'done',
+      result: {
+        ok: true,
+        outcome: 'succeeded',
+        command_id: handle.id,
+        executor: expect.stringContaining(documentName),
+      },
+    });
+    if (polled.state === 'done') expect(polled.result.hosts?.map((host) => host.instance_id)).toEqual(instanceIds);
+  });
+
+  it('answers done at start, with nothing sent, when no running instance carries the tags', async () => {
+    const documentName = await createCommandDocument();
+    const { executor, sent } = executorFor(documentName, {
+      target: { tags: { 'rollgate:service': uniqueName('none') } },
+    });
+
+    const started = await executor.start(requestFor(deployOf('checkout')));
+
+    expect(sent).toEqual([]);
+    expect(started).toMatchObject({ state: 'done', result: { outcome: 'send_failed' } });
+  });
+});
