@@ -26,6 +26,7 @@ function windowOf(rounds: ReturnType<typeof round>[], decidedBy: string) {
       windowSeconds: 300,
       intervalSeconds: 10,
       warmupSeconds: 15,
+      bakeSeconds: 60,
       successThreshold: 2,
       failureThreshold: 3,
       verifySeconds: 120,
