@@ -22,7 +22,7 @@ const settings = parseDeployGateSettings(process.env);
 // The services this stack knows: an event names one, and the registration says what is probed and rolled back.
 const registry = readRegistry(process.env);
 const runtime = createLambdaRuntime(settings);
-const telemetry = new GateTelemetry();
+const telemetry = new GateTelemetry(process.env, registry);
 // Probes never reach this host, private networks or link-local unless a target sets allowPrivate (probe/address-policy.ts).
 const addressPolicy = lambdaAddressPolicy(process.env.AWS_LAMBDA_RUNTIME_API);
 const runOnce = deployGateOnce(judgeDeploy, {

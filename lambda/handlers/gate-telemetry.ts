@@ -1,25 +1,38 @@
 // Logs and metrics of the Lambda handlers, through Powertools: structured JSON logs keyed by the run (correlation id,
-// the service and environment judged, the monitor), and EMF metrics in one namespace with the single dimension
-// service=rollgate that the stack's alarms read. Metrics are flushed however an invocation ends.
+// the service and environment judged, the monitor), and EMF metrics in one namespace, each point published twice:
+// under the fleet-wide dimension service=rollgate that the stack's alarms read, and under the run's own registered
+// dimension sets (run-metrics.ts says which, and why the cardinality stays bounded). Metrics are flushed however an
+// invocation ends.
 
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
+import type { Registry } from '../core/config/registry.ts';
 import { METRIC, METRICS_NAMESPACE, METRICS_SERVICE } from '../core/config/stack-contract.ts';
+import type { FinishAnswer, StepAnswer } from '../core/deploy/deploy-progress.ts';
 import { errorMessageOf, errorNameOf } from '../core/errors.ts';
 import type { GateOutcome } from '../core/gate/gate.ts';
 import { redactSecretsInText } from '../core/secrets/redact.ts';
-import type { GateStatus } from '../core/verdict/verdict.ts';
+import {
+  gateRunPoints,
+  metricScopeOf,
+  scopedPoints,
+  workflowStepPoints,
+  type MetricPoint,
+  type MetricPointUnit,
+  type RunNames,
+} from './run-metrics.ts';
 
 // The names the stack's alarms read (stack-contract.ts): the service=rollgate dimension whatever
 // POWERTOOLS_SERVICE_NAME says, and AlertDeliveryFailed, which the stack alarms on through a separate path.
 const DEFAULT_METRICS_NAMESPACE = METRICS_NAMESPACE;
 export const ALERT_DELIVERY_FAILED_METRIC = METRIC.alertDeliveryFailed;
 
-const GATE_METRICS: Readonly<Record<GateStatus, string>> = {
-  passed: METRIC.gatePassed,
-  failed: METRIC.gateFailed,
-  skipped: METRIC.gateSkipped,
+const UNITS: Readonly<Record<MetricPointUnit, (typeof MetricUnit)[keyof typeof MetricUnit]>> = {
+  Count: MetricUnit.Count,
+  Milliseconds: MetricUnit.Milliseconds,
+  Seconds: MetricUnit.Seconds,
+  None: MetricUnit.NoUnit,
 };
 
 /**
@@ -34,14 +47,26 @@ export interface RunLogKeys {
 
 export class GateTelemetry {
   public readonly logger: Logger;
+  /** Fleet-wide: every point under service=rollgate. */
   public readonly metrics: Metrics;
+  /** The run's own dimension sets, in a blob of their own: `service` there is the registered service's name. */
+  public readonly scopedMetrics: Metrics;
+  private readonly registry: Registry;
 
-  public constructor(env: Readonly<Record<string, string | undefined>> = process.env) {
+  /**
+   * @param registry the services and monitors this function was deployed with: the only names a metric dimension
+   * may carry. @default none: every point fleet-wide only
+   */
+  public constructor(
+    env: Readonly<Record<string, string | undefined>> = process.env,
+    registry: Registry = { services: [], monitors: [] },
+  ) {
     this.logger = new Logger();
-    this.metrics = new Metrics({
-      namespace: env.POWERTOOLS_METRICS_NAMESPACE || DEFAULT_METRICS_NAMESPACE,
-      serviceName: METRICS_SERVICE,
-    });
+    const namespace = env.POWERTOOLS_METRICS_NAMESPACE || DEFAULT_METRICS_NAMESPACE;
+    this.metrics = new Metrics({ namespace, serviceName: METRICS_SERVICE });
+    this.scopedMetrics = new Metrics({ namespace, serviceName: METRICS_SERVICE });
+    this.scopedMetrics.clearDefaultDimensions();
+    this.registry = registry;
   }
 
   /**
@@ -59,7 +84,11 @@ export class GateTelemetry {
       });
       throw error;
     } finally {
-      if (this.metrics.hasStoredMetrics()) this.metrics.publishStoredMetrics();
+      // Fleet-wide first: it is the blob the stack's alarms read.
+      for (const metrics of [this.metrics, this.scopedMetrics]) {
+        if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+        else metrics.clearDimensions();
+      }
       this.logger.resetKeys();
     }
   }
@@ -73,24 +102,14 @@ export class GateTelemetry {
   /** Metrics and logs of a finished gate. Port problems are logged at error level, message only: never the cause. */
   public recordOutcome(outcome: GateOutcome): void {
     const { verdict, evidence } = outcome;
-    this.metrics.addMetric(GATE_METRICS[verdict.status], MetricUnit.Count, 1);
-    for (const target of evidence.targets) {
-      const deciding = target.attempts[target.attempts.length - 1];
-      if (deciding !== undefined)
-        this.metrics.addMetric(METRIC.probeLatency, MetricUnit.Milliseconds, deciding.latency_ms);
-    }
+    const context = evidence.context;
+    this.addPoints(gateRunPoints(outcome), {
+      kind: evidence.kind,
+      monitor: context.monitor,
+      service: context.deploy?.service ?? context.service,
+      environment: context.deploy?.environment ?? context.environment,
+    });
     const rollback = evidence.rollback;
-    if (rollback.attempted) {
-      if (rollback.outcome !== 'send_failed') this.metrics.addMetric(METRIC.rollbackSent, MetricUnit.Count, 1);
-      this.metrics.addMetric(
-        rollback.ok === true ? METRIC.rollbackSucceeded : METRIC.rollbackFailed,
-        MetricUnit.Count,
-        1,
-      );
-    }
-
-    const undelivered = outcome.alerts.filter((alert) => !alert.delivered).length;
-    if (undelivered > 0) this.metrics.addMetric(ALERT_DELIVERY_FAILED_METRIC, MetricUnit.Count, undelivered);
 
     for (const problem of outcome.problems) {
       this.logger.error(`${problem.port} port failed`, {
@@ -113,5 +132,31 @@ export class GateTelemetry {
       },
       alerts: outcome.alerts.map((alert) => ({ type: alert.type, delivered: alert.delivered })),
     });
+  }
+
+  /** Metrics of one deploy workflow step, under the deploy's service and environment (see workflowStepPoints). */
+  public recordWorkflowStep(
+    step: string,
+    answer: StepAnswer | FinishAnswer,
+    deploy: { readonly service: string; readonly environment: string },
+  ): void {
+    this.addPoints(workflowStepPoints(step, answer), { kind: 'deploy', ...deploy });
+  }
+
+  private addPoints(points: readonly MetricPoint[], names: RunNames): void {
+    for (const point of points) this.metrics.addMetric(point.name, UNITS[point.unit], point.value);
+    const own = scopedPoints(points);
+    if (own.length === 0) return;
+    const { scope, unregistered } = metricScopeOf(names, this.registry);
+    if (unregistered.length > 0) {
+      this.logger.info('counted in the fleet-wide metrics only: not in the registry', { unregistered });
+    }
+    if (scope === undefined) return;
+    for (const set of scope.sets) {
+      this.scopedMetrics.addDimensions(
+        Object.fromEntries(set.map((name) => [name, scope.dimensions[name as keyof typeof scope.dimensions] ?? ''])),
+      );
+    }
+    for (const point of own) this.scopedMetrics.addMetric(point.name, UNITS[point.unit], point.value);
   }
 }

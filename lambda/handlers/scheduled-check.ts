@@ -23,7 +23,7 @@ import { createLambdaRuntime, wireGatePorts } from './wire-gate-ports.ts';
 // invocation is a check of its own.
 const runtime = createLambdaRuntime(parseRuntimeSettings(process.env));
 const registry = readRegistry(process.env);
-const telemetry = new GateTelemetry();
+const telemetry = new GateTelemetry(process.env, registry);
 // Probes never reach this host, private networks or link-local unless a target sets allowPrivate (probe/address-policy.ts).
 const addressPolicy = lambdaAddressPolicy(process.env.AWS_LAMBDA_RUNTIME_API);
 

@@ -38,7 +38,10 @@ export const REGISTRY_LAYER_DIRECTORY = 'rollgate';
 export const REGISTRY_FILE_NAME = 'registry.json';
 export const REGISTRY_FILE_PATH = `/opt/${REGISTRY_LAYER_DIRECTORY}/${REGISTRY_FILE_NAME}`;
 
-/** The EMF namespace and the one dimension (service=rollgate) the handlers publish under and the alarms read. */
+/**
+ * The EMF namespace and the fleet-wide dimension (service=rollgate) every run is counted under and the stack's alarms
+ * read. Each run is also counted under its own dimension sets (METRIC_DIMENSION, lambda/handlers/run-metrics.ts).
+ */
 export const METRICS_NAMESPACE = 'Rollgate';
 export const METRICS_SERVICE = 'rollgate';
 export const METRIC = {
@@ -50,6 +53,28 @@ export const METRIC = {
   rollbackSucceeded: 'RollbackSucceeded',
   rollbackFailed: 'RollbackFailed',
   alertDeliveryFailed: 'AlertDeliveryFailed',
+  /** A gauge per check: 1 when the monitor is down after the run, 0 when up; nothing while unknown. */
+  monitorState: 'MonitorState',
+  /** Transitions: a monitor went down, or came back up. */
+  monitorDown: 'MonitorDown',
+  monitorRecovered: 'MonitorRecovered',
+  /** The deploy workflow's verified outcome of a rollback: healthy again on the target version, or not. */
+  rollbackRecovered: 'RollbackRecovered',
+  rollbackStillFailing: 'RollbackStillFailing',
+  /** Seconds from a deploy's failed verdict to the verification that proved its rollback healed it. */
+  timeToHeal: 'TimeToHeal',
+} as const;
+
+export type MetricName = (typeof METRIC)[keyof typeof METRIC];
+
+/**
+ * The dimensions of a run's own metrics, beside the fleet-wide one: [service, environment] for a deploy, [monitor]
+ * and, when the monitor names them, [service, environment] for a check. Values are registered names only.
+ */
+export const METRIC_DIMENSION = {
+  service: 'service',
+  environment: 'environment',
+  monitor: 'monitor',
 } as const;
 
 /** The deploy events the stack's rule selects unless told otherwise. */

@@ -19,7 +19,7 @@ import { parseWorkflowTaskPayload } from './workflow-task-payload.ts';
 const settings = parseRuntimeSettings(process.env);
 const registry = readRegistry(process.env);
 const runtime = createLambdaRuntime(settings);
-const telemetry = new GateTelemetry();
+const telemetry = new GateTelemetry(process.env, registry);
 // Probes never reach this host, private networks or link-local unless a target sets allowPrivate (probe/address-policy.ts).
 const addressPolicy = lambdaAddressPolicy(process.env.AWS_LAMBDA_RUNTIME_API);
 // Only when an approval was answered before its token was stored (run-workflow-step.ts).
@@ -38,6 +38,7 @@ export async function handler(raw: unknown, context?: Context): Promise<Workflow
     });
     const ports = workflowPorts(runtime, deployEvent, addressPolicy);
     const answer = await runWorkflowStep(payload, deployEvent, ports, { stepFunctions });
+    if ('progress' in answer) telemetry.recordWorkflowStep(payload.step, answer, deploy);
     telemetry.logger.info('workflow step done', { step: payload.step, ...stepSummary(answer) });
     return answer;
   });
