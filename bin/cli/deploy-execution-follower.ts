@@ -1,7 +1,6 @@
-// Follows one deploy workflow execution to its end for `rollgate deploy --wait`: polls DescribeExecution and reads
-// only the history events it has not seen (newest first, stopping at the last seen), hands each new event to the
-// caller in order, and gives up at the deadline. Every loop is bounded; the polling interval grows to a ceiling so a
-// short deploy is seen quickly and a long one costs few calls.
+// Follows one deploy workflow execution to its end for `rollgate deploy --wait`: polls DescribeExecution and the
+// history, hands each event it has not seen yet to the caller in order, and gives up at the deadline. Every loop is
+// bounded; the polling interval grows to a ceiling so a short deploy is seen quickly and a long one costs few calls.
 
 import {
   DescribeExecutionCommand,
@@ -12,7 +11,7 @@ import {
 
 const FIRST_POLL_MS = 500;
 const MAX_POLL_MS = 5_000;
-/** Pages read per poll (1000 events each): past that, only the newest events of a poll are shown. */
+/** Pages read per poll (1000 events each): a history longer than that shows only its first events. */
 const MAX_PAGES_PER_POLL = 20;
 
 /** How the execution ended, or that the deadline came first. */
@@ -68,22 +67,20 @@ export async function followExecution(
   }
 }
 
-/** The events after `lastSeenId`, oldest first: read newest first, stopping at the first one already seen. */
+/**
+ * The events after `lastSeenId`, oldest first. The history is read from its start each poll (one page for hundreds of
+ * rounds), never newest first: moto, like any client that ignores reverseOrder, would then hide every new event.
+ */
 async function newEvents(client: SFNClient, executionArn: string, lastSeenId: number): Promise<HistoryEvent[]> {
   const fresh: HistoryEvent[] = [];
   let nextToken: string | undefined;
   for (let page = 0; page < MAX_PAGES_PER_POLL; page += 1) {
-    const answer = await client.send(
-      new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 1000, nextToken }),
-    );
-    for (const event of answer.events ?? []) {
-      if ((event.id ?? 0) <= lastSeenId) return fresh.reverse();
-      fresh.push(event);
-    }
+    const answer = await client.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, nextToken }));
+    fresh.push(...(answer.events ?? []).filter((event) => (event.id ?? 0) > lastSeenId));
     nextToken = answer.nextToken;
     if (nextToken === undefined) break;
   }
-  return fresh.reverse();
+  return fresh;
 }
 
 function parseOutput(output: string | undefined): unknown {

@@ -5,6 +5,8 @@ export const TOP_HELP = `rollgate: post-deploy health gate and synthetic monitor
 Usage:
   rollgate gate [options]   probe the runtime URLs, decide passed|failed|skipped, roll back on failure,
                             write evidence (run 'rollgate gate --help' for every option)
+  rollgate deploy           judge a deploy (or a release of several) over its watch window, by the stack's
+                            workflow or in-process, and wait for the verdict (run 'rollgate deploy --help')
   rollgate monitor          run the config file's monitors here: thresholds, alerts on transitions, evidence
                             and state as the stack's scheduled check (run 'rollgate monitor --help')
   rollgate evidence list|latest|show
@@ -218,4 +220,43 @@ ticket, archive it with the incident.
   --max-runs N                  the newest N runs at most (default 2000, at most 20000)
 
 Exit codes: 0 written, 1 the evidence could not be read or the page written, 2 usage error.
+`;
+
+export const DEPLOY_HELP = `Usage: rollgate deploy --service S --environment E --version V [--previous P] [--digest D] [--commit C]
+                       [--wait [--timeout 20m]] [--state-machine ARN | --local --config FILE [--state-dir DIR]]
+       rollgate deploy --components component-tags.json --environment E [--concurrency 4] [--config FILE] ...
+
+Judges a deploy of a registered service over its watch window, rolls it back if it fails (automatically, or once
+approved) and verifies the rollback healed it, as a deploy event does.
+
+Where it is judged:
+  --state-machine ARN       the stack's deploy workflow (its DeployWorkflowArn output; else
+                            ROLLGATE_DEPLOY_WORKFLOW_ARN), started with your AWS credentials
+                            (states:StartExecution, and with --wait states:DescribeExecution and
+                            states:GetExecutionHistory; s3:GetObject on deploys/ and kms:Decrypt to copy the
+                            record). Needs npm install @aws-sdk/client-sfn.
+  --local                   in this process, by the same deploy flow: the service as --config registers it,
+                            its rollback.command, state in --state-dir (default .rollgate/state). Always waits.
+
+What is deployed:
+  --service S --environment E --version V
+                            the deploy (S must be registered for E)
+  --previous P              the version it replaced (the rollback's target while none is known-good)
+  --digest D, --commit C    the image digest (sha256:...) and commit, recorded with the version
+  --components FILE         a release: the GitOps component-tags.json, {"api": {"tag": "1.7.3", "sha": "abc1234",
+                            "digest": "sha256:..."}, ...}; each component registered for E (per --config, when
+                            given) is judged as its own deploy, --concurrency at once (default 4); the release
+                            passes only if every one passes. Evidence per component in DIR/<component>/, the
+                            summary in DIR/release.json and HEALTH_GATE_STATUS in DIR/health-gate.env.
+
+Waiting:
+  --wait                    follow the workflow to its verdict: a line per round (one updated line on a
+                            terminal), then the summary; health-gate.json/.env as rollgate gate writes them.
+                            Without it, prints the execution and its console page, and exits 0.
+  --timeout DURATION        stop waiting after this long (default 20m; 90s, 20m, 2h): exit 1, the workflow goes on
+  --evidence-dir DIR        where health-gate.json/.env go (default artifacts/rollout)
+  --json                    the execution's answer (or the evidence document, --local) instead of the summary
+
+Exit codes: 0 passed, 1 failed (or no verdict: the workflow broke, or --timeout came first), 2 usage or
+configuration error (a service the stack does not register included).
 `;

@@ -167,7 +167,7 @@ class CapturingEvidenceStore implements EvidenceStore {
 }
 
 /** Progress lines: one per line in a log; on a terminal, a round's line is rewritten in place by the next. */
-class ProgressPrinter {
+export class ProgressPrinter {
   private readonly tty: boolean;
   private open = false;
 

@@ -6,10 +6,11 @@ import { APPROVE_HELP } from './approve-help.ts';
 import { runApproveCommand } from './approve-command.ts';
 import type { CliIo } from './cli-io.ts';
 import { runDemoCommand } from './demo-command.ts';
+import { runDeployCommand } from './deploy-command.ts';
 import { runEvidenceCommand } from './evidence-command.ts';
 import { runFlappingServiceCommand } from './flapping-service-command.ts';
 import { runGateCommand } from './gate-command.ts';
-import { EVIDENCE_HELP, GATE_HELP, INIT_HELP, MONITOR_HELP, PAUSE_HELP, TOP_HELP } from './help-text.ts';
+import { EVIDENCE_HELP, DEPLOY_HELP, GATE_HELP, INIT_HELP, MONITOR_HELP, PAUSE_HELP, TOP_HELP } from './help-text.ts';
 import { runInitCommand } from './init-command.ts';
 import { runMonitorCommand } from './monitor-command.ts';
 import { runPauseCommand } from './pause-command.ts';
@@ -51,7 +52,9 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
                     ? MONITOR_HELP
                     : rest[0] === 'approve' || rest[0] === 'reject'
                       ? APPROVE_HELP
-                      : TOP_HELP,
+                      : rest[0] === 'deploy'
+                        ? DEPLOY_HELP
+                        : TOP_HELP,
       );
       return EXIT_PASSED;
     case '-V':
@@ -74,6 +77,8 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
       return runApproveCommand(command, rest, io);
     case 'report':
       return runReportCommand(rest, io);
+    case 'deploy':
+      return runDeployCommand(rest, io);
     case 'monitor':
       return runMonitorCommand(rest, io);
     default:
