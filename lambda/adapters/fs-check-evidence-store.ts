@@ -9,6 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { EvidenceWriteError, errorMessageOf } from '../core/errors.ts';
 import type { EvidenceDocument } from '../core/evidence/evidence.ts';
 import type { EvidenceLocation, EvidenceStage, EvidenceStore } from '../core/gate/ports.ts';
+import { serializeEvidence } from '../core/evidence/serialize-evidence.ts';
 import { checkEvidencePrefix, evidenceKey } from './evidence-key.ts';
 
 /** The file beside a monitor's records that always holds its newest run's most complete record. */
@@ -47,7 +48,7 @@ export class FsCheckEvidenceStore implements EvidenceStore {
         cause: error,
       });
     }
-    const content = `${JSON.stringify(document, null, 2)}\n`;
+    const content = serializeEvidence(document);
     try {
       await mkdir(dirname(path), { recursive: true });
       await writeOnce(path, content);

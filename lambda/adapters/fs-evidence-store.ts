@@ -10,6 +10,7 @@ import { renderEnvFile } from '../core/evidence/env-file.ts';
 import { EvidenceWriteError, errorMessageOf } from '../core/errors.ts';
 import type { EvidenceDocument } from '../core/evidence/evidence.ts';
 import type { EvidenceLocation, EvidenceStage, EvidenceStore } from '../core/gate/ports.ts';
+import { serializeEvidence } from '../core/evidence/serialize-evidence.ts';
 
 export const EVIDENCE_JSON = 'health-gate.json';
 export const EVIDENCE_ENV = 'health-gate.env';
@@ -45,7 +46,7 @@ export class FsEvidenceStore implements EvidenceStore {
     const written = this.queue.then(async () => {
       const location = await this.writeBoth(document);
       if (stage !== 'delivery') return location;
-      await this.writeOne(this.deliveryPath, `${JSON.stringify(document, null, 2)}\n`);
+      await this.writeOne(this.deliveryPath, serializeEvidence(document));
       return { uri: this.deliveryPath, extras: [location.uri, ...(location.extras ?? [])] };
     });
     this.queue = written.catch(() => undefined);
@@ -63,7 +64,7 @@ export class FsEvidenceStore implements EvidenceStore {
   private async writeBoth(document: EvidenceDocument): Promise<EvidenceLocation> {
     try {
       await mkdir(this.directory, { recursive: true });
-      await writeAtomically(this.jsonPath, `${JSON.stringify(document, null, 2)}\n`);
+      await writeAtomically(this.jsonPath, serializeEvidence(document));
       await writeAtomically(this.envPath, renderEnvFile(document, this.jsonPath));
     } catch (error) {
       throw new EvidenceWriteError(`cannot write evidence to ${this.directory}: ${errorMessageOf(error)}`, {

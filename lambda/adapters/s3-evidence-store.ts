@@ -7,6 +7,7 @@ import { GetObjectCommand, PutObjectCommand, paginateListObjectsV2, type S3Clien
 import { EvidenceReadError, EvidenceWriteError, describeError, errorMessageOf, errorNameOf } from '../core/errors.ts';
 import { TOOL_NAME, type EvidenceDocument } from '../core/evidence/evidence.ts';
 import type { EvidenceLocation, EvidenceStage, EvidenceStore } from '../core/gate/ports.ts';
+import { serializeEvidence } from '../core/evidence/serialize-evidence.ts';
 import { evidenceKey, locateS3Evidence, s3EvidenceUri } from './evidence-key.ts';
 
 /** S3's answers to a conditional write that found the key taken (412), or lost a race for it (409). */
@@ -41,7 +42,7 @@ export class S3EvidenceStore implements EvidenceStore {
         new PutObjectCommand({
           Bucket: this.bucket,
           Key: key,
-          Body: `${JSON.stringify(document, null, 2)}\n`,
+          Body: serializeEvidence(document),
           ContentType: 'application/json',
           ChecksumAlgorithm: 'SHA256',
           IfNoneMatch: '*',

@@ -3,6 +3,7 @@
 
 import type { AlertType } from '../plan/alerts.ts';
 import type { CiContext } from './ci-context.ts';
+import type { EvidenceChainLink } from './evidence-chain.ts';
 import type { EvidenceState } from './evidence-state.ts';
 import type { EvidenceWindow } from './evidence-window.ts';
 import type { DeployRecord, EvidenceStage } from '../gate/ports.ts';
@@ -97,6 +98,11 @@ export interface EvidenceDocument {
   readonly decided_by?: string;
   /** A deploy judged over a watch window: its rounds; `targets` are then the deciding round's. */
   readonly window?: EvidenceWindow;
+  /**
+   * The record before this one in its service's or monitor's chain (evidence-chain.ts); only for a run with a state
+   * store, which keeps the chain's head.
+   */
+  readonly chain?: EvidenceChainLink;
 }
 
 export interface EvidenceInput {
