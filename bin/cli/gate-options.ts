@@ -173,7 +173,15 @@ export function readGateOptions(argv: readonly string[], env: Env, cwd: string):
     ...(service !== undefined ? { service: { service: service[0], environment: service[1] } } : {}),
     ...(flags['state-dir'] !== undefined ? { stateDir: flags['state-dir'] } : {}),
     ...(windowPolicy !== undefined
-      ? { window: { policy: windowPolicy, rollbackMode: 'auto' as const, ...registeredRollback } }
+      ? {
+          window: {
+            policy: windowPolicy,
+            rollbackMode: registeredRollback?.mode ?? 'auto',
+            ...(registeredRollback?.approvalTimeoutMinutes !== undefined
+              ? { approvalTimeoutMinutes: registeredRollback.approvalTimeoutMinutes }
+              : {}),
+          },
+        }
       : {}),
   };
 }

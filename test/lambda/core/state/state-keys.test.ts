@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../../lambda/core/errors.ts';
 import {
+  approvalKey,
   checkEvidenceChainKey,
   deployEvidenceChainKey,
   evidenceChainKey,
@@ -21,6 +22,7 @@ describe('key builders', () => {
     [() => serviceStateKey('checkout', 'prod'), 'service#checkout#prod', 'service'],
     [() => rollbackLockKey('checkout', 'prod'), 'lock#checkout#prod', 'lock'],
     [() => pauseKey('payments.api', 'eu_west'), 'pause#payments.api#eu_west', 'pause'],
+    [() => approvalKey('checkout', 'prod'), 'approval#checkout#prod', 'approval'],
     [() => evidenceChainKey('deploys/checkout/prod'), 'chain#deploys/checkout/prod', 'chain'],
     [() => deployEvidenceChainKey('checkout', 'prod'), 'chain#deploys/checkout/prod', 'chain'],
     [() => checkEvidenceChainKey('homepage'), 'chain#checks/homepage', 'chain'],
@@ -37,6 +39,7 @@ describe('key builders', () => {
     ['environment', () => serviceStateKey('checkout', 'x'.repeat(65)), 'x'.repeat(65)],
     ['environment', () => rollbackLockKey('checkout', 'prod\n'), 'prod\n'],
     ['service', () => pauseKey('$(reboot)', 'prod'), '$(reboot)'],
+    ['environment', () => approvalKey('checkout', 'prod; rm'), 'prod; rm'],
     ['chain', () => evidenceChainKey('deploys//prod'), 'deploys//prod'],
     ['chain', () => evidenceChainKey('a/b/c/d/e'), 'a/b/c/d/e'],
     ['chain', () => evidenceChainKey('deploys/check#out'), 'deploys/check#out'],
@@ -53,6 +56,7 @@ describe('parseStateKey', () => {
     ['monitor#checkout', 'monitor', ['checkout']],
     ['service#checkout#prod', 'service', ['checkout', 'prod']],
     ['chain#checks/homepage', 'chain', ['checks/homepage']],
+    ['approval#checkout#prod', 'approval', ['checkout', 'prod']],
   ])('reads %s', (text, kind, names) => {
     expect(parseStateKey(text)).toEqual({ kind, key: text, names });
   });
@@ -63,6 +67,7 @@ describe('parseStateKey', () => {
     'monitor#a#b',
     'service#checkout',
     'lock#checkout#prod#extra',
+    'approval#checkout',
     'widget#checkout',
     'monitor#check out',
     'chain#a//b',
