@@ -4,6 +4,7 @@ import { describeError } from '../../lambda/core/errors.ts';
 import { EXIT_FAILED, EXIT_PASSED, EXIT_USAGE } from '../../lambda/core/verdict/verdict.ts';
 import { APPROVE_HELP } from './approve-help.ts';
 import { runApproveCommand } from './approve-command.ts';
+import { answerWorkflowTask } from './approval-task-answer.ts';
 import type { CliIo } from './cli-io.ts';
 import { runDemoCommand } from './demo-command.ts';
 import { runDeployCommand } from './deploy-command.ts';
@@ -74,7 +75,7 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
       return runPauseCommand(command, rest, io);
     case 'approve':
     case 'reject':
-      return runApproveCommand(command, rest, io);
+      return runApproveCommand(command, rest, io, { afterAnswer: answerWorkflowTask });
     case 'report':
       return runReportCommand(rest, io);
     case 'deploy':

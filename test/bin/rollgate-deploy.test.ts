@@ -1,13 +1,15 @@
 // `rollgate deploy` as a real child process. Against the stack: the deploy workflow on a moto_server of this file's own
 // whose Lambda tasks answer what the real task handler answered when the same deploy was driven in-process just
 // before (against the run's shared moto, where its evidence then is), so the CLI starts, follows, prints the rounds,
-// copies the record and exits on the verdict. In-process (--local): a release of two registered services against
+// copies the record and exits on the verdict; `rollgate approve --table` answers the waiting workflow. In-process (--local): a release of two registered services against
 // loopback services. And the usage errors, each naming the flag.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
+import { ListExecutionsCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DynamoDbStateStore } from '../../lambda/adapters/dynamodb-state-store.ts';
+import { storeApprovalToken } from '../../lambda/core/deploy/approval-item.ts';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { S3EvidenceStore } from '../../lambda/adapters/s3-evidence-store.ts';
 import { captureOutput, resetHandlerTest } from '../lambda/handlers/handler-harness.ts';
@@ -19,7 +21,13 @@ import {
 import { motoClients } from '../support/aws-fixtures.ts';
 import { healthyService, fixedService, startLoopbackServer, type LoopbackServer } from '../support/loopback-server.ts';
 import { motoAwsEnvironment } from '../support/moto-global-setup.ts';
-import { startStepFunctionsMoto, type StepFunctionsMoto } from '../support/step-functions-moto.ts';
+import {
+  approvalTaskToken,
+  awaitExecutionEnd,
+  executionHistory,
+  startStepFunctionsMoto,
+  type StepFunctionsMoto,
+} from '../support/step-functions-moto.ts';
 
 const CLI = resolve(import.meta.dirname, '../../bin/rollgate.mjs');
 
@@ -37,8 +45,12 @@ beforeAll(async () => {
 afterAll(async () => moto?.stop());
 afterEach(resetHandlerTest);
 
-/** `rollgate …` in a fresh directory: S3 on the run's moto, Step Functions on this file's. */
+/** `rollgate deploy …` in a fresh directory: S3 on the run's moto, Step Functions on this file's. */
 function rollgate(args: readonly string[], env: Record<string, string> = {}): Promise<CliRun> {
+  return rollgateCommand(['deploy', ...args], env);
+}
+
+function rollgateCommand(args: readonly string[], env: Record<string, string> = {}): Promise<CliRun> {
   dir = mkdtempSync(join(tmpdir(), 'rollgate-deploy-'));
   const processEnv = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -52,7 +64,7 @@ function rollgate(args: readonly string[], env: Record<string, string> = {}): Pr
   return new Promise((done) => {
     execFile(
       process.execPath,
-      [CLI, 'deploy', ...args],
+      [CLI, ...args],
       { cwd: dir, env: processEnv, timeout: 90_000 },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
@@ -190,6 +202,55 @@ describe('rollgate deploy against the stack', () => {
     expect(readFileSync(join(dir, 'artifacts/rollout/health-gate.env'), 'utf8')).toContain(
       `HEALTH_GATE_FAILED_COMPONENTS='${broken.service}'`,
     );
+  });
+});
+
+describe('rollgate approve against the stack', () => {
+  it('answers the workflow waiting on the task token the approval item holds, which then rolls back', async () => {
+    const flow = await createWorkflowWorld({ behaviour: { status: 503 }, rollback: { mode: 'approve' } });
+    captureOutput();
+    const driven = await driveWorkflow(flow, {
+      approval: 'approved',
+      afterStep: (step) => step.step === 'send_rollback' && flow.behave({ version: '1.4.1' }),
+    });
+    await moto.queueTaskResults(driven.steps.map((step) => step.answer));
+    const name = `approve-${flow.service}`;
+    const started = await moto.sfn.send(
+      new StartExecutionCommand({ stateMachineArn: moto.stateMachineArn, name, input: JSON.stringify(flow.input) }),
+    );
+    const store = new DynamoDbStateStore({ client: motoClients().dynamodb, tableName: flow.world.stateTable });
+    const scope = { service: flow.service, environment: 'prod' };
+    // What the RequestApproval task's step does on AWS: the waiting task's token goes into the run's approval item.
+    let token: string | undefined;
+    for (let poll = 0; poll < 100 && token === undefined; poll += 1) {
+      token = approvalTaskToken(await executionHistory(moto.sfn, started.executionArn!));
+      if (token === undefined) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await storeApprovalToken(store, scope, flow.input.run_id, token!);
+
+    const run = await rollgateCommand([
+      'approve',
+      '--service',
+      flow.service,
+      '--environment',
+      'prod',
+      '--by',
+      'alice',
+      '--table',
+      flow.world.stateTable,
+    ]);
+
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const { execution, events } = await awaitExecutionEnd(moto.sfn, started.executionArn!);
+    const applied = events.find((event) =>
+      event.lambdaFunctionScheduledEventDetails?.input?.includes('"await_approval"'),
+    );
+    expect(JSON.parse(applied!.lambdaFunctionScheduledEventDetails!.input!).approval).toEqual({
+      decision: 'approved',
+      by: 'alice',
+    });
+    expect(JSON.parse(execution.output ?? '')).toMatchObject({ response: { rollback_outcome: 'recovered' } });
   });
 });
 
