@@ -140,9 +140,11 @@ export class DeployWorkflow extends Construct {
       table: props.stateTable,
       key: props.grants.key,
       access: 'read-write',
-      readKinds: ['service', 'pause', 'lock', ...(approving ? (['approval'] as const) : [])],
+      readKinds: ['service', 'pause', 'lock', 'chain', ...(approving ? (['approval'] as const) : [])],
       writeKinds: [
         'service',
+        // The head of the service's evidence chain, moved by each record.
+        'chain',
         ...(rollingBack.length > 0 ? (['lock'] as const) : []),
         ...(approving ? (['approval'] as const) : []),
       ],

@@ -216,22 +216,22 @@ export class Rollgate extends Construct {
     });
 
     // State, each function only the kinds of item its runs use: a deploy gate records its service's versions and takes
-    // its lock; a check records its monitor and, when a monitor rolls back, the lock and the service's rollback. Only
-    // `rollgate pause` (an operator) writes pauses.
+    // its lock; a check records its monitor and, when a monitor rolls back, the lock and the service's rollback; both
+    // move the heads of their evidence chains. Only `rollgate pause` (an operator) writes pauses.
     const autoRollback = config.services.some((service) => service.rollback.mode === 'auto');
     grantStateAccess(deployGate.role, {
       table: this.stateTable,
       key: this.key,
       access: 'read-write',
-      readKinds: ['service', 'pause', 'lock'],
-      writeKinds: autoRollback ? ['service', 'lock'] : ['service'],
+      readKinds: ['service', 'pause', 'lock', 'chain'],
+      writeKinds: autoRollback ? ['service', 'lock', 'chain'] : ['service', 'chain'],
     });
     grantStateAccess(scheduledCheck.role, {
       table: this.stateTable,
       key: this.key,
       access: 'read-write',
-      readKinds: ['monitor', 'service', 'pause', 'lock'],
-      writeKinds: monitorsRollBack ? ['monitor', 'service', 'lock'] : ['monitor'],
+      readKinds: ['monitor', 'service', 'pause', 'lock', 'chain'],
+      writeKinds: monitorsRollBack ? ['monitor', 'service', 'lock', 'chain'] : ['monitor', 'chain'],
     });
 
     this.deployGateFunction = deployGate.function;

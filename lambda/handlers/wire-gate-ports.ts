@@ -3,6 +3,7 @@
 // start; each adapter is loaded, with its SDK package, on the first run that calls it (see aws-clients.ts for why), so
 // a healthy gate loads the S3 and DynamoDB adapters only.
 
+import { ChainedEvidenceStore } from '../core/evidence/chained-evidence-store.ts';
 import type { GatePorts } from '../core/gate/gate.ts';
 import type {
   RollbackExecutor,
@@ -13,6 +14,7 @@ import type {
 } from '../core/gate/ports.ts';
 import type { RollbackResult } from '../core/rollback/rollback-result.ts';
 import type { RollbackTarget } from '../core/rollback/rollback-target.ts';
+import type { StateStore } from '../core/state/state-store.ts';
 import type { DynamoDbStateStore } from '../adapters/dynamodb-state-store.ts';
 import { locateS3Evidence } from '../adapters/evidence-key.ts';
 import type { S3EvidenceStore } from '../adapters/s3-evidence-store.ts';
@@ -87,20 +89,25 @@ export function createLambdaRuntime(
 /** The ports of one run; no rollback executor unless the run has a rollback plan. */
 export function wireGatePorts(runtime: LambdaRuntime, rollback: RollbackPlan | undefined): GatePorts {
   const { evidenceBucket } = runtime.settings;
+  // A store that cannot be loaded or reached is a recorded state fault (StateUnavailable), never a lost verdict.
+  const state: StateStore = {
+    read: async (keys) => (await runtime.state()).read(keys),
+    write: async (changes) => (await runtime.state()).write(changes),
+    list: async (kind) => (await runtime.state()).list(kind),
+  };
   return {
-    evidenceStore: {
-      write: async (document, stage) => (await runtime.evidenceStore()).write(document, stage),
-      // The key is known without the store (or its SDK): a known-good version names the evidence that proved it.
-      locate: (document, stage) => locateS3Evidence(evidenceBucket, document, stage),
-    },
+    // Each record names the one before it in its service's or monitor's chain; the chain's head is in the state table.
+    evidenceStore: new ChainedEvidenceStore({
+      store: {
+        write: async (document, stage) => (await runtime.evidenceStore()).write(document, stage),
+        // The key is known without the store (or its SDK): a known-good version names the evidence that proved it.
+        locate: (document, stage) => locateS3Evidence(evidenceBucket, document, stage),
+      },
+      state,
+    }),
     notifier: { notify: async (alert) => (await runtime.notifier()).notify(alert) },
     secrets: { resolve: async (reference) => (await runtime.secrets()).resolve(reference) },
-    // A store that cannot be loaded or reached is a recorded state fault (StateUnavailable), never a lost verdict.
-    state: {
-      read: async (keys) => (await runtime.state()).read(keys),
-      write: async (changes) => (await runtime.state()).write(changes),
-      list: async (kind) => (await runtime.state()).list(kind),
-    },
+    state,
     ...(rollback !== undefined ? { rollbackExecutor: new DeferredSsmRollback(runtime, rollback) } : {}),
   };
 }

@@ -113,7 +113,7 @@ describe('the deploy workflow in the stack', () => {
     const statements = roleStatements(synth, synth.rollgate.deployWorkflow.taskFunction.function);
     const write = statements.find((statement) => statement.Sid === 'WriteRollgateState');
     expect(write?.Condition).toEqual({
-      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['approval#*', 'lock#*', 'service#*'] },
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['approval#*', 'chain#*', 'lock#*', 'service#*'] },
     });
     const answer = statements.find((statement) => statement.Sid === 'AnswerOwnApprovalTask');
     expect(answer && actionsOf(answer)).toEqual(['states:SendTaskSuccess']);

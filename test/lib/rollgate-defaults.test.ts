@@ -374,7 +374,7 @@ describe('IAM', () => {
         .map((statement) => [statement.Sid, statement]),
     );
 
-  it("lets the deploy gate read its service's items and write only its versions: no rollback, so no lock", () => {
+  it("lets the deploy gate read its service's items and write only its versions and its evidence chains' heads: no rollback, so no lock", () => {
     const table = getAtt(id(synth.rollgate.stateTable));
     expect(stateStatements(() => synth.rollgate.deployGateFunction)).toEqual({
       ReadRollgateState: {
@@ -382,25 +382,27 @@ describe('IAM', () => {
         Effect: 'Allow',
         Action: 'dynamodb:BatchGetItem',
         Resource: table,
-        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['lock#*', 'pause#*', 'service#*'] } },
+        Condition: {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['chain#*', 'lock#*', 'pause#*', 'service#*'] },
+        },
       },
       WriteRollgateState: {
         Sid: 'WriteRollgateState',
         Effect: 'Allow',
         Action: ['dynamodb:DeleteItem', 'dynamodb:PutItem'],
         Resource: table,
-        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['service#*'] } },
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['chain#*', 'service#*'] } },
       },
     });
   });
 
-  it('lets the scheduled check write only its monitors when none rolls back: never a pause, a lock or a version', () => {
+  it('lets the scheduled check write only its monitors and their evidence chains when none rolls back: never a pause, a lock or a version', () => {
     const statements = stateStatements(() => synth.rollgate.scheduledCheckFunction);
     expect(statements.ReadRollgateState?.Condition).toEqual({
-      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['lock#*', 'monitor#*', 'pause#*', 'service#*'] },
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['chain#*', 'lock#*', 'monitor#*', 'pause#*', 'service#*'] },
     });
     expect(statements.WriteRollgateState?.Condition).toEqual({
-      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['monitor#*'] },
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['chain#*', 'monitor#*'] },
     });
   });
 

@@ -206,8 +206,8 @@ describe('IAM', () => {
   });
 
   it.each([
-    ['deploy gate', () => synth.rollgate.deployGateFunction, ['lock#*', 'service#*']],
-    ['scheduled check', () => synth.rollgate.scheduledCheckFunction, ['lock#*', 'monitor#*', 'service#*']],
+    ['deploy gate', () => synth.rollgate.deployGateFunction, ['chain#*', 'lock#*', 'service#*']],
+    ['scheduled check', () => synth.rollgate.scheduledCheckFunction, ['chain#*', 'lock#*', 'monitor#*', 'service#*']],
   ])('lets the %s, which rolls back, also take the rollback lock and record the rollback: %j', (_name, fn, kinds) => {
     const write = roleStatements(synth, fn()).find((statement) => statement.Sid === 'WriteRollgateState');
     expect(write?.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': kinds } });
