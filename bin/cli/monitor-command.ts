@@ -11,7 +11,8 @@ import { FsCheckEvidenceStore } from '../../lambda/adapters/fs-check-evidence-st
 import { FsStateStore } from '../../lambda/adapters/fs-state-store.ts';
 import { ShellRollbackExecutor } from '../../lambda/adapters/shell-rollback.ts';
 import { ConfigError, ConfigErrors } from '../../lambda/core/errors.ts';
-import type { EvidenceContext } from '../../lambda/core/evidence/evidence.ts';
+import { ChainedEvidenceStore } from '../../lambda/core/evidence/chained-evidence-store.ts';
+import type { EvidenceContext, EvidenceDocument } from '../../lambda/core/evidence/evidence.ts';
 import { runGate, type GateOutcome, type GatePorts } from '../../lambda/core/gate/gate.ts';
 import { CLI_ADDRESS_POLICY } from '../../lambda/core/probe/probe.ts';
 import { EXIT_EVIDENCE_NOT_WRITTEN, EXIT_FAILED, EXIT_PASSED, EXIT_USAGE } from '../../lambda/core/verdict/verdict.ts';
@@ -55,11 +56,26 @@ const NEVER_STOPPED: StopSignal = { stopped: false, wait: async () => undefined,
 
 /** Round after round, as paced; the exit code of the last round run (0 when a signal ended the loop). */
 async function runRounds(options: RunnableOptions, io: CliIo, stop: StopSignal): Promise<number> {
+  const state = new FsStateStore({ directory: resolve(io.cwd, options.stateDir) });
+  const files = new FsCheckEvidenceStore(resolve(io.cwd, options.evidenceDir));
+  // The record as stored, chain link and all, for --json: the run's own document has no link.
+  const written: { last?: EvidenceDocument } = {};
   const shared = {
-    evidenceStore: new FsCheckEvidenceStore(resolve(io.cwd, options.evidenceDir)),
+    // Each record names the one before it in its monitor's chain (`rollgate evidence verify --monitor M`).
+    evidenceStore: new ChainedEvidenceStore({
+      store: {
+        locate: (document, stage) => files.locate(document, stage),
+        write: async (document, stage) => {
+          const location = await files.write(document, stage);
+          written.last = document;
+          return location;
+        },
+      },
+      state,
+    }),
     notifier: new ConsoleNotifier(io.stderr, { severity: true }),
     secrets: new EnvSecretSource(io.env),
-    state: new FsStateStore({ directory: resolve(io.cwd, options.stateDir) }),
+    state,
   };
   const ports = options.monitors.map((monitor) => portsOf(monitor, shared, io));
   for (let round = 1; ; round += 1) {
@@ -68,9 +84,10 @@ async function runRounds(options: RunnableOptions, io: CliIo, stop: StopSignal):
     for (const [index, monitor] of options.monitors.entries()) {
       // A signal lets the run in progress finish; the rest of the round is not started.
       if (stop.stopped) return EXIT_PASSED;
+      written.last = undefined;
       const outcome = await runMonitor(monitor, ports[index]!);
       outcomes.push(outcome);
-      report(outcome, options.json, io);
+      report(outcome, written.last ?? outcome.evidence, options.json, io);
     }
     const pace = options.pace;
     if (pace.kind === 'once' || (pace.runs !== undefined && round >= pace.runs)) return exitCodeOf(outcomes);
@@ -113,12 +130,10 @@ function runMonitor(monitor: LocalMonitor, ports: GatePorts): Promise<GateOutcom
   return runGate(check.gateConfig, context, ports, { addressPolicy: CLI_ADDRESS_POLICY, policy: check.policy, runId });
 }
 
-function report(outcome: GateOutcome, json: boolean, io: CliIo): void {
+function report(outcome: GateOutcome, record: EvidenceDocument, json: boolean, io: CliIo): void {
   const last = outcome.locations.delivery ?? outcome.locations.rollback ?? outcome.locations.verdict;
   // One document a line, so a consumer reads the stream record by record.
-  io.stdout.write(
-    json ? `${JSON.stringify(outcome.evidence)}\n` : renderMonitorRun(outcome.evidence, last?.uri, io.cwd),
-  );
+  io.stdout.write(json ? `${JSON.stringify(record)}\n` : renderMonitorRun(outcome.evidence, last?.uri, io.cwd));
   if (!outcome.evidenceWritten) {
     io.stderr.write(`rollgate: evidence of ${outcome.evidence.context.monitor} could not be written (see above)\n`);
   }
