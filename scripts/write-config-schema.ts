@@ -1,9 +1,15 @@
-// Writes schema/rollgate.config.schema.json from the config's zod schema (npm run schema). A test fails when the
-// checked-in file and the schema disagree, so run this after changing lambda/core/config/.
+// Writes the published JSON Schemas from their zod schemas (npm run schema): schema/rollgate.config.schema.json (the
+// config file) and schema/evidence.schema.json (an evidence record). A test fails when a checked-in file and its
+// schema disagree, so run this after changing lambda/core/config/ or the evidence model.
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CONFIG_JSON_SCHEMA_FILE, rollgateConfigJsonSchemaText } from '../lambda/core/config/config-json-schema.ts';
+import { EVIDENCE_JSON_SCHEMA_FILE, evidenceJsonSchemaText } from '../lambda/core/evidence/evidence-json-schema.ts';
 
-const target = fileURLToPath(new URL(`../${CONFIG_JSON_SCHEMA_FILE}`, import.meta.url));
-writeFileSync(target, rollgateConfigJsonSchemaText());
-console.log(`wrote ${CONFIG_JSON_SCHEMA_FILE}`);
+for (const [file, text] of [
+  [CONFIG_JSON_SCHEMA_FILE, rollgateConfigJsonSchemaText()],
+  [EVIDENCE_JSON_SCHEMA_FILE, evidenceJsonSchemaText()],
+] as const) {
+  writeFileSync(fileURLToPath(new URL(`../${file}`, import.meta.url)), text);
+  console.log(`wrote ${file}`);
+}
