@@ -76,7 +76,7 @@ const SELECTION_FLAGS: readonly FlagName[] = ['service', 'environment', 'monitor
 const FILTER_FLAGS: readonly FlagName[] = ['status', 'version', 'commit'];
 
 /** Parses and validates; `now` anchors `--since 7d`. Throws ConfigError naming the flag. */
-export function readEvidenceOptions(argv: readonly string[], now: Date): EvidenceOptions {
+export function readEvidenceOptions(argv: readonly string[], now: Date = new Date()): EvidenceOptions {
   const [action, ...rest] = argv;
   if (action === undefined || action === '-h' || action === '--help' || action === 'help') return { action: 'help' };
   if (action !== 'list' && action !== 'show' && action !== 'latest') {

@@ -129,8 +129,8 @@ export const FLAG_ROWS: readonly BadInputRow[] = [
   },
   {
     name: 'an unknown evidence flag',
-    run: () => readEvidenceOptions(['list', '--bucket', 'b', '--since', 'x']),
-    field: '--since',
+    run: () => readEvidenceOptions(['list', '--bucket', 'b', '--until', 'x']),
+    field: '--until',
     shows: 'is not a rollgate evidence list option',
   },
 ];
