@@ -2,6 +2,7 @@
 
 import type { BundleResult } from './bundle.ts';
 import type { CostModel } from './cost-model.ts';
+import type { DeployWorkflowResult } from './deploy-workflow-part.ts';
 import type { FanOutResult } from './fan-out.ts';
 import type { MemoryResult } from './memory.ts';
 import type { TargetCheck, TargetSizes } from './targets.ts';
@@ -32,5 +33,7 @@ export interface BenchResults {
   readonly memory: MemoryResult;
   readonly bundles: BundleResult;
   readonly cost: CostModel;
+  /** Part 5: the deploy flow's time to heal and what one deploy's workflow costs. */
+  readonly deploy_workflow: DeployWorkflowResult;
   readonly targets: readonly TargetCheck[];
 }

@@ -29,6 +29,7 @@ const pricesFileSchema = z.strictObject({
     route53_optional_feature_non_aws_endpoint: priceSchema,
     dynamodb_on_demand_read_request_unit: priceSchema,
     dynamodb_on_demand_write_request_unit: priceSchema,
+    stepfunctions_standard_state_transition: priceSchema,
   }),
 });
 export type PricesFile = z.infer<typeof pricesFileSchema>;

@@ -18,7 +18,13 @@ interface Row {
 const HEADER = ['Figure', 'Value', 'Measured: median [min–max]', 'Target', 'Result'] as const;
 
 export function renderTable(results: BenchResults): string {
-  const rows = [...fanOutRows(results), ...memoryRows(results), ...bundleRows(results), ...costRows(results)];
+  const rows = [
+    ...fanOutRows(results),
+    ...memoryRows(results),
+    ...bundleRows(results),
+    ...costRows(results),
+    ...deployWorkflowRows(results),
+  ];
   const cells = rows.map((row) => [
     row.figure,
     row.value,
@@ -53,6 +59,8 @@ export function renderTable(results: BenchResults): string {
     ...results.cost.assumption_notes.map((note) => `  - ${note}`),
     '  Not modelled:',
     ...results.cost.not_modelled.map((note) => `  - ${note}`),
+    'Part 5 (the deploy flow; prices from the same file):',
+    ...results.deploy_workflow.notes.map((note) => `  - ${note}`),
     '',
   ].join('\n');
 }
@@ -224,6 +232,36 @@ function stateTableRows(results: BenchResults): Row[] {
   ];
 }
 
+/** Part 5: the time to heal against the promotion doc's 5 minutes, and each deploy's workflow cost. */
+function deployWorkflowRows(results: BenchResults): Row[] {
+  const part = results.deploy_workflow;
+  const heal = part.time_to_heal;
+  const rows: Row[] = [
+    section('5. Deploy workflow'),
+    {
+      figure: 'Time to heal (failed verdict → verified recovered)',
+      value: `${heal.seconds} s`,
+      detail:
+        `verdict at ${heal.verdict_at_s.toFixed(0)} s, recovered at ${heal.recovered_at_s.toFixed(0)} s: ` +
+        `${heal.rollback_polls} rollback poll(s), ${heal.verification_rounds} verification round(s) every ` +
+        `${heal.policy.intervalSeconds} s after a ${heal.policy.bakeSeconds} s bake`,
+      target: targetFinder(results)('time_to_heal'),
+    },
+  ];
+  for (const cost of part.costs) {
+    const usdParts = cost.usd;
+    rows.push({
+      figure: `One deploy's workflow, ${cost.scenario.replaceAll('_', ' ')}`,
+      value: usd(usdParts.total),
+      detail:
+        `${cost.state_transitions} transitions ${usd(usdParts.state_transitions)} + ${cost.lambda_invocations} Lambda ` +
+        `invocations (${cost.lambda_gb_seconds.toFixed(2)} GB-s) ${usd(usdParts.lambda_requests + usdParts.lambda_duration)} + ` +
+        `${cost.s3_puts} S3 PUT ${usd(usdParts.s3_puts)} + logs ${usd(usdParts.logs)}`,
+    });
+  }
+  return rows;
+}
+
 /** `node_modules/zod/v4/core/schemas.js` → `zod/v4/core/schemas.js`. */
 function shortPath(path: string): string {
   const at = path.lastIndexOf('node_modules/');
@@ -254,6 +292,7 @@ function cpuAtN(summary: TimedSummary | undefined): string {
 function formatTargetValue(target: TargetCheck): string {
   if (target.unit === 'USD') return `$${target.threshold}`;
   if (target.unit === 'KB') return `${target.threshold} KB`;
+  if (target.unit === 's') return `${target.threshold} s`;
   return String(target.threshold);
 }
 

@@ -5,6 +5,7 @@ import { cpus, totalmem } from 'node:os';
 import type { BenchPlan } from './bench-plan.ts';
 import { RESULTS_SCHEMA_VERSION, type BenchResults } from './bench-results.ts';
 import { measureBundles } from './bundle.ts';
+import { measureDeployWorkflow } from './deploy-workflow-part.ts';
 import { loadPrices, modelCosts, type CostRunInput } from './cost-model.ts';
 import { measureFanOut, type FanOutResult } from './fan-out.ts';
 import { FARM_HEALTH_BODY } from './farm-urls.ts';
@@ -51,7 +52,12 @@ export async function runBench(plan: BenchPlan, log: (line: string) => void): Pr
   log('part 4: state table calls of a monitor run, a deploy and a rollback');
   const stateUsage = await measureStateTableUsage();
   const cost = modelCosts(costRuns, handlerInit.ready_ms.median, prices, stateUsage);
-  const targets = evaluateTargets({ fan_out: fanOut, memory, bundles, cost }, plan.targetSizes);
+  log('part 5: the deploy flow in-process: a healthy deploy, and a failed one its rollback heals');
+  const deployWorkflow = await measureDeployWorkflow(prices);
+  const targets = evaluateTargets(
+    { fan_out: fanOut, memory, bundles, cost, deploy_workflow: deployWorkflow },
+    plan.targetSizes,
+  );
 
   return {
     schema_version: RESULTS_SCHEMA_VERSION,
@@ -76,6 +82,7 @@ export async function runBench(plan: BenchPlan, log: (line: string) => void): Pr
     memory,
     bundles,
     cost,
+    deploy_workflow: deployWorkflow,
     targets,
   };
 }

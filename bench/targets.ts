@@ -2,6 +2,7 @@
 
 import type { BundleResult } from './bundle.ts';
 import type { CostModel } from './cost-model.ts';
+import type { DeployWorkflowResult } from './deploy-workflow-part.ts';
 import type { FanOutResult } from './fan-out.ts';
 import type { MemoryResult } from './memory.ts';
 
@@ -20,7 +21,7 @@ export interface TargetCheck {
   readonly figure: number;
   readonly comparator: '<=' | '>=';
   readonly threshold: number;
-  readonly unit: 'ratio' | 'KB' | 'USD';
+  readonly unit: 'ratio' | 'KB' | 'USD' | 's';
   readonly pass: boolean;
 }
 
@@ -31,6 +32,8 @@ export const TARGETS = {
   bundleKb: 150,
   initOverEmpty: 3,
   costPerEndpointMonthUsd: 0.01,
+  /** The promotion doc: rollback ≤ 5 minutes from revert to healthy status. */
+  timeToHealSeconds: 300,
 } as const;
 
 /** 1 KB = 1,024 bytes. */
@@ -41,6 +44,7 @@ export interface MeasuredParts {
   readonly memory: MemoryResult;
   readonly bundles: BundleResult;
   readonly cost: CostModel;
+  readonly deploy_workflow: DeployWorkflowResult;
 }
 
 export function evaluateTargets(parts: MeasuredParts, sizes: TargetSizes): TargetCheck[] {
@@ -102,6 +106,14 @@ export function evaluateTargets(parts: MeasuredParts, sizes: TargetSizes): Targe
       comparator: '<=',
       threshold: TARGETS.costPerEndpointMonthUsd,
       unit: 'USD',
+    },
+    {
+      id: 'time_to_heal',
+      label: 'time to heal: failed verdict to verified recovered, default policy, local run',
+      figure: parts.deploy_workflow.time_to_heal.seconds,
+      comparator: '<=',
+      threshold: TARGETS.timeToHealSeconds,
+      unit: 's',
     },
   ];
   return checks.map((check) => ({

@@ -165,6 +165,20 @@ describe('the bench at N = 3', () => {
     ]);
   });
 
+  it('judges a healthy deploy and a failed one its rollback heals by the deploy flow, timing the heal and pricing each workflow', () => {
+    const part = results.deploy_workflow;
+    expect(part.runs.map((run) => [run.scenario, run.status, run.rollback_outcome])).toEqual([
+      ['healthy', 'passed', 'not_needed'],
+      ['heals_on_rollback', 'failed', 'recovered'],
+    ]);
+    expect(part.time_to_heal.seconds).toBeGreaterThan(0);
+    expect(part.time_to_heal.recovered_at_s).toBeGreaterThan(part.time_to_heal.verdict_at_s);
+    for (const cost of part.costs) {
+      expect(cost.state_transitions).toBeGreaterThan(cost.steps);
+      expect(cost.usd.total).toBeGreaterThan(cost.usd.state_transitions);
+    }
+  });
+
   it('checks every target against its figure, pass or miss', () => {
     expect(results.targets.map((target) => target.id)).toEqual([
       'gate_over_floor',
@@ -173,6 +187,7 @@ describe('the bench at N = 3', () => {
       ...HANDLER_ENTRIES.map((handler) => `bundle_kb_${handler.name}`),
       ...HANDLER_ENTRIES.map((handler) => `init_over_empty_${handler.name}`),
       'cost_per_endpoint_month',
+      'time_to_heal',
     ]);
     for (const target of results.targets) expect(typeof target.pass).toBe('boolean');
   });
