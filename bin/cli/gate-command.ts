@@ -6,10 +6,12 @@ import { randomUUID } from 'node:crypto';
 import { ConsoleNotifier } from '../../lambda/adapters/console-notifier.ts';
 import { EnvSecretSource } from '../../lambda/adapters/env-secret-source.ts';
 import { FsEvidenceStore } from '../../lambda/adapters/fs-evidence-store.ts';
+import { FsGateHistoryEvidenceStore } from '../../lambda/adapters/fs-gate-history-evidence-store.ts';
 import { FsStateStore } from '../../lambda/adapters/fs-state-store.ts';
 import { ShellRollbackExecutor } from '../../lambda/adapters/shell-rollback.ts';
 import { ciContextFromEnv } from '../../lambda/core/evidence/ci-context.ts';
 import { ConfigError, ConfigErrors } from '../../lambda/core/errors.ts';
+import { ChainedEvidenceStore } from '../../lambda/core/evidence/chained-evidence-store.ts';
 import type { EvidenceContext } from '../../lambda/core/evidence/evidence.ts';
 import { recordInvalidConfig, runGate, type GateOutcome } from '../../lambda/core/gate/gate.ts';
 import { CLI_ADDRESS_POLICY } from '../../lambda/core/probe/probe.ts';
@@ -59,14 +61,16 @@ export async function runGateCommand(argv: readonly string[], unredactedIo: CliI
   if (options.window !== undefined) return gateOverWindow(options, context, io);
 
   const store = new FsEvidenceStore(resolve(io.cwd, options.evidenceDir));
-  // With --state-dir the run remembers (versions, the rollback lock, pauses); without, it is judged alone.
+  // With --state-dir the run remembers (versions, the rollback lock, pauses) and keeps each record in a file of its
+  // own, chained to the service's records before it; without, it is judged alone and writes the CI contract's files.
   const state =
     options.stateDir !== undefined ? new FsStateStore({ directory: resolve(io.cwd, options.stateDir) }) : undefined;
   const outcome = await runGate(
     options.config,
     options.service !== undefined ? { ...context, ...options.service } : context,
     {
-      evidenceStore: store,
+      evidenceStore:
+        state !== undefined ? new ChainedEvidenceStore({ store: new FsGateHistoryEvidenceStore(store), state }) : store,
       notifier,
       secrets: new EnvSecretSource(io.env),
       ...(rollbackExecutor ? { rollbackExecutor } : {}),

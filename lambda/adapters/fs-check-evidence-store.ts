@@ -74,7 +74,7 @@ export class FsCheckEvidenceStore implements EvidenceStore {
 }
 
 /** Writes a temporary file, then links it to `path`: a reader never sees half a record, and an existing one stays. */
-async function writeOnce(path: string, content: string): Promise<void> {
+export async function writeOnce(path: string, content: string): Promise<void> {
   const temporary = temporaryPathFor(path);
   try {
     await writeFile(temporary, content, { encoding: 'utf8', mode: 0o644, flag: 'wx' });

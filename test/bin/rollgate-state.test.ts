@@ -104,10 +104,12 @@ describe('rollgate gate --state-dir', () => {
     const stored = await new FsStateStore({ directory: join(dir, '.rollgate/state') }).read([
       serviceStateKey('checkout', 'prod'),
     ]);
-    expect(stored.get(serviceStateKey('checkout', 'prod'))?.value).toMatchObject({
-      deployed: { version: '1.4.1' },
-      knownGood: [{ version: '1.4.1', evidence: join(dir, 'artifacts/rollout/health-gate.json') }],
-    });
+    const service = stored.get(serviceStateKey('checkout', 'prod'))?.value;
+    expect(service).toMatchObject({ deployed: { version: '1.4.1' }, knownGood: [{ version: '1.4.1' }] });
+    // The known-good version names its passed record's own file, which the failed run after it left as it was.
+    const proof = service?.knownGood[0]?.evidence ?? '';
+    expect(proof).toMatch(/artifacts\/rollout\/deploys\/checkout\/prod\/\d{4}\/\d{2}\/\d{2}\/\d{8}T\d{9}Z\.json$/);
+    expect(JSON.parse(readFileSync(proof, 'utf8'))).toMatchObject({ status: 'passed', expected_version: '1.4.1' });
   });
 
   it('sends no rollback before any version is known-good, and alerts RollbackRequired saying why', async () => {
