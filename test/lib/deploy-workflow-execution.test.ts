@@ -76,14 +76,13 @@ async function replay(flow: WorkflowWorld, driven: DrivenFlow, approval?: Approv
     const token = approvalTaskToken(events);
     if (token === undefined || answered || approval === 'let time out') return;
     answered = true;
-    await moto.sfn.send(
-      approval === 'reject'
-        ? new SendTaskFailureCommand({ taskToken: token, error: APPROVAL_REJECTED_ERROR, cause: 'rejected by alice' })
-        : new SendTaskSuccessCommand({
-            taskToken: token,
-            output: JSON.stringify({ decision: 'approved', by: 'alice' }),
-          }),
-    );
+    if (approval === 'reject') {
+      const rejection = { taskToken: token, error: APPROVAL_REJECTED_ERROR, cause: 'rejected by alice' };
+      await moto.sfn.send(new SendTaskFailureCommand(rejection));
+      return;
+    }
+    const output = JSON.stringify({ decision: 'approved', by: 'alice' });
+    await moto.sfn.send(new SendTaskSuccessCommand({ taskToken: token, output }));
   });
 }
 

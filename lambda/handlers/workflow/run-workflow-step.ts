@@ -38,8 +38,14 @@ export async function runWorkflowStep(
   dependencies: WorkflowStepDependencies,
 ): Promise<WorkflowTaskAnswer> {
   if (payload.step === 'start') {
+    const expected = deployEvent.gateConfig.expectedVersion;
     return startDeploy(
-      { run_id: deployEvent.eventId, kind: 'deploy', deploy: deployEvent.deploy },
+      {
+        run_id: deployEvent.eventId,
+        kind: 'deploy',
+        deploy: deployEvent.deploy,
+        ...(expected !== undefined ? { expected_version: expected } : {}),
+      },
       deployRegistrationOf(deployEvent.service),
       ports,
     );

@@ -36,6 +36,9 @@ export async function handler(raw: unknown, context?: Context): Promise<Workflow
       rollgate_service: deploy.service,
       rollgate_environment: deploy.environment,
     });
+    if (payload.step === 'start') {
+      for (const note of deployEvent.notes) telemetry.logger.warn('deploy event setting not used as sent', { note });
+    }
     const ports = workflowPorts(runtime, deployEvent, addressPolicy);
     const answer = await runWorkflowStep(payload, deployEvent, ports, { stepFunctions });
     if ('progress' in answer) telemetry.recordWorkflowStep(payload.step, answer, deploy);
