@@ -160,6 +160,20 @@ describe('workflow-task handler', () => {
     expect((await readApprovalItem(store, scope, progress.run_id)).approval?.taskToken).toBe('token-first');
   });
 
+  it("expects the event's expectedVersion when it names one, rather than its version", async () => {
+    const flow = await createWorkflowWorld({ behaviour: { version: '1.4.2+build7' } });
+    captureOutput();
+    const envelope = flow.input.event as { detail: Record<string, unknown> };
+    const event = { ...envelope, detail: { ...envelope.detail, expectedVersion: '1.4.2+build7' } };
+
+    const answer = (await flow.handler(
+      { step: 'start', input: { ...flow.input, event } },
+      lambdaContext(),
+    )) as StepAnswer;
+
+    expect(answer.progress.expected_version).toBe('1.4.2+build7');
+  });
+
   it('refuses a payload without a known step, naming the field, before touching anything', async () => {
     const flow = await createWorkflowWorld({ behaviour: { version: '1.4.2' } });
     const output = captureOutput();
