@@ -13,7 +13,7 @@ import { ciContextFromEnv } from '../../lambda/core/evidence/ci-context.ts';
 import { ConfigError, ConfigErrors } from '../../lambda/core/errors.ts';
 import { ChainedEvidenceStore } from '../../lambda/core/evidence/chained-evidence-store.ts';
 import type { EvidenceContext } from '../../lambda/core/evidence/evidence.ts';
-import { recordInvalidConfig, runGate, type GateOutcome } from '../../lambda/core/gate/gate.ts';
+import { recordInvalidConfig, runGate } from '../../lambda/core/gate/gate.ts';
 import { CLI_ADDRESS_POLICY } from '../../lambda/core/probe/probe.ts';
 import { redactSecretsInText, redactUrl } from '../../lambda/core/secrets/redact.ts';
 import { EXIT_PASSED, EXIT_SKIPPED_NOT_ALLOWED, EXIT_USAGE, exitCodeFor } from '../../lambda/core/verdict/verdict.ts';
@@ -22,7 +22,7 @@ import { evidenceDirFromArgv, readGateOptions, type GateOptions } from './gate-o
 import { GATE_HELP } from './help-text.ts';
 import { runLocalDeploy } from './local-deploy.ts';
 import { withRedactedStderr } from './redacted-io.ts';
-import { renderSummary } from './render-summary.ts';
+import { reportGateOutcome } from './report-gate-outcome.ts';
 import { resolve } from 'node:path';
 
 export async function runGateCommand(argv: readonly string[], unredactedIo: CliIo): Promise<number> {
@@ -38,7 +38,7 @@ export async function runGateCommand(argv: readonly string[], unredactedIo: CliI
     if (argv.includes('--dry-run')) return EXIT_USAGE;
     const store = new FsEvidenceStore(resolve(io.cwd, evidenceDirFromArgv(argv)));
     const outcome = await recordInvalidConfig(error, context, { evidenceStore: store, notifier });
-    report(outcome, argv.includes('--json'), io);
+    reportGateOutcome(outcome, argv.includes('--json'), io);
     return EXIT_USAGE;
   }
   if (options.help) {
@@ -78,7 +78,7 @@ export async function runGateCommand(argv: readonly string[], unredactedIo: CliI
     },
     { addressPolicy: CLI_ADDRESS_POLICY, runId: `cli-${randomUUID()}` },
   );
-  report(outcome, options.json, io);
+  reportGateOutcome(outcome, options.json, io);
   return exitCodeFor(outcome.verdict, {
     failOnSkipped: options.config.failOnSkipped,
     evidenceWritten: outcome.evidenceWritten,
@@ -116,19 +116,6 @@ function gateOverWindow(options: GateOptions, context: EvidenceContext, io: CliI
     },
     io,
   );
-}
-
-function report(outcome: GateOutcome, json: boolean, io: CliIo): void {
-  if (json) io.stdout.write(`${JSON.stringify(outcome.evidence, null, 2)}\n`);
-  else io.stdout.write(renderSummary(outcome));
-  if (!outcome.evidenceWritten) {
-    io.stderr.write('rollgate: evidence could not be written; this gate left no record (see the problem above)\n');
-  }
-  const undelivered = outcome.alerts.filter((alert) => !alert.delivered);
-  if (undelivered.length > 0) {
-    const types = undelivered.map((alert) => `${alert.type} (${alert.error ?? 'unknown error'})`).join(', ');
-    io.stderr.write(`rollgate: alerts not delivered: ${types}; the evidence records them\n`);
-  }
 }
 
 /**

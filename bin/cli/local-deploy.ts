@@ -15,6 +15,7 @@ import type { GateConfig } from '../../lambda/core/config/config-schema.ts';
 import type { DeployPorts } from '../../lambda/core/deploy/deploy-ports.ts';
 import type { DeployProgress } from '../../lambda/core/deploy/deploy-progress.ts';
 import { driveDeploy } from '../../lambda/core/deploy/drive-deploy.ts';
+import { verdictCounts } from '../../lambda/core/deploy/window-verdict.ts';
 import { startDeploy, type DeployRegistration, type DeployStart } from '../../lambda/core/deploy/start-deploy.ts';
 import { shellQuote } from '../../lambda/core/evidence/env-file.ts';
 import type { EvidenceDocument } from '../../lambda/core/evidence/evidence.ts';
@@ -31,7 +32,7 @@ import { exitCodeFor } from '../../lambda/core/verdict/verdict.ts';
 import type { CliIo } from './cli-io.ts';
 import { progressLinesOf } from './local-deploy-lines.ts';
 import { DEFAULT_STATE_DIR } from './pause-options.ts';
-import { renderSummary } from './render-summary.ts';
+import { reportGateOutcome } from './report-gate-outcome.ts';
 
 export interface LocalDeploySetup {
   /** Who and what: the run id is made here when not given. */
@@ -106,7 +107,7 @@ export async function runLocalDeploy(
   });
   printer.end();
   const document = evidenceStore.last;
-  if (document !== undefined) report(outcomeOf(progress, document, evidenceStore.locations), setup.json, io);
+  if (document !== undefined) reportGateOutcome(outcomeOf(progress, document, evidenceStore.locations), setup.json, io);
   return exitCodeFor(response, { failOnSkipped: setup.failOnSkipped, evidenceWritten: response.evidence_written });
 }
 
@@ -118,33 +119,13 @@ function outcomeOf(
 ): GateOutcome {
   const verdict = progress.verdict!;
   return {
-    verdict: {
-      status: verdict.status,
-      status_reason: verdict.status_reason,
-      total: verdict.total,
-      healthy: verdict.healthy,
-      failing: verdict.failing,
-      ...(verdict.prober_fault !== undefined ? { prober_fault: verdict.prober_fault } : {}),
-    },
+    verdict: verdictCounts(verdict),
     evidence: document,
     locations,
     evidenceWritten: progress.evidence_written,
     alerts: progress.alerts.map((alert) => ({ ...alert, delivered: alert.delivered === true })),
     problems: progress.faults.map((fault) => ({ ...fault, cause: undefined })),
   };
-}
-
-function report(outcome: GateOutcome, json: boolean, io: CliIo): void {
-  if (json) io.stdout.write(`${JSON.stringify(outcome.evidence, null, 2)}\n`);
-  else io.stdout.write(renderSummary(outcome));
-  if (!outcome.evidenceWritten) {
-    io.stderr.write('rollgate: evidence could not be written; this gate left no record (see the problem above)\n');
-  }
-  const undelivered = outcome.alerts.filter((alert) => !alert.delivered);
-  if (undelivered.length > 0) {
-    const types = undelivered.map((alert) => `${alert.type} (${alert.error ?? 'unknown error'})`).join(', ');
-    io.stderr.write(`rollgate: alerts not delivered: ${types}; the evidence records them\n`);
-  }
 }
 
 /** Keeps the last record written (or tried), for the summary and --json, and where each stage's record went. */

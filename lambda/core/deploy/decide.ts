@@ -10,16 +10,10 @@ import { systemClock } from '../gate/ports.ts';
 import { RunMemory } from '../gate/run-memory.ts';
 import { planPolicy } from '../plan/plan-policy.ts';
 import { plannedAlert } from '../plan/planned-alert.ts';
+import { deployedVersionOf } from '../plan/deployed-version.ts';
 import { planRun } from '../plan/plan-run.ts';
 import { SUPPRESSION_DETAIL } from '../plan/rollback-suppression.ts';
-import type {
-  DeployedVersion,
-  PlannedAlert,
-  PlanRunInput,
-  PriorState,
-  RollbackDecision,
-  RunPlan,
-} from '../plan/run-plan.ts';
+import type { PlannedAlert, PlanRunInput, PriorState, RollbackDecision, RunPlan } from '../plan/run-plan.ts';
 import { requestApprovalItem } from './approval-item.ts';
 import { approvalCommands } from './approval-commands.ts';
 import { deployDocument } from './deploy-document.ts';
@@ -65,7 +59,7 @@ export async function decide(progress: DeployProgress, ports: DeployPorts): Prom
       lockHoldMs: progress.policy.lock_hold_ms,
     }),
     scope,
-    deploy: deployedVersionOf(progress),
+    deploy: deployedVersionOf(progress.context.deploy, progress.expected_version ?? undefined),
     evidenceUri: ports.evidenceStore.locate?.(draft, 'verdict'),
     approvalAvailable,
   };
@@ -195,18 +189,4 @@ function verdictRecordOutcome(rollback: RollbackDecision): RollbackOutcome {
     case 'not_on_transition':
       return 'not_needed';
   }
-}
-
-/** The version the run put out: the deploy's, or the CLI gate's expected version. */
-function deployedVersionOf(progress: DeployProgress): DeployedVersion | undefined {
-  const deploy = progress.context.deploy;
-  if (deploy !== undefined) {
-    return {
-      version: deploy.version,
-      ...(deploy.previous_version !== undefined ? { previousVersion: deploy.previous_version } : {}),
-      ...(deploy.digest !== undefined ? { digest: deploy.digest } : {}),
-      ...(deploy.commit !== undefined ? { commit: deploy.commit } : {}),
-    };
-  }
-  return progress.expected_version !== null ? { version: progress.expected_version } : undefined;
 }

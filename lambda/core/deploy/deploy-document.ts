@@ -9,6 +9,7 @@ import type { EvidenceStage } from '../gate/ports.ts';
 import { rollbackNotAttempted, type RollbackResult } from '../rollback/rollback-result.ts';
 import type { DeployPorts } from './deploy-ports.ts';
 import type { DeployProgress, DeployVerdict } from './deploy-progress.ts';
+import { verdictCounts } from './window-verdict.ts';
 
 export function deployDocument(
   progress: DeployProgress,
@@ -20,14 +21,7 @@ export function deployDocument(
   const startedAt = new Date(progress.started_at);
   const gate = ports.gate;
   const base = buildEvidence({
-    verdict: {
-      status: verdict.status,
-      status_reason: verdict.status_reason,
-      total: verdict.total,
-      healthy: verdict.healthy,
-      failing: verdict.failing,
-      ...(verdict.prober_fault !== undefined ? { prober_fault: verdict.prober_fault } : {}),
-    },
+    verdict: verdictCounts(verdict),
     message: verdict.message,
     startedAt,
     finishedAt: now,

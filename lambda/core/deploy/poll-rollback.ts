@@ -8,7 +8,7 @@ import { afterCommand } from './command-done.ts';
 import type { DeployPorts } from './deploy-ports.ts';
 import type { DeployProgress, StepAnswer } from './deploy-progress.ts';
 import { deployRedactor } from './deploy-redactor.ts';
-import { redactRollbackResult } from './rollback-result-redaction.ts';
+import { redactRollbackResult } from '../rollback/rollback-result-redaction.ts';
 
 /**
  * Past the handle's own wait, an executor that still says running is not believed for longer than this: the flow ends

@@ -13,7 +13,7 @@ import type { DeployPorts } from './deploy-ports.ts';
 import type { DeployProgress, StepAnswer } from './deploy-progress.ts';
 import { deployRedactor } from './deploy-redactor.ts';
 import { acquireRollbackLock } from './deploy-state.ts';
-import { redactRollbackResult } from './rollback-result-redaction.ts';
+import { redactRollbackResult } from '../rollback/rollback-result-redaction.ts';
 
 /** The first look at a rollback just sent. */
 export const FIRST_POLL_SECONDS = 2;

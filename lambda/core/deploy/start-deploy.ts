@@ -12,7 +12,7 @@ import type { EvidenceContext } from '../evidence/evidence.ts';
 import { systemClock, type DeployRecord } from '../gate/ports.ts';
 import { DEFAULT_COOLDOWN_MINUTES, DEFAULT_ROLLBACK_LOCK_HOLD_MS } from '../plan/plan-policy.ts';
 import { createRedactor } from '../secrets/redact.ts';
-import { decideVerdict } from '../verdict/verdict.ts';
+import { decideVerdict, type Verdict } from '../verdict/verdict.ts';
 import {
   parseWindowPolicy,
   shortenPolicy,
@@ -22,7 +22,13 @@ import {
 } from '../window/window-policy.ts';
 import { startWindow } from '../window/window-state.ts';
 import type { DeployPorts } from './deploy-ports.ts';
-import { DEPLOY_PROGRESS_VERSION, type DeployPolicy, type DeployProgress, type StepAnswer } from './deploy-progress.ts';
+import {
+  DEPLOY_PROGRESS_VERSION,
+  type DeployDecidedBy,
+  type DeployPolicy,
+  type DeployProgress,
+  type StepAnswer,
+} from './deploy-progress.ts';
 import { updateServiceRecord, withOngoing } from './deploy-state.ts';
 import { verdictCounts } from './window-verdict.ts';
 
@@ -126,40 +132,35 @@ export async function startDeploy(
     notes: [],
   };
 
+  // A request the registration refuses, or nothing to probe: the verdict is known before any round.
+  const decidedAtStart = (verdict: Verdict, decidedBy: DeployDecidedBy, message: string): StepAnswer => ({
+    progress: {
+      ...progress,
+      phase: 'deciding',
+      verdict: {
+        ...verdictCounts(verdict),
+        decided_by: decidedBy,
+        message,
+        decided_at: now.toISOString(),
+        version_only: false,
+      },
+    },
+    next: 'decide',
+  });
   if (refused !== undefined) {
     const problem = createRedactor().text(refused.message);
-    const verdict = decideVerdict({ targets: [], configProblem: problem });
-    return {
-      progress: {
-        ...progress,
-        phase: 'deciding',
-        verdict: {
-          ...verdictCounts(verdict),
-          decided_by: 'config_problem',
-          message: `configuration cannot be used: ${problem}`,
-          decided_at: now.toISOString(),
-          version_only: false,
-        },
-      },
-      next: 'decide',
-    };
+    return decidedAtStart(
+      decideVerdict({ targets: [], configProblem: problem }),
+      'config_problem',
+      `configuration cannot be used: ${problem}`,
+    );
   }
   if (ports.gate.targets.length === 0) {
-    const verdict = decideVerdict({ targets: [] });
-    return {
-      progress: {
-        ...progress,
-        phase: 'deciding',
-        verdict: {
-          ...verdictCounts(verdict),
-          decided_by: 'no_targets',
-          message: 'no health URLs configured: the rollout was not validated',
-          decided_at: now.toISOString(),
-          version_only: false,
-        },
-      },
-      next: 'decide',
-    };
+    return decidedAtStart(
+      decideVerdict({ targets: [] }),
+      'no_targets',
+      'no health URLs configured: the rollout was not validated',
+    );
   }
   if (ports.state !== undefined && scope !== undefined && expected !== undefined) {
     const ongoing = {

@@ -38,10 +38,8 @@ export function windowVerdict(
   };
 }
 
-/** The fields of a Verdict the progress keeps. */
-export function verdictCounts(
-  verdict: Verdict,
-): Omit<DeployVerdict, 'decided_by' | 'message' | 'decided_at' | 'version_only'> {
+/** The Verdict's own fields, of a Verdict or of the progress's verdict (which keeps them beside its own). */
+export function verdictCounts(verdict: Verdict): Verdict {
   return {
     status: verdict.status,
     status_reason: verdict.status_reason,

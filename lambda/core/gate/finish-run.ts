@@ -16,8 +16,9 @@ import type { Clock, EvidenceLocation, EvidenceStage, EvidenceStore, Notifier, R
 import { faultOf, problemOf, type PortProblem } from './port-problem.ts';
 import { plannedRollbackResult, targetFields } from './planned-rollback-result.ts';
 import { STATELESS_ROLLBACK_GUARD, type RollbackGuard } from './run-memory.ts';
-import { tailOf, type Redactor } from '../secrets/redact.ts';
-import { ROLLBACK_OUTPUT_TAIL_BYTES, rollbackSendFailed, type RollbackResult } from '../rollback/rollback-result.ts';
+import type { Redactor } from '../secrets/redact.ts';
+import { redactRollbackResult } from '../rollback/rollback-result-redaction.ts';
+import { rollbackSendFailed, type RollbackResult } from '../rollback/rollback-result.ts';
 import type { Verdict } from '../verdict/verdict.ts';
 
 export { problemOf, type PortProblem } from './port-problem.ts';
@@ -187,23 +188,7 @@ async function runRollback(
         ? { target_version: decision.target.version, target_source: decision.target.source }
         : {}),
     });
-    return {
-      ...result,
-      executor: redactor.text(result.executor ?? executor.describe()),
-      output_tail:
-        result.output_tail === null ? null : redactor.text(tailOf(result.output_tail, ROLLBACK_OUTPUT_TAIL_BYTES)),
-      ...(result.detail !== undefined ? { detail: redactor.text(result.detail) } : {}),
-      // Per-host output (SSM) reaches evidence and alerts too, so it gets the same tail cap and redaction.
-      ...(result.hosts !== undefined
-        ? {
-            hosts: result.hosts.map((host) => ({
-              ...host,
-              output_tail: redactor.text(tailOf(host.output_tail, ROLLBACK_OUTPUT_TAIL_BYTES)),
-              ...(host.detail !== undefined ? { detail: redactor.text(host.detail) } : {}),
-            })),
-          }
-        : {}),
-    };
+    return redactRollbackResult(result, executor.describe(), redactor);
   } catch (error) {
     const problem = problemOf('rollback', error, redactor);
     problems.push(problem);

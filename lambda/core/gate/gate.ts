@@ -8,11 +8,12 @@ import type { GateConfig } from '../config/config-schema.ts';
 import { ConfigError, ConfigErrors, SecretResolveError, SecretStoreUnavailableError } from '../errors.ts';
 import { buildEvidence, describeVerdict, type EvidenceContext } from '../evidence/evidence.ts';
 import { withMemory } from '../evidence/evidence-state.ts';
+import { deployedVersionOf } from '../plan/deployed-version.ts';
 import { expectedVersionFor } from '../plan/expected-version.ts';
 import { planPolicy, type PlanPolicyInput } from '../plan/plan-policy.ts';
 import { plannedAlert } from '../plan/planned-alert.ts';
 import { planRun } from '../plan/plan-run.ts';
-import type { DeployedVersion, PlanRunInput, PriorState, ServiceScope } from '../plan/run-plan.ts';
+import type { PlanRunInput, PriorState, ServiceScope } from '../plan/run-plan.ts';
 import { finishRun, problemOf, type GateOutcome, type PortProblem } from './finish-run.ts';
 import { plannedRollbackResult } from './planned-rollback-result.ts';
 import {
@@ -168,7 +169,7 @@ export async function runGate(
           : (options.policy?.rollback ?? 'auto'),
     }),
     scope,
-    deploy: deployedVersionOf(context, config),
+    deploy: deployedVersionOf(context.deploy, context.kind === 'gate' ? config.expectedVersion : undefined),
     monitor: context.monitor,
     evidenceUri: ports.evidenceStore.locate?.(draft, 'verdict'),
     safetyFaults,
@@ -200,22 +201,6 @@ function scopeOf(context: EvidenceContext): ServiceScope | undefined {
     return { service: context.service, environment: context.environment };
   }
   return undefined;
-}
-
-/** The version the run put out: the deploy's, or the CLI gate's expected version. A monitor puts out none. */
-function deployedVersionOf(context: EvidenceContext, config: GateConfig): DeployedVersion | undefined {
-  const deploy = context.deploy;
-  if (deploy !== undefined) {
-    return {
-      version: deploy.version,
-      ...(deploy.previous_version !== undefined ? { previousVersion: deploy.previous_version } : {}),
-      ...(deploy.digest !== undefined ? { digest: deploy.digest } : {}),
-      ...(deploy.commit !== undefined ? { commit: deploy.commit } : {}),
-    };
-  }
-  return context.kind === 'gate' && config.expectedVersion !== undefined
-    ? { version: config.expectedVersion }
-    : undefined;
 }
 
 function runIdOf(context: EvidenceContext, options: GateRunOptions, startedAt: Date): string {

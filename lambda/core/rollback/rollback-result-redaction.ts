@@ -1,9 +1,9 @@
 // A rollback's result as evidence and alerts may carry it: the executor's words, its output tail (capped) and each
-// host's, redacted with the run's secrets, as the one-shot gate records them.
+// host's (SSM's per-host output reaches evidence and alerts too), redacted with the run's secrets. The one-shot gate
+// and the deploy flow record it alike.
 
-import type { Redactor } from '../secrets/redact.ts';
-import { tailOf } from '../secrets/redact.ts';
-import { ROLLBACK_OUTPUT_TAIL_BYTES, type RollbackResult } from '../rollback/rollback-result.ts';
+import { tailOf, type Redactor } from '../secrets/redact.ts';
+import { ROLLBACK_OUTPUT_TAIL_BYTES, type RollbackResult } from './rollback-result.ts';
 
 export function redactRollbackResult(result: RollbackResult, executor: string, redactor: Redactor): RollbackResult {
   return {
