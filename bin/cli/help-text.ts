@@ -9,9 +9,12 @@ Usage:
                             workflow or in-process, and wait for the verdict (run 'rollgate deploy --help')
   rollgate monitor          run the config file's monitors here: thresholds, alerts on transitions, evidence
                             and state as the stack's scheduled check (run 'rollgate monitor --help')
-  rollgate evidence list|latest|show
+  rollgate status           every service and monitor at a glance, worst first: up, down, unknown or
+                            paused, versions, what is under way (run 'rollgate status --help')
+  rollgate evidence list|latest|show|verify
                             read the evidence of gates, deploys and monitors after an incident, from the
-                            stack's bucket or ./artifacts (run 'rollgate evidence --help')
+                            stack's bucket or ./artifacts, and prove a chain of it complete and unedited
+                            (run 'rollgate evidence --help')
   rollgate report           one self-contained HTML page of a service's or monitor's runs: timeline,
                             latency, uptime, every record a click away (run 'rollgate report --help')
   rollgate init             write a starter rollgate.config.json and print the CI snippets
@@ -96,6 +99,8 @@ Exit codes: 0 passed, 0 skipped, 3 skipped with --fail-on-skipped, 1 failed (whe
 export const EVIDENCE_HELP = `Usage: rollgate evidence list   WHERE WHOSE [WHICH] [--limit N] [--after KEY] [--json]
        rollgate evidence latest WHERE WHOSE [WHICH] [--json]
        rollgate evidence show   WHERE --key K [--json]
+       rollgate evidence verify (--service S --environment E | --monitor M) [--since ...] [WHERE]
+                                [--table T | --state-dir DIR] [--json]   (see 'rollgate evidence verify --help')
 
 Reads the evidence gates, deploys and monitors wrote: the stack's bucket, or a local evidence directory.
 

@@ -17,6 +17,8 @@ import { runMonitorCommand } from './monitor-command.ts';
 import { runPauseCommand } from './pause-command.ts';
 import { runReportCommand } from './report-command.ts';
 import { withRedactedStderr } from './redacted-io.ts';
+import { runStatusCommand } from './status-command.ts';
+import { STATUS_HELP } from './status-help.ts';
 import { ROLLGATE_VERSION } from './version.ts';
 
 export async function runCli(argv: readonly string[], unredactedIo: CliIo): Promise<number> {
@@ -55,7 +57,9 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
                       ? APPROVE_HELP
                       : rest[0] === 'deploy'
                         ? DEPLOY_HELP
-                        : TOP_HELP,
+                        : rest[0] === 'status'
+                          ? STATUS_HELP
+                          : TOP_HELP,
       );
       return EXIT_PASSED;
     case '-V':
@@ -82,6 +86,8 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
       return runDeployCommand(rest, io);
     case 'monitor':
       return runMonitorCommand(rest, io);
+    case 'status':
+      return runStatusCommand(rest, io);
     default:
       io.stderr.write(`rollgate: unknown command ${JSON.stringify(command)}; try 'rollgate --help'\n`);
       return EXIT_USAGE;
