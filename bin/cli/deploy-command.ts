@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { FsEvidenceStore } from '../../lambda/adapters/fs-evidence-store.ts';
 import { ConfigError, ConfigErrors, describeError } from '../../lambda/core/errors.ts';
 import { EXIT_FAILED, EXIT_PASSED, EXIT_USAGE } from '../../lambda/core/verdict/verdict.ts';
-import { runAwsDeploy, type WorkflowClients } from './aws-deploy.ts';
+import type { WorkflowClients } from './aws-deploy.ts';
 import type { CliIo } from './cli-io.ts';
 import { readConfigFile } from './config-file.ts';
 import { readDeployOptions, type DeployOptions, type DeployRequest } from './deploy-options.ts';
@@ -43,7 +43,10 @@ export async function runDeployCommand(argv: readonly string[], unredactedIo: Cl
     judge = localJudge(options, options.target, io);
   } else {
     let clients: WorkflowClients;
+    let runAwsDeploy: typeof import('./aws-deploy.ts').runAwsDeploy;
     try {
+      // Both import the Step Functions client: loaded here, on use, never at CLI start (an optional peer).
+      ({ runAwsDeploy } = await import('./aws-deploy.ts'));
       clients = (await import('./workflow-clients-opener.ts')).openWorkflowClients(io.env);
     } catch (error) {
       // The npm package leaves the Step Functions client out (an optional peer): only this command needs it.
@@ -59,7 +62,7 @@ export async function runDeployCommand(argv: readonly string[], unredactedIo: Cl
       }
       throw error;
     }
-    judge = awsJudge(options, options.target.stateMachineArn, clients, io);
+    judge = awsJudge(options, options.target.stateMachineArn, clients, runAwsDeploy, io);
   }
 
   if (options.componentsFile === undefined) {
@@ -140,6 +143,7 @@ function awsJudge(
   options: Extract<DeployOptions, { action: 'deploy' }>,
   stateMachineArn: string,
   clients: WorkflowClients,
+  runAwsDeploy: typeof import('./aws-deploy.ts').runAwsDeploy,
   io: CliIo,
 ): Judge {
   return async (deploy, evidenceDir, label) => {

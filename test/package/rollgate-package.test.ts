@@ -125,6 +125,27 @@ describe('the installed package', () => {
     expect(run.stderr).toContain('npm install @aws-sdk/client-s3');
   });
 
+  it('says how to install the Step Functions client when rollgate deploy needs it', async () => {
+    const run = await inConsumer(
+      'npx',
+      [
+        'rollgate',
+        'deploy',
+        '--service',
+        'web',
+        '--environment',
+        'prod',
+        '--version',
+        '1.0.0',
+        '--state-machine',
+        'arn:aws:states:eu-west-1:111122223333:stateMachine:rollgate-deploy',
+      ],
+      { AWS_REGION: 'eu-west-1' },
+    );
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('npm install @aws-sdk/client-sfn');
+  });
+
   it('says how to install the DynamoDB client when rollgate pause --table needs it', async () => {
     const run = await inConsumer(
       'npx',
