@@ -1,6 +1,7 @@
-// `rollgate evidence list|latest|show`: reads the evidence of gates, deploys and monitors after an incident, from the
-// stack's bucket (--bucket) or a local evidence directory (./artifacts by default). Usage errors exit 2, read errors
-// exit 1, each as one line naming what failed. The SDK is imported on use, never at CLI start.
+// `rollgate evidence list|latest|show` (`verify`: evidence-verify-command.ts): reads the evidence of gates, deploys
+// and monitors after an incident, from the stack's bucket (--bucket) or a local evidence directory (./artifacts by
+// default). Usage errors exit 2, read errors exit 1, each as one line naming what failed. The SDK is imported on use,
+// never at CLI start.
 
 import { compareNewestFirst } from '../../lambda/adapters/merge-newest-first.ts';
 import { ConfigError } from '../../lambda/core/errors.ts';
@@ -9,6 +10,7 @@ import { EXIT_FAILED, EXIT_PASSED, EXIT_USAGE } from '../../lambda/core/verdict/
 import type { CliIo } from './cli-io.ts';
 import { renderRunLines, runsJson } from './evidence-list-lines.ts';
 import { readEvidenceOptions, type EvidenceOptions } from './evidence-options.ts';
+import { runEvidenceVerifyCommand } from './evidence-verify-command.ts';
 import { openEvidenceReader, reportReadFailure } from './evidence-source.ts';
 import { buildEvidenceView } from './evidence-view.ts';
 import { printableLine, renderEvidenceText } from './evidence-view-text.ts';
@@ -19,6 +21,7 @@ import { withRedactedStderr } from './redacted-io.ts';
 const UNREADABLE_SHOWN = 5;
 
 export async function runEvidenceCommand(argv: readonly string[], unredactedIo: CliIo): Promise<number> {
+  if (argv[0] === 'verify') return runEvidenceVerifyCommand(argv.slice(1), unredactedIo);
   const io = withRedactedStderr(unredactedIo);
   let options: EvidenceOptions;
   try {

@@ -80,7 +80,7 @@ export function readEvidenceOptions(argv: readonly string[], now: Date = new Dat
   const [action, ...rest] = argv;
   if (action === undefined || action === '-h' || action === '--help' || action === 'help') return { action: 'help' };
   if (action !== 'list' && action !== 'show' && action !== 'latest') {
-    throw new ConfigError('rollgate evidence', action, 'must be followed by list, latest or show');
+    throw new ConfigError('rollgate evidence', action, 'must be followed by list, latest, show or verify');
   }
   const flags = parseCommandFlags(rest, FLAGS, `rollgate evidence ${action}`);
   if (flags.help === true) return { action: 'help' };

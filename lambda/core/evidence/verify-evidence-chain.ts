@@ -3,7 +3,7 @@
 // Every record under the prefix is read, so a record no walk reaches (a fork, one spliced out) shows too. Problems
 // are reported oldest first: the first is the first bad record.
 
-import { EvidenceReadError } from '../errors.ts';
+import { EvidenceReadError, errorMessageOf } from '../errors.ts';
 import { mapBounded } from '../probe/run-bounded.ts';
 import type { EvidenceChainHead } from '../state/evidence-chain-head.ts';
 import { chainKeyOfUri, chainRecordOf, isChainRecordKey, type ChainRecord } from './chain-record.ts';
@@ -45,6 +45,8 @@ export interface ChainVerification {
   readonly checked: number;
   /** The oldest sequence reached. */
   readonly oldestSequence: number | undefined;
+  /** Records reached past a gap, whose bytes nothing vouches for: the record after each is missing. */
+  readonly unvouched: readonly { readonly sequence: number; readonly uri: string }[];
   /** The walk ended at --since rather than at the chain's first record. */
   readonly stoppedAtSince: boolean;
   /** Oldest first: the first is the first bad record. */
@@ -53,6 +55,8 @@ export interface ChainVerification {
   readonly unlinked: { readonly beforeChain: number; readonly withFault: readonly string[] };
   /** Keys kept in more than one version (a versioned bucket): verify read the current one. */
   readonly versions: readonly { readonly uri: string; readonly count: number }[];
+  /** Why versions could not be listed, when they could not. */
+  readonly versionsUnchecked?: string;
 }
 
 export interface VerifyChainRequest {
@@ -136,6 +140,7 @@ export async function verifyEvidenceChain(request: VerifyChainRequest): Promise<
   }
 
   let checked = 0;
+  const unvouched: { sequence: number; uri: string }[] = [];
   let oldestSequence: number | undefined;
   let stoppedAtSince = false;
   const maxSteps = listed.size + keys.length + 16;
@@ -170,6 +175,8 @@ export async function verifyEvidenceChain(request: VerifyChainRequest): Promise<
     visited.add(record.key);
     checked += 1;
     oldestSequence = current.sequence;
+    // Reached past a gap: the record that held its hash is gone, so an edit of this one cannot show.
+    if (current.sha256 === undefined) unvouched.push({ sequence: current.sequence, uri: current.uri });
     if (current.sha256 !== undefined && record.sha256 !== current.sha256) {
       problem(
         'edited',
@@ -243,7 +250,14 @@ export async function verifyEvidenceChain(request: VerifyChainRequest): Promise<
     }
   }
 
-  const counts = source.versionCounts === undefined ? new Map<string, number>() : await source.versionCounts(prefix);
+  // Versions are a note beside the verdict, not part of it: a caller without s3:ListBucketVersions still gets one.
+  let counts: ReadonlyMap<string, number> = new Map();
+  let versionsUnchecked: string | undefined;
+  try {
+    if (source.versionCounts !== undefined) counts = await source.versionCounts(prefix);
+  } catch (error) {
+    versionsUnchecked = errorMessageOf(error);
+  }
   const versions = [...counts]
     .filter(([, count]) => count > 1)
     .map(([key, count]) => ({ uri: source.uriOf(key), count }))
@@ -255,11 +269,13 @@ export async function verifyEvidenceChain(request: VerifyChainRequest): Promise<
     head,
     intact: ordered.length === 0 && head !== undefined,
     checked,
+    unvouched,
     oldestSequence,
     stoppedAtSince,
     problems: ordered,
     unlinked: { beforeChain, withFault },
     versions,
+    ...(versionsUnchecked !== undefined ? { versionsUnchecked } : {}),
   };
 }
 

@@ -108,10 +108,13 @@ describe('verifyEvidenceChain', () => {
     expect(result.intact).toBe(problems.length === 0);
   });
 
-  it('names the record it expected and the one that named it, for a gap', async () => {
+  it('names the record it expected and the one that named it, for a gap, and the one before it as unchecked', async () => {
     const chain = await sixRecords();
     remove(4)(chain);
-    const [gap] = (await verifyEvidenceChain({ chain: 'checks/web', head: chain.head, source: chain.bucket })).problems;
+    const result = await verifyEvidenceChain({ chain: 'checks/web', head: chain.head, source: chain.bucket });
+    // Sequence 3 is reached past the gap: nothing is left to vouch for its bytes.
+    expect(result.unvouched).toEqual([{ sequence: 3, uri: chain.bucket.uriOf(chain.keys[2]!) }]);
+    const [gap] = result.problems;
     expect(gap).toEqual({
       kind: 'missing',
       sequence: 4,
