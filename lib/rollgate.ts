@@ -1,5 +1,6 @@
-// Rollgate as one L3 construct: the deploy gate (EventBridge deploy event -> probe -> verdict -> SSM rollback), the
-// scheduled monitors, the evidence bucket, the alert topic and the alarms that watch all of it.
+// Rollgate as one L3 construct: the deploy workflow (EventBridge deploy event -> starter -> Step Functions: watch window
+// -> verdict -> SSM rollback -> verification), the one-shot deploy gate for direct invokes, the scheduled monitors, the
+// evidence bucket, the alert topic and the alarms that watch all of it.
 import { CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -67,7 +68,10 @@ export class Rollgate extends Construct {
   readonly alertDeliveryDeadLetterQueue?: sqs.IQueue;
   /** Name (or ARN, if you gave one) of the SSM document a failed gate sends. */
   readonly rollbackDocumentName: string;
-  /** Which deploy events the gate has handled (Powertools Idempotency), so a duplicate delivery runs no second gate. */
+  /**
+   * Which direct invokes the one-shot deploy gate has handled (Powertools Idempotency), so a retried invoke runs no
+   * second gate. The deploy workflow needs none: its executions are named after the deploy event.
+   */
   readonly idempotencyTable: dynamodb.ITable;
   /**
    * What runs remember between them (lib/state-table.ts): monitor states, deployed and known-good versions, rollback
