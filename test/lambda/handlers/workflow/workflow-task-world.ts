@@ -35,8 +35,11 @@ const MAX_WAIT_MS = 1_500;
 
 export type TaskHandler = (payload: unknown, context?: ReturnType<typeof lambdaContext>) => Promise<WorkflowTaskAnswer>;
 
-/** What the switchable service answers: its version, healthy or not. */
-export type ServiceBehaviour = { readonly version: string } | { readonly status: number };
+/** What the switchable service answers: its version, healthy or not, or (503) whatever a request header held. */
+export type ServiceBehaviour =
+  | { readonly version: string }
+  | { readonly status: number }
+  | { readonly echoHeader: string };
 
 export interface WorkflowWorld {
   readonly world: HandlerWorld;
@@ -50,6 +53,8 @@ export interface WorkflowWorld {
 
 export interface WorkflowWorldOptions {
   readonly behaviour: ServiceBehaviour;
+  /** Headers of the registered target (an `{ ssm }` reference for a secret). */
+  readonly headers?: Record<string, unknown>;
   readonly rollback?: { readonly mode: 'auto' | 'approve' | 'off'; readonly approvalTimeoutMinutes?: number };
 }
 
@@ -60,12 +65,21 @@ export async function createWorkflowWorld(options: WorkflowWorldOptions): Promis
   let behaviour = options.behaviour;
   const route: RouteHandler = (request, response) => {
     if ('version' in behaviour) return healthyService(behaviour.version)(request, response);
+    if ('echoHeader' in behaviour) {
+      const echoed = String(request.headers[behaviour.echoHeader] ?? '');
+      response.writeHead(503, { 'content-type': 'application/json', location: `/login?token=${echoed}` });
+      response.end(JSON.stringify({ status: echoed, version: echoed, error: `bad ${echoed}` }));
+      return;
+    }
     sendJson(response, behaviour.status, { status: 'down' });
   };
   const server = await serve(route);
   registerServices(
     world,
     loopbackService(service, server.url('/health'), {
+      ...(options.headers !== undefined
+        ? { targets: [{ url: server.url('/health'), allowPrivate: true, headers: options.headers as never }] }
+        : {}),
       window: FAST_WINDOW,
       rollback: { waitSeconds: 60, ...(options.rollback ?? { mode: 'auto' }) },
     }),

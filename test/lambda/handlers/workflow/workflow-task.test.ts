@@ -1,7 +1,7 @@
 // The workflow task handler step by step, in-process, as the state machine would run it: against moto (S3 evidence,
 // SNS alerts, SSM rollbacks, the DynamoDB state table) and a loopback service that warms up, breaks, heals when the
 // rollback is sent or never does. Each path the state machine can take is driven to its end here.
-import { ListCommandsCommand } from '@aws-sdk/client-ssm';
+import { ListCommandsCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DynamoDbStateStore } from '../../../../lambda/adapters/dynamodb-state-store.ts';
@@ -172,6 +172,30 @@ describe('workflow-task handler', () => {
     )) as StepAnswer;
 
     expect(answer.progress.expected_version).toBe('1.4.2+build7');
+  });
+
+  it('keeps a secret header out of every answer the workflow would pass on and log, though the service echoes it', async () => {
+    const service = `secret-${Date.now()}`;
+    const secret = `Bearer sk-${service}-0123456789abcdef`;
+    await motoClients().ssm.send(
+      new PutParameterCommand({ Name: `/rollgate/${service}/token`, Value: secret, Type: 'SecureString' }),
+    );
+    const flow = await createWorkflowWorld({
+      behaviour: { echoHeader: 'authorization' },
+      headers: { authorization: { ssm: `/rollgate/${service}/token` } },
+    });
+    const calls = recordAwsCalls();
+    const output = captureOutput();
+
+    const { steps, final } = await driveWorkflow(flow);
+
+    expect(final?.response.status).toBe('failed');
+    const passedOn = JSON.stringify(steps.map((step) => step.answer));
+    // The service did answer with it: the rounds record what it said, redacted.
+    expect(passedOn).toContain('***');
+    for (const form of [secret, 'sk-', encodeURIComponent(secret)]) expect(passedOn).not.toContain(form);
+    expect(output.text()).not.toContain('sk-');
+    expect(JSON.stringify(calls.published)).not.toContain('sk-');
   });
 
   it('refuses a payload without a known step, naming the field, before touching anything', async () => {
