@@ -4,7 +4,7 @@
 
 import type { Approval } from '../../lambda/core/state/approval.ts';
 import { printableLine } from './evidence-view-text.ts';
-import type { StatusReport, StatusRow, StatusState } from './status-rows.ts';
+import type { StatusActivity, StatusReport, StatusRow, StatusState } from './status-rows.ts';
 
 const COLORS: { readonly [S in StatusState]: string } = {
   down: '\x1b[1;31m',
@@ -66,6 +66,11 @@ function cellsOf(row: StatusRow, now: number): string[] {
   ];
 }
 
+function activityJson(activity: StatusActivity): Record<string, string> {
+  const { targetVersion, ...rest } = activity as StatusActivity & { targetVersion?: string };
+  return { ...rest, ...(targetVersion !== undefined ? { target_version: targetVersion } : {}) };
+}
+
 function withoutTaskToken({ taskToken: _token, ...approval }: Approval): Omit<Approval, 'taskToken'> {
   return approval;
 }
@@ -124,7 +129,7 @@ export function statusJson(report: StatusReport, store: string): string {
           },
     deployed: row.deployed ?? null,
     known_good: row.knownGood ?? null,
-    under_way: row.activity ?? null,
+    under_way: row.activity === undefined ? null : activityJson(row.activity),
     // The workflow's task token answers the approval: a capability, not a fact to print.
     approval: row.approval === undefined ? null : withoutTaskToken(row.approval),
     pause: row.pause ?? null,
