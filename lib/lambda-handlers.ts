@@ -9,6 +9,7 @@ export const LAMBDA_HANDLERS = {
   'scheduled-check': 'lambda/handlers/scheduled-check.ts',
   'deploy-starter': 'lambda/handlers/deploy-starter.ts',
   'workflow-task': 'lambda/handlers/workflow/workflow-task.ts',
+  'alarm-relay': 'lambda/handlers/alarm-relay.ts',
 } as const;
 
 export type LambdaHandlerName = keyof typeof LAMBDA_HANDLERS;

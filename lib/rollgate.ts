@@ -15,8 +15,11 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { createAlertDeliveryAlarmTopic, createAlertTopic, subscribeAlertEmails } from './alert-topic.ts';
 import { createAtLeastOnceAlarm, deadLetterQueueDepth, FIVE_MINUTE_SUM } from './at-least-once-alarm.ts';
+import { AlarmRelay } from './alarm-relay.ts';
 import { DeployWorkflow } from './deploy-workflow.ts';
+import { EvidenceAthena } from './evidence-athena.ts';
 import { EvidenceBucket } from './evidence-bucket.ts';
+import { OperationsDashboard } from './operations-dashboard.ts';
 import { powertoolsLayer } from './powertools-layer.ts';
 import { createIdempotencyTable } from './idempotency-table.ts';
 import { createRegistryLayer } from './registry-layer.ts';
@@ -104,6 +107,15 @@ export class Rollgate extends Construct {
    * over its window, rolls back and verifies, its task function, and the starter the deploy event rule invokes.
    */
   readonly deployWorkflow: DeployWorkflow;
+  /**
+   * The operations dashboard and a `down` alarm per watched service and per monitor on no service (lib/
+   * operations-dashboard.ts); the down alarms notify the alert topic through `alarmRelay`, with alert attributes.
+   */
+  readonly operationsDashboard: OperationsDashboard;
+  /** Publishes the down alarms' state changes to the alert topic as AlarmStateChanged alerts (lib/alarm-relay.ts). */
+  readonly alarmRelay: AlarmRelay;
+  /** A Glue database with `deploys` and `checks` tables over the evidence, and an Athena workgroup to query them. */
+  readonly evidenceAthena: EvidenceAthena;
 
   constructor(scope: Construct, id: string, props: RollgateProps = {}) {
     super(scope, id);
@@ -321,6 +333,54 @@ export class Rollgate extends Construct {
       ...undelivered.alarms,
     ];
     this.addOutputs(config.eventBus);
+
+    // Operations: the dashboard, the down alarms relayed with alert attributes, and Athena over the evidence.
+    this.alarmRelay = new AlarmRelay(this, 'AlarmRelay', {
+      ...shared,
+      // Only what it reads: the registry and Powertools' settings (the relay adds the topic).
+      environment: Object.fromEntries(
+        Object.entries(environment).filter(([name]) => name === ENV.registryFile || !name.startsWith('ROLLGATE_')),
+      ),
+      alertTopic: this.alertTopic,
+      key: this.key,
+    });
+    this.operationsDashboard = new OperationsDashboard(this, 'Operations', {
+      registry,
+      relay: this.alarmRelay,
+      alarms: this.alarms,
+      deadLetterQueues: [
+        { label: 'deploy gate', queue: this.deployGateDeadLetterQueue },
+        { label: 'scheduled check', queue: this.scheduledCheckDeadLetterQueue },
+        { label: 'deploy starter', queue: this.deployWorkflow.starterFunction.deadLetterQueue },
+        { label: 'workflow task', queue: this.deployWorkflow.taskFunction.deadLetterQueue },
+        { label: 'alarm relay', queue: this.alarmRelay.function.deadLetterQueue },
+        ...(this.alertDeliveryDeadLetterQueue
+          ? [{ label: 'alert e-mails', queue: this.alertDeliveryDeadLetterQueue }]
+          : []),
+      ],
+      stateMachine: this.deployWorkflow.stateMachine,
+    });
+    this.evidenceAthena = new EvidenceAthena(this, 'EvidenceAthena', {
+      evidenceBucket: this.evidenceBucket,
+      encryptionKey: this.key,
+      services: config.services,
+      monitors: config.monitors.map((monitor) => monitor.name),
+      deploysRetention: config.deploysExpiration,
+      checksRetention: config.checksExpiration,
+      ...(this.accessLogsBucket !== undefined ? { accessLogsBucket: this.accessLogsBucket } : {}),
+    });
+    new CfnOutput(this, 'OperationsDashboardName', {
+      value: this.operationsDashboard.dashboard.dashboardName,
+      description: 'CloudWatch dashboard of the fleet and each watched service (docs/operators.md)',
+    });
+    new CfnOutput(this, 'EvidenceAthenaWorkGroup', {
+      value: this.evidenceAthena.workGroup.name,
+      description: 'Athena workgroup for queries over the evidence (results encrypted, kept 7 days)',
+    });
+    new CfnOutput(this, 'EvidenceAthenaDatabase', {
+      value: this.evidenceAthena.databaseName,
+      description: 'Glue database of the evidence tables deploys and checks',
+    });
   }
 
   /**

@@ -7,6 +7,14 @@ import type { Alert } from '../core/plan/alerts.ts';
 import { AlertPublishError, describeError } from '../core/errors.ts';
 import type { Notifier } from '../core/gate/ports.ts';
 
+/** What is published: an alert, or anything shaped like one (the alarm relay's AlarmStateChanged). */
+export interface PublishableAlert {
+  readonly type: string;
+  readonly subject: string;
+  readonly message: object;
+  readonly attributes: { readonly [name: string]: string };
+}
+
 export interface SnsNotifierOptions {
   readonly client: SNSClient;
   readonly topicArn: string;
@@ -21,7 +29,7 @@ export class SnsNotifier implements Notifier {
     this.topicArn = options.topicArn;
   }
 
-  public async notify(alert: Alert): Promise<void> {
+  public async notify(alert: Alert | PublishableAlert): Promise<void> {
     const attributes: Record<string, MessageAttributeValue> = {};
     for (const [name, value] of Object.entries(alert.attributes)) {
       attributes[name] = { DataType: 'String', StringValue: value };

@@ -7,6 +7,7 @@
 // monitor names them, for a check. Dimension values come only from the registry the function was deployed with; a
 // name it does not hold (an inline monitor of an old rule) is counted fleet-wide only, so no event can add a metric.
 
+import { isRegisteredServiceScope } from '../core/config/metric-scopes.ts';
 import type { Registry } from '../core/config/registry.ts';
 import { METRIC, METRIC_DIMENSION, type MetricName } from '../core/config/stack-contract.ts';
 import type { DeployProgress, FinishAnswer, StepAnswer } from '../core/deploy/deploy-progress.ts';
@@ -73,7 +74,7 @@ export function metricScopeOf(
     }
   }
   if (names.service !== undefined && names.environment !== undefined) {
-    if (isRegisteredScope(names.service, names.environment, registry)) {
+    if (isRegisteredServiceScope(registry, names.service, names.environment)) {
       dimensions.service = names.service;
       dimensions.environment = names.environment;
       sets.push([METRIC_DIMENSION.service, METRIC_DIMENSION.environment]);
@@ -82,14 +83,6 @@ export function metricScopeOf(
     }
   }
   return sets.length > 0 ? { scope: { dimensions, sets }, unregistered } : { unregistered };
-}
-
-/** A service and environment the registry names: a registered service, or the one a registered monitor watches. */
-function isRegisteredScope(service: string, environment: string, registry: Registry): boolean {
-  return (
-    registry.services.some((entry) => entry.service === service && entry.environment === environment) ||
-    registry.monitors.some((entry) => entry.service === service && entry.environment === environment)
-  );
 }
 
 /** The points of a finished gate or check (the deploy gate's one-shot run, a scheduled check). */

@@ -289,14 +289,15 @@ describe('functions', () => {
 
   it('writes to explicit log groups kept for three months', () => {
     const groups = Object.values(synth.template.findResources('AWS::Logs::LogGroup'));
-    // The deploy gate, the scheduled check, the workflow's task function and starter, and the state machine.
-    expect(groups).toHaveLength(5);
+    // The deploy gate, the scheduled check, the workflow's task function and starter, the alarm relay, and the state
+    // machine.
+    expect(groups).toHaveLength(6);
     for (const group of groups) expect(group.Properties.RetentionInDays).toBe(90);
   });
 
   it('gives every dead-letter queue SSE and a TLS-only policy', () => {
     const queues = synth.template.findResources('AWS::SQS::Queue');
-    expect(Object.keys(queues)).toHaveLength(4);
+    expect(Object.keys(queues)).toHaveLength(5);
     for (const [queueId, queue] of Object.entries(queues)) {
       expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
       synth.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
@@ -490,7 +491,7 @@ describe('triggers', () => {
 describe('alarms', () => {
   it('watches errors, throttles and DLQ depth of every function, broken workflow executions, failed gates and undelivered alerts', () => {
     const alarms = Object.values(synth.template.findResources('AWS::CloudWatch::Alarm'));
-    const perFunction = (metric: string) => Array.from({ length: 4 }, () => metric);
+    const perFunction = (metric: string) => Array.from({ length: 5 }, () => metric);
     expect(alarms.map((alarm) => alarm.Properties.MetricName ?? alarm.Properties.Metrics[0].Expression).sort()).toEqual(
       [
         'AlertDeliveryFailed',

@@ -288,14 +288,18 @@ describe('alarms', () => {
     [synth.rollgate.alertDeliveryFailedAlarm, ...synth.rollgate.alarms.slice(-1)].map((alarm) => id(alarm));
 
   it('also watches the alert-delivery dead-letter queue, and notifies the brought topic', () => {
-    // The 10 of the gate and the checks, and the workflow's: 3 per function (task, starter) and its broken executions.
-    expect(alarms()).toHaveLength(17);
+    // The 10 of the gate and the checks, the workflow's: 3 per function (task, starter) and its broken executions, the
+    // alarm relay's 3, and a down alarm per watched service, which notifies through the relay (no action of its own).
+    const downAlarmIds = [...synth.rollgate.operationsDashboard.downAlarms.values()].map(id);
+    expect(downAlarmIds.length).toBeGreaterThan(0);
+    expect(alarms()).toHaveLength(20 + downAlarmIds.length);
     expect(
       alarms().filter((alarm) => alarm.Properties.MetricName === 'ApproximateNumberOfMessagesVisible'),
-    ).toHaveLength(6);
+    ).toHaveLength(7);
     const resources = synth.template.findResources('AWS::CloudWatch::Alarm');
     for (const [logicalId, alarm] of Object.entries(resources)) {
-      if (!deliveryAlarmIds().includes(logicalId)) expect(alarm.Properties.AlarmActions).toEqual([TOPIC_ARN]);
+      if (downAlarmIds.includes(logicalId)) expect(alarm.Properties.AlarmActions).toBeUndefined();
+      else if (!deliveryAlarmIds().includes(logicalId)) expect(alarm.Properties.AlarmActions).toEqual([TOPIC_ARN]);
     }
   });
 

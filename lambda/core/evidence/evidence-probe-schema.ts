@@ -47,7 +47,8 @@ export const expectationResultSchema = z.strictObject({
 
 export const probeAttemptSchema = z.strictObject({
   attempt: z.int().check(z.minimum(1)),
-  latency_ms: z.number().check(z.minimum(0)),
+  /** Whole milliseconds. */
+  latency_ms: count,
   http_status: z.optional(z.int()),
   error: z.optional(z.enum(PROBE_ERROR_KINDS)),
   error_detail: z.optional(z.string()),

@@ -49,7 +49,8 @@ export const rollbackResultSchema = z.strictObject({
   ok: z.nullable(z.boolean()),
   outcome: z.enum(ROLLBACK_OUTCOMES),
   exit_code: exitCode,
-  duration_ms: z.nullable(z.number().check(z.minimum(0))),
+  /** Whole milliseconds. */
+  duration_ms: z.nullable(z.int().check(z.minimum(0))),
   output_tail: z.nullable(z.string()),
   executor: z.optional(z.string()),
   detail: z.optional(z.string()),
