@@ -24,6 +24,8 @@ const LAMBDA_SERVICE_ERRORS = [
   'Lambda.SdkClientException',
   'Lambda.TooManyRequestsException',
 ];
+/** The errors the task function throws for a deploy its registration refuses (lambda/core/errors.ts). */
+const REFUSAL_ERRORS = ['ConfigError', 'ConfigErrors'] as const;
 /** Throttled: the function never ran, so even the rollback's send may be retried. */
 const LAMBDA_NOT_RUN_ERRORS = ['Lambda.TooManyRequestsException'];
 
@@ -53,6 +55,12 @@ export function deployWorkflowDefinition(scope: Construct, taskFunction: lambda.
     errorPath: '$.failure.Error',
     causePath: '$.failure.Cause',
   });
+  // Caught first on StartDeploy only: a request its registration refuses is the caller's mistake, not Rollgate broken.
+  const refused = new sfn.Succeed(scope, WORKFLOW_STATE.refused, {
+    comment:
+      'The deploy was refused by its registration (a service the stack does not know, a field it may not set): ' +
+      'nothing probed, no verdict; the output names the field',
+  });
   const task = (step: WorkflowStep, name: string, comment: string, retryOn: string[] = LAMBDA_SERVICE_ERRORS) => {
     const invoke = new tasks.LambdaInvoke(scope, name, {
       comment,
@@ -69,6 +77,7 @@ export function deployWorkflowDefinition(scope: Construct, taskFunction: lambda.
       backoffRate: 2,
       jitterStrategy: sfn.JitterType.FULL,
     });
+    if (step === 'start') invoke.addCatch(refused, { errors: [...REFUSAL_ERRORS], resultPath: '$.failure' });
     invoke.addCatch(rollgateFailed, { errors: [sfn.Errors.ALL], resultPath: '$.failure' });
     return invoke;
   };

@@ -92,8 +92,8 @@ export async function runAwsDeploy(
     return { code: EXIT_FAILED, executionArn, status: 'no_verdict_yet' };
   }
   if (end.state !== 'SUCCEEDED') {
-    // The event was refused by its registration (ConfigError), or Rollgate itself broke: no verdict either way.
-    const refused = end.error === 'ConfigError';
+    // Rollgate itself broke (or, from an older definition, refused the deploy): no verdict either way.
+    const refused = end.error === 'ConfigError' || end.error === 'ConfigErrors';
     io.stderr.write(
       `rollgate: ${prefix}${refused ? 'the deploy was refused' : `the deploy workflow ${end.state.toLowerCase().replace('_', ' ')}, so there is no verdict`}` +
         `: ${end.error ?? 'unknown error'}${causeOf(end.cause)} (${consoleLink})\n`,
@@ -101,7 +101,15 @@ export async function runAwsDeploy(
     return { code: refused ? EXIT_USAGE : EXIT_FAILED, executionArn, status: 'broken' };
   }
 
-  const { response } = end.output as FinishAnswer;
+  const output = end.output as Partial<FinishAnswer> & { failure?: { Error?: string; Cause?: string } };
+  if (output.response === undefined) {
+    // DeployRefused: the first step found the deploy refused by its registration; nothing was probed.
+    io.stderr.write(
+      `rollgate: ${prefix}the deploy was refused: ${output.failure?.Error ?? 'unknown error'}${causeOf(output.failure?.Cause)}\n`,
+    );
+    return { code: EXIT_USAGE, executionArn, status: 'refused' };
+  }
+  const { response } = output;
   const record = response.evidence.delivery ?? response.evidence.rollback ?? response.evidence.verdict;
   const written = await copyRecord(record, clients, writeEvidence);
   if (written !== undefined) io.stderr.write(`rollgate: ${prefix}health-gate.json not written: ${written}\n`);

@@ -79,6 +79,16 @@ describe('the deploy workflow definition', () => {
     });
   });
 
+  it("ends a deploy its registration refuses at DeployRefused, a Succeed: a caller's mistake, not Rollgate broken", () => {
+    expect(states[WORKFLOW_STATE.start]?.Catch?.map((catcher) => [catcher.ErrorEquals, catcher.Next])).toEqual([
+      [['ConfigError', 'ConfigErrors'], WORKFLOW_STATE.refused],
+      [['States.ALL'], WORKFLOW_STATE.rollgateFailed],
+    ]);
+    expect(states[WORKFLOW_STATE.refused]?.Type).toBe('Succeed');
+    // Any later step's ConfigError is a defect: the catch-all alone.
+    expect(states[WORKFLOW_STATE.probe_round]?.Catch).toHaveLength(1);
+  });
+
   it('routes every next a step may answer, and anything else to a Fail', () => {
     const route = states[WORKFLOW_STATE.routeNextStep]!;
     const routed: Record<string, string> = Object.fromEntries(

@@ -61,6 +61,7 @@ export const WORKFLOW_STATE = {
   failed: 'DeployFailed',
   skipped: 'DeploySkipped',
   rollgateFailed: 'RollgateFailed',
+  refused: 'DeployRefused',
   unknownNextStep: 'UnknownNextStep',
 } as const;
 
