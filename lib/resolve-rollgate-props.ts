@@ -14,6 +14,7 @@ import {
 } from '../lambda/core/config/stack-contract.ts';
 import { checkDeployGateBudgets, checkFunctionTimeout, DEFAULT_CHECK_TIMEOUT } from './check-timeout.ts';
 import { checkStackTargets } from './check-stack-targets.ts';
+import { checkObjectLockRetention } from './evidence-bucket.ts';
 import { RollgateConfigError, withRollgateConfigErrors } from './rollgate-config-error.ts';
 import {
   DEPLOY_GATE_TIMEOUT,
@@ -34,6 +35,7 @@ export function resolveRollgateProps(props: RollgateProps = {}): ResolvedRollgat
     'deploysTransitionToGlacierAfter',
     'deploysExpiration',
     'objectLock',
+    'objectLockMode',
     'objectLockRetention',
   ] as const;
   if (props.evidenceBucket) {
@@ -44,6 +46,15 @@ export function resolveRollgateProps(props: RollgateProps = {}): ResolvedRollgat
         props[conflicting],
         'applies only to the bucket Rollgate creates; configure lifecycle and object lock on your evidenceBucket yourself',
       );
+    }
+  }
+
+  if (props.objectLockMode !== undefined) {
+    if (props.objectLockMode !== 'GOVERNANCE' && props.objectLockMode !== 'COMPLIANCE') {
+      throw new RollgateConfigError('objectLockMode', props.objectLockMode, "must be 'GOVERNANCE' or 'COMPLIANCE'");
+    }
+    if (props.objectLock !== true) {
+      throw new RollgateConfigError('objectLockMode', props.objectLockMode, 'applies only with objectLock: true');
     }
   }
 
@@ -85,7 +96,9 @@ export function resolveRollgateProps(props: RollgateProps = {}): ResolvedRollgat
     deploysTransitionToGlacierAfter: props.deploysTransitionToGlacierAfter ?? Duration.days(90),
     deploysExpiration: props.deploysExpiration ?? Duration.days(365),
     objectLock: props.objectLock ?? false,
-    objectLockRetention: props.objectLockRetention ?? Duration.days(30),
+    objectLockMode: props.objectLockMode ?? 'GOVERNANCE',
+    // Tied to the lifecycle: by default no record stays locked past its prefix's expiration.
+    objectLockRetention: props.objectLockRetention ?? props.checksExpiration ?? Duration.days(30),
     alertTopic: props.alertTopic,
     alertEmails: props.alertEmails ?? [],
     alertDeliveryAlarmTopic: props.alertDeliveryAlarmTopic,
@@ -135,7 +148,7 @@ function checkResolvedProps(props: ResolvedRollgateProps): void {
       `must be later than deploysTransitionToGlacierAfter (${glacierDays} days)`,
     );
   }
-  if (props.objectLock) days('objectLockRetention', props.objectLockRetention);
+  if (props.objectLock) checkObjectLockRetention(props.objectLockRetention, props.deploysExpiration);
 
   const waitSeconds = props.rollbackWait.toSeconds();
   if (waitSeconds < MIN_ROLLBACK_WAIT_SECONDS || waitSeconds > MAX_ROLLBACK_WAIT_SECONDS) {

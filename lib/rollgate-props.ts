@@ -1,5 +1,6 @@
 // The Rollgate construct's props, each with its documented default, and the patterns every name and version must
 // match. The defaults themselves are applied in one place: resolve-rollgate-props.ts.
+import type { EvidenceObjectLockMode } from './evidence-bucket.ts';
 import { Duration } from 'aws-cdk-lib';
 import type * as events from 'aws-cdk-lib/aws-events';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -92,14 +93,25 @@ export interface RollgateProps {
    */
   readonly deploysExpiration?: Duration;
   /**
-   * Enable S3 Object Lock (GOVERNANCE mode) so evidence cannot be overwritten or deleted during the retention period.
-   * Can only be chosen when the bucket is created; turning it on later replaces the bucket.
+   * Enable S3 Object Lock, so no one can overwrite or delete an evidence object version during its retention: the
+   * production setting (the README's "Tamper evidence" says why and what it costs). Can only be chosen when the bucket
+   * is created; turning it on later replaces the bucket.
    * @default false
    */
   readonly objectLock?: boolean;
   /**
-   * Default Object Lock retention for every evidence object, when `objectLock` is on.
-   * @default Duration.days(30)
+   * The Object Lock mode, with `objectLock`: `GOVERNANCE` lets a principal granted s3:BypassGovernanceRetention remove
+   * a locked version on purpose (a way back from a mistake); `COMPLIANCE` lets no one, the account's root included,
+   * until the retention ends.
+   * @default 'GOVERNANCE'
+   */
+  readonly objectLockMode?: EvidenceObjectLockMode;
+  /**
+   * How long every evidence object version stays locked, with `objectLock`. No longer than `deploysExpiration` (synth
+   * refuses it): a record locked past its expiration outlives the lifecycle. Longer than `checksExpiration`, a check's
+   * record still expires on time behind a delete marker, but its locked version is kept (and billed) until the
+   * retention ends.
+   * @default checksExpiration: no record stays locked past its prefix's expiration
    */
   readonly objectLockRetention?: Duration;
   /**
@@ -209,6 +221,7 @@ export interface ResolvedRollgateProps {
   readonly deploysTransitionToGlacierAfter: Duration;
   readonly deploysExpiration: Duration;
   readonly objectLock: boolean;
+  readonly objectLockMode: EvidenceObjectLockMode;
   readonly objectLockRetention: Duration;
   readonly alertTopic?: sns.ITopic;
   readonly alertEmails: string[];

@@ -52,6 +52,7 @@ function rollgatePropsFromConfig(scope: Construct, config: RollgateConfig): Roll
     deploysTransitionToGlacierAfter: days(evidence.deploysGlacierAfterDays),
     deploysExpiration: days(evidence.deploysExpirationDays),
     objectLock: evidence.objectLock,
+    objectLockMode: evidence.objectLockMode,
     objectLockRetention: days(evidence.objectLockRetentionDays),
     services: config.services,
     monitors: config.monitors.map(

@@ -137,7 +137,9 @@ export class Rollgate extends Construct {
         checksExpiration: config.checksExpiration,
         deploysTransitionToGlacierAfter: config.deploysTransitionToGlacierAfter,
         deploysExpiration: config.deploysExpiration,
-        objectLockRetention: config.objectLock ? config.objectLockRetention : undefined,
+        ...(config.objectLock
+          ? { objectLock: { mode: config.objectLockMode, retention: config.objectLockRetention } }
+          : {}),
       });
       this.evidenceBucket = storage.bucket;
       this.accessLogsBucket = storage.accessLogsBucket;

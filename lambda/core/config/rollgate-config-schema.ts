@@ -62,7 +62,9 @@ const evidenceSchema = z
     deploysExpirationDays: z.optional(daysSchema),
     /** @default false */
     objectLock: z.optional(z.boolean()),
-    /** @default 30 */
+    /** With objectLock. @default GOVERNANCE */
+    objectLockMode: z.optional(z.enum(['GOVERNANCE', 'COMPLIANCE'])),
+    /** With objectLock; at most deploysExpirationDays. @default checksExpirationDays */
     objectLockRetentionDays: z.optional(daysSchema),
   })
   .check(
