@@ -45,6 +45,7 @@ const REASON_RULES: Readonly<Record<string, string>> = {
   no_urls_configured: 'there was nothing to check (no targets), so nothing was validated',
   invalid_config: 'the configuration could not be used, so nothing was probed',
   prober_unavailable: 'the prober itself could not check; that never passes, and no rollback follows',
+  interrupted: 'the run was stopped (SIGINT, SIGTERM) before a verdict; nothing was judged, no rollback follows',
 };
 
 const WINDOW_RULES: Readonly<Record<string, string>> = {
@@ -54,6 +55,7 @@ const WINDOW_RULES: Readonly<Record<string, string>> = {
   no_targets: 'there was nothing to watch (no targets)',
   config_problem: 'the configuration could not be used, so no window ran',
   secret_store_unavailable: "a header's secret could not be read, so no window ran",
+  interrupted: 'the window was stopped (SIGINT, SIGTERM) before it decided',
 };
 
 export function buildEvidenceView(document: EvidenceDocument): EvidenceView {

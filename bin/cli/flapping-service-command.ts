@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { ConfigError, ConfigErrors } from '../../lambda/core/errors.ts';
 import { EXIT_PASSED, EXIT_USAGE } from '../../lambda/core/verdict/verdict.ts';
 import type { CliIo } from './cli-io.ts';
-import { createStopSignal, type StopSignal } from './monitor-stop-signal.ts';
+import { createStopSignal, type StopSignal } from './stop-signal.ts';
 import { parseCommandFlags } from './parse-command-flags.ts';
 
 /** Two healthy runs (the monitor comes up), a flap, four failing runs (down on the third), two healthy (recovered). */

@@ -16,16 +16,27 @@ import type { EvidenceContext } from '../../lambda/core/evidence/evidence.ts';
 import { recordInvalidConfig, runGate } from '../../lambda/core/gate/gate.ts';
 import { CLI_ADDRESS_POLICY } from '../../lambda/core/probe/probe.ts';
 import { redactSecretsInText, redactUrl } from '../../lambda/core/secrets/redact.ts';
-import { EXIT_PASSED, EXIT_SKIPPED_NOT_ALLOWED, EXIT_USAGE, exitCodeFor } from '../../lambda/core/verdict/verdict.ts';
+import {
+  EXIT_PASSED,
+  EXIT_SKIPPED_NOT_ALLOWED,
+  EXIT_USAGE,
+  exitCodeFor,
+  exitCodeForInterruption,
+} from '../../lambda/core/verdict/verdict.ts';
 import type { CliIo } from './cli-io.ts';
 import { evidenceDirFromArgv, readGateOptions, type GateOptions } from './gate-options.ts';
 import { GATE_HELP } from './help-text.ts';
 import { runLocalDeploy } from './local-deploy.ts';
+import { createStopSignal, type StopSignal } from './stop-signal.ts';
 import { withRedactedStderr } from './redacted-io.ts';
 import { reportGateOutcome } from './report-gate-outcome.ts';
 import { resolve } from 'node:path';
 
-export async function runGateCommand(argv: readonly string[], unredactedIo: CliIo): Promise<number> {
+export async function runGateCommand(
+  argv: readonly string[],
+  unredactedIo: CliIo,
+  listenForStop: () => StopSignal = createStopSignal,
+): Promise<number> {
   const io = withRedactedStderr(unredactedIo);
   const context: EvidenceContext = { kind: 'gate', ci: ciContextFromEnv(io.env) };
   const notifier = new ConsoleNotifier(io.stderr);
@@ -65,6 +76,16 @@ export async function runGateCommand(argv: readonly string[], unredactedIo: CliI
   // own, chained to the service's records before it; without, it is judged alone and writes the CI contract's files.
   const state =
     options.stateDir !== undefined ? new FsStateStore({ directory: resolve(io.cwd, options.stateDir) }) : undefined;
+  // A cancelled CI job (SIGINT, then SIGTERM) or Ctrl-C: the probes end at once and the run is recorded as
+  // interrupted, so the job's files say so instead of nothing (or the previous run's verdict). Past the verdict, the
+  // rollback it decided runs to its end; a second signal ends the process at once.
+  const stop = listenForStop();
+  const sayStopping = (): void => {
+    io.stderr.write(
+      `rollgate: ${String(stop.abort.reason)}: stopping; a run before its verdict is recorded as interrupted, a rollback under way is let finish (signal again to end now)\n`,
+    );
+  };
+  stop.abort.addEventListener('abort', sayStopping, { once: true });
   const outcome = await runGate(
     options.config,
     options.service !== undefined ? { ...context, ...options.service } : context,
@@ -76,9 +97,13 @@ export async function runGateCommand(argv: readonly string[], unredactedIo: CliI
       ...(rollbackExecutor ? { rollbackExecutor } : {}),
       ...(state !== undefined ? { state } : {}),
     },
-    { addressPolicy: CLI_ADDRESS_POLICY, runId: `cli-${randomUUID()}` },
-  );
+    { addressPolicy: CLI_ADDRESS_POLICY, runId: `cli-${randomUUID()}`, interrupt: stop.abort },
+  ).finally(() => {
+    stop.abort.removeEventListener('abort', sayStopping);
+    stop.dispose();
+  });
   reportGateOutcome(outcome, options.json, io);
+  if (outcome.verdict.status_reason === 'interrupted') return exitCodeForInterruption(stop.abort.reason);
   return exitCodeFor(outcome.verdict, {
     failOnSkipped: options.config.failOnSkipped,
     evidenceWritten: outcome.evidenceWritten,

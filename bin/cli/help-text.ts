@@ -30,7 +30,8 @@ Usage:
   rollgate --version
 
 Exit codes: 0 passed or skipped, 1 failed, 2 usage or configuration error,
-            3 skipped with --fail-on-skipped, 4 evidence could not be written.
+            3 skipped with --fail-on-skipped, 4 evidence could not be written,
+            130 or 143 a gate stopped by SIGINT or SIGTERM before its verdict (recorded as interrupted).
 `;
 
 export const GATE_HELP = `Usage: rollgate gate [options]
@@ -93,7 +94,10 @@ Verdicts: passed/all_probes_healthy, failed/probe_failures, skipped/no_urls_conf
           sockets, DNS resolver down, secret or state store out of reach); a gate that cannot check
           never passes.
 Exit codes: 0 passed, 0 skipped, 3 skipped with --fail-on-skipped, 1 failed (whether or not the
-            rollback succeeded), 2 usage or configuration error, 4 evidence could not be written.
+            rollback succeeded), 2 usage or configuration error, 4 evidence could not be written,
+            130 (SIGINT) or 143 (SIGTERM) stopped before its verdict: recorded as failed/interrupted, with
+            nothing rolled back; past the verdict, the rollback it decided runs to its end (a second
+            signal ends the process at once).
 `;
 
 export const EVIDENCE_HELP = `Usage: rollgate evidence list   WHERE WHOSE [WHICH] [--limit N] [--after KEY] [--json]

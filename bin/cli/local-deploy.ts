@@ -28,11 +28,12 @@ import {
   type EvidenceStore,
 } from '../../lambda/core/gate/ports.ts';
 import { CLI_ADDRESS_POLICY } from '../../lambda/core/probe/probe.ts';
-import { exitCodeFor } from '../../lambda/core/verdict/verdict.ts';
+import { exitCodeFor, exitCodeForInterruption } from '../../lambda/core/verdict/verdict.ts';
 import type { CliIo } from './cli-io.ts';
 import { progressLinesOf } from './local-deploy-lines.ts';
 import { DEFAULT_STATE_DIR } from './pause-options.ts';
 import { reportGateOutcome } from './report-gate-outcome.ts';
+import { createStopSignal, type StopSignal } from './stop-signal.ts';
 
 export interface LocalDeploySetup {
   /** Who and what: the run id is made here when not given. */
@@ -52,18 +53,35 @@ export interface LocalDeploySetup {
   readonly label?: string | undefined;
 }
 
-/** For tests: a clock and a sleep that move together. @default the system's */
+/** For tests: a clock and a sleep that move together, and the signals that stop the flow. @default the system's */
 export interface LocalDeployTiming {
   readonly clock: Clock;
-  readonly sleep: (ms: number) => Promise<void>;
+  /** Waits `ms`, or less when `interrupt` aborts meanwhile. */
+  readonly sleep: (ms: number, interrupt?: AbortSignal) => Promise<void>;
+  /** @default SIGINT and SIGTERM to this process */
+  readonly listenForStop?: () => StopSignal;
 }
 
 const SYSTEM_TIMING: LocalDeployTiming = {
   clock: systemClock,
-  sleep: (ms) => new Promise((done) => setTimeout(done, ms)),
+  sleep: (ms, interrupt) =>
+    interrupt?.aborted === true
+      ? Promise.resolve()
+      : new Promise((done) => {
+          const wake = (): void => {
+            clearTimeout(timer);
+            interrupt?.removeEventListener('abort', wake);
+            done();
+          };
+          const timer = setTimeout(wake, ms);
+          interrupt?.addEventListener('abort', wake, { once: true });
+        }),
 };
 
-/** Runs the flow to its end and prints it; answers the exit code (0 passed, 1 failed, 3 skipped under --fail-on-skipped). */
+/**
+ * Runs the flow to its end and prints it; answers the exit code (0 passed, 1 failed, 3 skipped under
+ * --fail-on-skipped, 130 or 143 when SIGINT or SIGTERM stopped the window before its verdict).
+ */
 export async function runLocalDeploy(
   setup: LocalDeploySetup,
   io: CliIo,
@@ -96,19 +114,38 @@ export async function runLocalDeploy(
       : {}),
   };
   const printer = new ProgressPrinter(io.stdout, setup.json, setup.label);
-  const first = await startDeploy(
-    { ...setup.start, run_id: setup.start.run_id ?? `cli-${randomUUID()}` },
-    setup.registration,
-    ports,
-  );
-  const { progress, response } = await driveDeploy(first, ports, {
-    sleep: timing.sleep,
-    onStep: (step, answer) => printer.print(progressLinesOf(step, answer)),
-  });
-  printer.end();
-  const document = evidenceStore.last;
-  if (document !== undefined) reportGateOutcome(outcomeOf(progress, document, evidenceStore.locations), setup.json, io);
-  return exitCodeFor(response, { failOnSkipped: setup.failOnSkipped, evidenceWritten: response.evidence_written });
+  // A cancelled CI job (SIGINT, then SIGTERM) or Ctrl-C ends a window before its verdict as interrupted, recorded;
+  // past the verdict the rollback and its verification run to their end. A second signal ends the process at once.
+  const stop = (timing.listenForStop ?? createStopSignal)();
+  const sayStopping = (): void => {
+    printer.end();
+    io.stderr.write(
+      `rollgate: ${String(stop.abort.reason)}: stopping; a window before its verdict is recorded as interrupted, a rollback and its verification under way are let finish (signal again to end now)\n`,
+    );
+  };
+  stop.abort.addEventListener('abort', sayStopping, { once: true });
+  try {
+    const first = await startDeploy(
+      { ...setup.start, run_id: setup.start.run_id ?? `cli-${randomUUID()}` },
+      setup.registration,
+      ports,
+    );
+    const { progress, response } = await driveDeploy(first, ports, {
+      sleep: timing.sleep,
+      onStep: (step, answer) => printer.print(progressLinesOf(step, answer)),
+      interrupt: stop.abort,
+    });
+    printer.end();
+    const document = evidenceStore.last;
+    if (document !== undefined) {
+      reportGateOutcome(outcomeOf(progress, document, evidenceStore.locations), setup.json, io);
+    }
+    if (response.status_reason === 'interrupted') return exitCodeForInterruption(stop.abort.reason);
+    return exitCodeFor(response, { failOnSkipped: setup.failOnSkipped, evidenceWritten: response.evidence_written });
+  } finally {
+    stop.abort.removeEventListener('abort', sayStopping);
+    stop.dispose();
+  }
 }
 
 /** The gate's outcome, as its summary and --json read it, from the flow's progress and its last record. */

@@ -19,7 +19,7 @@ import { EXIT_EVIDENCE_NOT_WRITTEN, EXIT_FAILED, EXIT_PASSED, EXIT_USAGE } from 
 import type { CliIo } from './cli-io.ts';
 import { MONITOR_HELP } from './help-text.ts';
 import { readMonitorOptions, type LocalMonitor, type MonitorOptions } from './monitor-options.ts';
-import { createStopSignal, type StopSignal } from './monitor-stop-signal.ts';
+import { createStopSignal, type StopSignal } from './stop-signal.ts';
 import { withRedactedStderr } from './redacted-io.ts';
 import { renderMonitorRun } from './render-monitor-run.ts';
 
@@ -52,7 +52,12 @@ export async function runMonitorCommand(
   }
 }
 
-const NEVER_STOPPED: StopSignal = { stopped: false, wait: async () => undefined, dispose: () => undefined };
+const NEVER_STOPPED: StopSignal = {
+  stopped: false,
+  abort: new AbortController().signal,
+  wait: async () => undefined,
+  dispose: () => undefined,
+};
 
 /** Round after round, as paced; the exit code of the last round run (0 when a signal ended the loop). */
 async function runRounds(options: RunnableOptions, io: CliIo, stop: StopSignal): Promise<number> {

@@ -7,7 +7,7 @@ import type { StateStore } from '../../lambda/core/state/state-store.ts';
 import { EXIT_FAILED, EXIT_PASSED, EXIT_USAGE } from '../../lambda/core/verdict/verdict.ts';
 import type { CliIo } from './cli-io.ts';
 import { printableLine } from './evidence-view-text.ts';
-import { createStopSignal, type StopSignal } from './monitor-stop-signal.ts';
+import { createStopSignal, type StopSignal } from './stop-signal.ts';
 import { openStateStore } from './pause-command.ts';
 import { withRedactedStderr } from './redacted-io.ts';
 import { describeStateLocation } from './state-location-flags.ts';

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import type { StopSignal } from '../../bin/cli/monitor-stop-signal.ts';
+import type { StopSignal } from '../../bin/cli/stop-signal.ts';
 import { runStatusCommand } from '../../bin/cli/status-command.ts';
 import { spawnRollgate } from '../reliability/spawn-rollgate.ts';
 import { healthyService, type LoopbackServer, sendJson, startLoopbackServer } from '../support/loopback-server.ts';
@@ -81,7 +81,12 @@ async function watchedWorld(): Promise<{ dir: string; web: { ok: boolean } }> {
   return { dir, web };
 }
 
-const stillRunning = (): StopSignal => ({ stopped: false, wait: async () => undefined, dispose: () => undefined });
+const stillRunning = (): StopSignal => ({
+  stopped: false,
+  abort: new AbortController().signal,
+  wait: async () => undefined,
+  dispose: () => undefined,
+});
 
 describe('rollgate status over a state directory', () => {
   it('lists every service and monitor worst first, and exits 1 while one is down, 0 once none is', async () => {
@@ -171,6 +176,7 @@ describe('rollgate status over a state directory', () => {
       get stopped() {
         return waits > 0;
       },
+      abort: new AbortController().signal,
       wait: async () => {
         waits += 1;
       },

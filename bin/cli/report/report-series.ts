@@ -1,6 +1,6 @@
 // The report's two series: per-target latency over time (each round of a watch window, else each run's deciding
 // attempt) and uptime per UTC day (the share of runs that found the service healthy, leaving out the runs that said
-// nothing of it: skipped, invalid config, a prober that could not check).
+// nothing of it: skipped, invalid config, a prober that could not check, an interrupted run).
 
 import type { EvidenceRun } from '../../../lambda/core/evidence-query/evidence-reader.ts';
 import { windowOf } from '../evidence-window-fields.ts';
@@ -11,7 +11,7 @@ export const MAX_LATENCY_SERIES = 8;
 /** Days shown in the uptime grid, at most: the latest ones. */
 export const MAX_UPTIME_DAYS = 62;
 const DAY_MS = 86_400_000;
-const SAYS_NOTHING = new Set(['no_urls_configured', 'invalid_config', 'prober_unavailable']);
+const SAYS_NOTHING = new Set(['no_urls_configured', 'invalid_config', 'prober_unavailable', 'interrupted']);
 
 export interface LatencyPoint {
   readonly atMs: number;

@@ -37,9 +37,10 @@ export async function decide(progress: DeployProgress, ports: DeployPorts): Prom
   const now = clock.now();
   const redactor = await deployRedactor(ports);
   const scope = progress.scope;
-  const judged = decided.status_reason !== 'invalid_config';
+  const judged = decided.status_reason !== 'invalid_config' && decided.status_reason !== 'interrupted';
 
-  // A configuration the flow could not use never touches the state, as the one-shot gate's recordInvalidConfig.
+  // A configuration the flow could not use, or a window stopped before its verdict, never touches the state, as the
+  // one-shot gate's recordInvalidConfig and recordInterrupted.
   const memory =
     ports.state !== undefined && scope !== undefined && judged
       ? new RunMemory(ports.state, { service: scope }, clock, redactor)

@@ -59,7 +59,13 @@ export type RollbackOutcome =
   | 'pending';
 
 /** The rule that decided the verdict: a window rule, or why no window could run. */
-export type DeployDecidedBy = WindowRule | 'no_targets' | 'config_problem' | 'secret_store_unavailable';
+export type DeployDecidedBy =
+  | WindowRule
+  | 'no_targets'
+  | 'config_problem'
+  | 'secret_store_unavailable'
+  /** Stopped by a signal before the window decided (the CLI only). */
+  | 'interrupted';
 
 export interface DeployPolicy {
   readonly window: WindowPolicy;

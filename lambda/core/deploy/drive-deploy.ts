@@ -10,6 +10,7 @@ import { decide } from './decide.ts';
 import type { DeployPorts } from './deploy-ports.ts';
 import type { DeployNext, FinishAnswer, StepAnswer } from './deploy-progress.ts';
 import { finish } from './finish.ts';
+import { interruptDeploy } from './interrupt-deploy.ts';
 import { pollApproval } from './poll-approval.ts';
 import { pollRollback } from './poll-rollback.ts';
 import { probeRound } from './probe-round.ts';
@@ -17,10 +18,18 @@ import { sendRollback } from './send-rollback.ts';
 import { verifyRound } from './verify-round.ts';
 
 export interface DriveOptions {
-  /** Waits `ms` (a test's clock moves its time instead). */
-  readonly sleep: (ms: number) => Promise<void>;
+  /**
+   * Waits `ms` (a test's clock moves its time instead), or less when `interrupt` is given and aborts meanwhile: the
+   * driver gives it only while an interruption would end the flow (before the verdict).
+   */
+  readonly sleep: (ms: number, interrupt?: AbortSignal) => Promise<void>;
   /** After each step, with the step that ran: progress lines. */
   readonly onStep?: ((step: DeployNext, answer: StepAnswer) => void | Promise<void>) | undefined;
+  /**
+   * Aborted (with the signal's name as its reason) to stop the flow: before its verdict the window ends there as
+   * interrupted (interruptDeploy), recorded and finished; past it the flow goes on, its waits in full.
+   */
+  readonly interrupt?: AbortSignal | undefined;
 }
 
 /** The flow went on past every bound its policy allows: a defect, reported as such rather than run for ever. */
@@ -36,12 +45,25 @@ export async function driveDeploy(first: StepAnswer, ports: DeployPorts, options
   const clock = ports.clock ?? systemClock;
   const limit = stepLimit(first);
   let answer = first;
+  let interruptHeard = false;
+  /** The flow's answer once an interruption is heard (the first time only): cut before the verdict, else as it was. */
+  const heard = (current: StepAnswer): StepAnswer => {
+    const interrupt = options.interrupt;
+    if (interrupt?.aborted !== true || interruptHeard) return current;
+    interruptHeard = true;
+    return interruptDeploy(current, String(interrupt.reason), clock.now()) ?? current;
+  };
   for (let steps = 0; steps < limit; steps += 1) {
+    answer = heard(answer);
     const waitMs =
       answer.wait_until !== undefined
         ? Date.parse(answer.wait_until) - clock.now().getTime()
         : (answer.wait_seconds ?? 0) * 1000;
-    if (waitMs > 0) await options.sleep(waitMs);
+    if (waitMs > 0) {
+      const cuttable = !interruptHeard && answer.progress.phase === 'watching' ? options.interrupt : undefined;
+      await options.sleep(waitMs, cuttable);
+      answer = heard(answer);
+    }
     const step = answer.next;
     if (step === 'finish') return finish(answer.progress, ports);
     answer = await runStep(step, answer, ports);

@@ -7,7 +7,7 @@ import type { AlertType } from '../plan/alerts.ts';
 import { MONITOR_HEALTH_STATES } from '../state/monitor-state.ts';
 import { timestampSchema } from '../state/state-field-schemas.ts';
 import type { EvidenceStage } from '../gate/ports.ts';
-import type { GateStatus, StatusReason } from '../verdict/verdict.ts';
+import { STATUS_REASONS, type GateStatus } from '../verdict/verdict.ts';
 import { EVIDENCE_SCHEMA_VERSION, TOOL_NAME, type EvidenceContext, type FaultPort } from './evidence.ts';
 import { targetResultSchema } from './evidence-probe-schema.ts';
 import { rollbackResultSchema } from './evidence-rollback-schema.ts';
@@ -19,13 +19,6 @@ const count = z.int().check(z.minimum(0));
 const KINDS: { readonly [K in EvidenceContext['kind']]: K } = { gate: 'gate', deploy: 'deploy', check: 'check' };
 const STAGES: { readonly [S in EvidenceStage]: S } = { verdict: 'verdict', rollback: 'rollback', delivery: 'delivery' };
 const STATUSES: { readonly [S in GateStatus]: S } = { passed: 'passed', failed: 'failed', skipped: 'skipped' };
-const STATUS_REASONS: { readonly [R in StatusReason]: R } = {
-  no_urls_configured: 'no_urls_configured',
-  all_probes_healthy: 'all_probes_healthy',
-  probe_failures: 'probe_failures',
-  invalid_config: 'invalid_config',
-  prober_unavailable: 'prober_unavailable',
-};
 const FAULT_PORTS: { readonly [P in FaultPort]: P } = {
   evidence: 'evidence',
   alert: 'alert',

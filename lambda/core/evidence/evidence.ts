@@ -184,11 +184,16 @@ export function withDelivery(
   };
 }
 
-/** The sentence a verdict reads as, for humans and alerts. */
-export function describeVerdict(verdict: Verdict, configProblem?: string): string {
+/**
+ * The sentence a verdict reads as, for humans and alerts. `detail`: the configuration's problem (invalid_config), or
+ * the signal that stopped the run (interrupted).
+ */
+export function describeVerdict(verdict: Verdict, detail?: string): string {
   switch (verdict.status_reason) {
     case 'invalid_config':
-      return `configuration cannot be used: ${configProblem ?? 'unknown problem'}`;
+      return `configuration cannot be used: ${detail ?? 'unknown problem'}`;
+    case 'interrupted':
+      return `interrupted by ${detail ?? 'a signal'} before a verdict: nothing was judged, nothing rolled back`;
     case 'no_urls_configured':
       return 'no health URLs configured: the rollout was not validated';
     case 'all_probes_healthy':

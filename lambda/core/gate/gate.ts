@@ -31,7 +31,7 @@ import { resolveHeaders, type ResolvedHeaders } from '../secrets/resolve-headers
 import { rollbackNotAttempted } from '../rollback/rollback-result.ts';
 import { mapBounded } from '../probe/run-bounded.ts';
 import type { StateStore } from '../state/state-store.ts';
-import { decideVerdict } from '../verdict/verdict.ts';
+import { decideVerdict, type Verdict } from '../verdict/verdict.ts';
 import { isVersionOnlyFailure } from '../verdict/version-only-failure.ts';
 
 export interface GatePorts {
@@ -66,6 +66,12 @@ export interface GateRunOptions {
   readonly policy?: Partial<PlanPolicyInput>;
   /** Who this run is: the rollback lock's owner. @default the deploy's event id, else the context's run_id */
   readonly runId?: string;
+  /**
+   * Aborted (with the signal's name as its reason) to stop the run: probes in flight end at once and, when that
+   * comes before the verdict, the run records `failed` / `interrupted` with nothing judged, nothing remembered and
+   * nothing rolled back. Once the verdict is decided the run goes on to its end: the rollback it decided is not cut.
+   */
+  readonly interrupt?: AbortSignal;
 }
 
 /** Runs a gate over a validated configuration. Never throws for an unhealthy service or a failing port. */
@@ -122,6 +128,7 @@ export async function runGate(
     maxBodyBytes: config.maxBodyBytes,
     expectedVersion: expected.version,
     ...(options.addressPolicy !== undefined ? { addressPolicy: options.addressPolicy } : {}),
+    ...(options.interrupt !== undefined ? { interrupt: options.interrupt } : {}),
   };
   const targets =
     headers === undefined
@@ -129,6 +136,14 @@ export async function runGate(
       : await mapBounded(config.targets, config.concurrency, (target, index) =>
           probeTarget(target, headers.perTarget[index] ?? {}, settings, redactor),
         );
+  if (options.interrupt?.aborted === true) {
+    return recordInterrupted(String(options.interrupt.reason), context, ports, {
+      startedAt,
+      t0,
+      expectedVersion: expected.version,
+      faults: [...safetyFaults, ...earlyFaults].map((fault) => ({ ...fault, message: redactor.text(fault.message) })),
+    });
+  }
   const verdict = decideVerdict({
     targets: targets.map((target) => ({ ok: target.ok, attempts: target.attempts })),
     ...(headers === undefined
@@ -207,7 +222,7 @@ function runIdOf(context: EvidenceContext, options: GateRunOptions, startedAt: D
   return options.runId ?? context.deploy?.event_id ?? context.run_id ?? `run-${startedAt.getTime()}`;
 }
 
-interface InvalidConfigRun {
+interface UnjudgedRun {
   readonly startedAt?: Date;
   readonly t0?: number;
   readonly expectedVersion?: string | undefined;
@@ -223,17 +238,41 @@ export async function recordInvalidConfig(
   error: ConfigError | ConfigErrors,
   context: EvidenceContext,
   ports: GatePorts,
-  timing: InvalidConfigRun = {},
+  timing: UnjudgedRun = {},
+): Promise<GateOutcome> {
+  const redactor = createRedactor();
+  const problem = redactor.text(error.message);
+  return recordUnjudged(decideVerdict({ targets: [], configProblem: problem }), problem, context, ports, timing);
+}
+
+/**
+ * Records a run stopped before its verdict (`signal`: SIGINT, SIGTERM) as `failed` / `interrupted`, so a cancelled CI
+ * job leaves a record saying so rather than none, or the previous run's. Nothing is judged, remembered or rolled back.
+ */
+export async function recordInterrupted(
+  signal: string,
+  context: EvidenceContext,
+  ports: GatePorts,
+  timing: UnjudgedRun = {},
+): Promise<GateOutcome> {
+  return recordUnjudged(decideVerdict({ targets: [], interrupted: true }), signal, context, ports, timing);
+}
+
+/** A verdict reached without judging the service: its evidence and GateFailed alert, and no rollback. */
+async function recordUnjudged(
+  verdict: Verdict,
+  detail: string,
+  context: EvidenceContext,
+  ports: GatePorts,
+  timing: UnjudgedRun,
 ): Promise<GateOutcome> {
   const clock = ports.clock ?? systemClock;
   const startedAt = timing.startedAt ?? clock.now();
   const t0 = timing.t0 ?? clock.monotonicMs();
   const redactor = createRedactor();
-  const problem = redactor.text(error.message);
-  const verdict = decideVerdict({ targets: [], configProblem: problem });
   const document = buildEvidence({
     verdict,
-    message: describeVerdict(verdict, problem),
+    message: describeVerdict(verdict, detail),
     startedAt,
     finishedAt: clock.now(),
     durationMs: clock.monotonicMs() - t0,
@@ -243,7 +282,8 @@ export async function recordInvalidConfig(
     context,
     settings: null,
   });
-  // A gate that could not be configured never triggers a rollback, nor asks for one: nothing says the deploy is bad.
+  // A gate that could not be configured or was stopped never triggers a rollback, nor asks for one: nothing says the
+  // deploy is bad.
   const faults = (timing.faults ?? []).map((fault) => ({ ...fault, message: redactor.text(fault.message) }));
   return finishRun(
     document,

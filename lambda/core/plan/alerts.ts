@@ -125,7 +125,9 @@ export function verdictAlert(document: EvidenceDocument, evidenceUri: string | n
       ? 'configuration cannot be used'
       : document.status_reason === 'prober_unavailable'
         ? 'the prober could not check'
-        : `${document.summary.failing}/${document.summary.total} probes failing`;
+        : document.status_reason === 'interrupted'
+          ? 'interrupted before a verdict'
+          : `${document.summary.failing}/${document.summary.total} probes failing`;
   return makeAlert('GateFailed', document, evidenceUri, `FAILED ${scopeOf(document)}: ${what}, ${rollbackWords}`);
 }
 

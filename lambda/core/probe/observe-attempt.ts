@@ -24,6 +24,8 @@ export interface AttemptSettings {
   /** The target's `allowPrivate`. */
   readonly allowPrivate: boolean;
   readonly trustedCaPem?: string;
+  /** Ends the attempt at once, like its deadline, when the run is interrupted. */
+  readonly interrupt?: AbortSignal;
 }
 
 export interface AttemptRecord {
@@ -47,6 +49,9 @@ export async function observeAttempt(
   // of a large gate.
   const controller = new AbortController();
   const deadline = setTimeout(() => controller.abort(), settings.timeoutMs);
+  const interrupted = (): void => controller.abort();
+  if (settings.interrupt?.aborted === true) controller.abort();
+  else settings.interrupt?.addEventListener('abort', interrupted, { once: true });
   const redirects: string[] = [];
   const elapsed = (): number => Math.round(performance.now() - started);
   const failed = (error: ProbeErrorKind, errorDetail: string, extra: Partial<Observation> = {}): AttemptRecord => ({
@@ -130,6 +135,7 @@ export async function observeAttempt(
     }
   } finally {
     clearTimeout(deadline);
+    settings.interrupt?.removeEventListener('abort', interrupted);
   }
 }
 

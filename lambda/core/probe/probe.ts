@@ -31,6 +31,8 @@ export interface ProbeSettings {
   readonly addressPolicy?: AddressPolicy;
   /** PEM certificates trusted instead of the system's. For tests only: runGate never sets it. */
   readonly trustedCaPem?: string;
+  /** Aborted when the run is interrupted: the attempt in flight ends at once and no other starts. */
+  readonly interrupt?: AbortSignal;
 }
 
 export interface ProbeAttempt {
@@ -81,13 +83,16 @@ export async function probeTarget(
   const attempts: ProbeAttempt[] = [];
   const wantedVersion = target.expect?.version ?? settings.expectedVersion;
   for (let attempt = 1; attempt <= settings.retries + 1; attempt += 1) {
-    if (attempt > 1 && settings.backoffMs > 0) await delay(settings.backoffMs);
+    if (attempt > 1 && settings.backoffMs > 0) await delay(settings.backoffMs, settings.interrupt);
+    // An interrupted run is not judged: one attempt, cut short, is all it records.
+    if (attempt > 1 && settings.interrupt?.aborted === true) break;
     const seen = await observeAttempt(target.url, headers, {
       timeoutMs: settings.timeoutMs,
       maxBodyBytes: settings.maxBodyBytes,
       addressPolicy: settings.addressPolicy ?? CLI_ADDRESS_POLICY,
       allowPrivate: target.allowPrivate ?? false,
       ...(settings.trustedCaPem !== undefined ? { trustedCaPem: settings.trustedCaPem } : {}),
+      ...(settings.interrupt !== undefined ? { interrupt: settings.interrupt } : {}),
     });
     const { redirects, bodyBytes, wireBytes, remoteAddress } = seen;
     const health = readHealthBody(seen.observation.body, seen.observation.contentType);
@@ -138,6 +143,16 @@ export async function probeTarget(
   };
 }
 
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits `ms`, or less when `interrupt` aborts meanwhile. */
+function delay(ms: number, interrupt?: AbortSignal): Promise<void> {
+  if (interrupt?.aborted === true) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      interrupt?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    interrupt?.addEventListener('abort', done, { once: true });
+  });
 }

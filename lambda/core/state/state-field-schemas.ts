@@ -2,7 +2,7 @@
 // from a store is untrusted, so text is bounded and free of control characters (`rollgate status` prints it).
 
 import * as z from 'zod/mini';
-import type { GateStatus, StatusReason } from '../verdict/verdict.ts';
+import { STATUS_REASONS, type GateStatus } from '../verdict/verdict.ts';
 
 /** An ISO-8601 UTC timestamp with a `Z`, as `Date.prototype.toISOString` writes it. */
 export const timestampSchema = z.iso.datetime();
@@ -22,13 +22,6 @@ export const evidenceUriSchema = printableText(2048);
 
 // Keyed by the verdict's own types, so a status or reason added there fails to compile here until the state knows it.
 const GATE_STATUSES: { readonly [S in GateStatus]: S } = { passed: 'passed', failed: 'failed', skipped: 'skipped' };
-const STATUS_REASONS: { readonly [R in StatusReason]: R } = {
-  no_urls_configured: 'no_urls_configured',
-  all_probes_healthy: 'all_probes_healthy',
-  probe_failures: 'probe_failures',
-  invalid_config: 'invalid_config',
-  prober_unavailable: 'prober_unavailable',
-};
 
 /** The outcome of the latest run, and the evidence that records it. */
 export const runRecordSchema = z.strictObject({

@@ -10,7 +10,22 @@ export type StatusReason =
   | 'probe_failures'
   | 'invalid_config'
   /** The prober could not check (its sockets, its resolver, the secret or state store): nothing said of the service. */
-  | 'prober_unavailable';
+  | 'prober_unavailable'
+  /** The run was stopped (SIGINT, SIGTERM: a cancelled CI job) before it reached a verdict: nothing was judged. */
+  | 'interrupted';
+
+/** Every reason, for the schemas that check a stored one. */
+export const STATUS_REASONS: { readonly [R in StatusReason]: R } = {
+  no_urls_configured: 'no_urls_configured',
+  all_probes_healthy: 'all_probes_healthy',
+  probe_failures: 'probe_failures',
+  invalid_config: 'invalid_config',
+  prober_unavailable: 'prober_unavailable',
+  interrupted: 'interrupted',
+};
+
+/** The signals that interrupt a CLI run: Ctrl-C, and what a CI runner sends a cancelled or timed-out job. */
+export type InterruptSignal = 'SIGINT' | 'SIGTERM';
 
 /** What kept the prober from checking, behind a `prober_unavailable` verdict. */
 export type ProberFault =
@@ -43,6 +58,8 @@ export interface VerdictInput {
   readonly targets: readonly VerdictTarget[];
   /** Set when the configuration could not be used; the targets are then ignored. */
   readonly configProblem?: string;
+  /** The run was interrupted before its verdict: whatever the targets said so far, nothing was judged. */
+  readonly interrupted?: boolean;
   /** A store the run needed could not be reached: whatever the targets say, the run could not fully check. */
   readonly storeFault?: Extract<ProberFault, 'secret_store_unavailable' | 'state_store_unavailable'>;
 }
@@ -53,6 +70,8 @@ export function decideVerdict(input: VerdictInput): Verdict {
   const failing = total - healthy;
   const counts = { total, healthy, failing };
   if (input.configProblem !== undefined) return { status: 'failed', status_reason: 'invalid_config', ...counts };
+  // A gate that did not finish cannot pass: it fails, saying it was stopped rather than blaming the service.
+  if (input.interrupted === true) return { status: 'failed', status_reason: 'interrupted', ...counts };
   const proberFault = input.storeFault ?? targetProberFault(input.targets, healthy);
   if (proberFault !== undefined) {
     return { status: 'failed', status_reason: 'prober_unavailable', ...counts, prober_fault: proberFault };
@@ -90,9 +109,15 @@ export const EXIT_USAGE = 2;
 export const EXIT_SKIPPED_NOT_ALLOWED = 3;
 export const EXIT_EVIDENCE_NOT_WRITTEN = 4;
 
+/** An interrupted run exits as a shell reports a process the signal ended: 128 + the signal's number. */
+export function exitCodeForInterruption(signal: InterruptSignal): number {
+  return signal === 'SIGINT' ? 130 : 143;
+}
+
 /**
  * The CI contract's exit codes: 0 passed, 0 skipped, 3 skipped under --fail-on-skipped, 1 failed (rollback or not,
- * and prober_unavailable: a gate that could not check fails like one that found a fault), 2 for a configuration the
+ * prober_unavailable and interrupted: a gate that could not check fails like one that found a fault; the CLI exits an
+ * interrupted run with exitCodeForInterruption instead), 2 for a configuration the
  * gate could not use. Evidence that could not be written makes a passing gate exit 4: a
  * pipeline must not trust a gate that left no record.
  */

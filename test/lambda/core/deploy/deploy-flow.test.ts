@@ -247,4 +247,54 @@ describe('the deploy flow in-process', () => {
     expect(flow.evidence.written[0]!.document.message).toContain('detail.window.windowSeconds: may be at most');
     expect(alertTypes(flow)).toEqual(['GateFailed:high']);
   });
+
+  it('ends a window interrupted before its verdict as failed/interrupted: recorded with its rounds, nothing remembered, no rollback', async () => {
+    const flow = await rig({ behaviour: breakingAt(0), command: HEALING_COMMAND });
+    await knownGood(flow);
+    const stop = new AbortController();
+    let rounds = 0;
+    const { response, progress } = await flow.run({
+      interrupt: stop.signal,
+      onStep: (step) => {
+        if (step === 'probe_round' && ++rounds === 2) stop.abort('SIGTERM');
+      },
+    });
+
+    expect(response).toMatchObject({ status: 'failed', status_reason: 'interrupted', decided_by: 'interrupted' });
+    expect(flow.steps).toEqual(['probe_round', 'probe_round', 'decide']);
+    expect(stages(flow)).toEqual(['verdict']);
+    const record = flow.evidence.written[0]!.document;
+    expect(record.message).toBe(
+      'interrupted by SIGTERM before a verdict: nothing was judged, nothing rolled back; the window had run 2 round(s)',
+    );
+    expect(record.window?.rounds).toHaveLength(2);
+    expect(alertTypes(flow)).toEqual(['GateFailed:high']);
+    expect(progress.rollback?.decision).toEqual({ action: 'not_needed' });
+    expect(existsSync(join(flow.dir, 'healed'))).toBe(false);
+    // Nothing judged: the known-good version stays deployed, and the deploy is no longer under way.
+    const service = await serviceRecord(flow);
+    expect(service?.deployed?.version).toBe('1.4.1');
+    expect(service?.ongoing).toBeUndefined();
+  });
+
+  it('lets a rollback decided before the interruption run, waiting its verification rounds in full', async () => {
+    const flow = await rig({ behaviour: healsOnRollback, command: HEALING_COMMAND });
+    await knownGood(flow);
+    const stop = new AbortController();
+    const baseline = await rig({ behaviour: healsOnRollback, command: HEALING_COMMAND });
+    await knownGood(baseline);
+    const uninterrupted = await baseline.run();
+    const { response } = await flow.run({
+      interrupt: stop.signal,
+      onStep: (step) => {
+        if (step === 'decide') stop.abort('SIGINT');
+      },
+    });
+
+    expect(response).toMatchObject({ status: 'failed', status_reason: 'probe_failures' });
+    expect(response.rollback_outcome).toBe('recovered');
+    expect(flow.steps.filter((step) => step === 'verify_round').length).toBe(
+      uninterrupted.progress.rollback?.verification?.rounds_done,
+    );
+  });
 });

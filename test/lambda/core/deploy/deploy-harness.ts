@@ -81,6 +81,8 @@ export interface RunOptions {
   readonly start?: Partial<DeployStart>;
   /** After each step, before the next: an operator answering, another run taking the lock. */
   readonly onStep?: (step: DeployNext, answer: StepAnswer) => void | Promise<void>;
+  /** The driver's interrupt (a test aborts it from onStep, as a signal would). */
+  readonly interrupt?: AbortSignal;
 }
 
 export function useFlowRigs(): (options: RigOptions) => Promise<FlowRig> {
@@ -135,6 +137,7 @@ export function useFlowRigs(): (options: RigOptions) => Promise<FlowRig> {
           steps.push(step);
           await runOptions.onStep?.(step, answer);
         },
+        interrupt: runOptions.interrupt,
       });
     };
     return { clock, started, dir, server, state, evidence, notifier, ports, steps, run };

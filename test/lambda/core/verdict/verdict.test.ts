@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   decideVerdict,
   exitCodeFor,
+  exitCodeForInterruption,
   type GateStatus,
   type ProberFault,
   type StatusReason,
@@ -199,4 +200,28 @@ describe('exitCodeFor', () => {
       expect(exitCodeFor({ status, status_reason: reason }, { failOnSkipped, evidenceWritten })).toBe(code);
     },
   );
+});
+
+describe('an interrupted run', () => {
+  it('fails as interrupted whatever its targets said so far, but a configuration problem comes first', () => {
+    expect(decideVerdict({ targets: [healthy, healthy], interrupted: true })).toEqual({
+      status: 'failed',
+      status_reason: 'interrupted',
+      total: 2,
+      healthy: 2,
+      failing: 0,
+    });
+    expect(decideVerdict({ targets: [], configProblem: 'bad', interrupted: true }).status_reason).toBe(
+      'invalid_config',
+    );
+    expect(decideVerdict({ targets: [], interrupted: true }).status).toBe('failed');
+  });
+
+  it('exits 128 + the signal number, as a shell reports a process the signal ended', () => {
+    expect(exitCodeForInterruption('SIGINT')).toBe(130);
+    expect(exitCodeForInterruption('SIGTERM')).toBe(143);
+    expect(
+      exitCodeFor({ status: 'failed', status_reason: 'interrupted' }, { failOnSkipped: false, evidenceWritten: true }),
+    ).toBe(1);
+  });
 });

@@ -1,10 +1,15 @@
-// How `rollgate monitor --every` stops: the first SIGINT or SIGTERM marks it stopped (the run in progress finishes, the
-// wait for the next round ends at once) and gives the signals back to Node, so a second one ends the process as usual.
+// How a long-running command stops: the first SIGINT or SIGTERM marks it stopped (`rollgate monitor --every` finishes
+// the run in progress and ends the wait for the next round at once; `rollgate gate` ends its probes and records the run
+// as interrupted) and gives the signals back to Node, so a second one ends the process as usual.
 
-const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+import type { InterruptSignal } from '../../lambda/core/verdict/verdict.ts';
+
+const STOP_SIGNALS: readonly InterruptSignal[] = ['SIGINT', 'SIGTERM'];
 
 export interface StopSignal {
   readonly stopped: boolean;
+  /** Aborted by the first signal, with the signal's name as its reason. */
+  readonly abort: AbortSignal;
   /** Waits `ms`, or less when a stop comes meanwhile. */
   wait(ms: number): Promise<void>;
   /** Lets go of the signals (once the command is done). */
@@ -14,8 +19,10 @@ export interface StopSignal {
 export function createStopSignal(target: NodeJS.Process = process): StopSignal {
   let stopped = false;
   const wakers = new Set<() => void>();
-  const onSignal = (): void => {
+  const controller = new AbortController();
+  const onSignal = (signal: InterruptSignal): void => {
     stopped = true;
+    controller.abort(signal);
     release();
     for (const wake of wakers) wake();
   };
@@ -27,6 +34,7 @@ export function createStopSignal(target: NodeJS.Process = process): StopSignal {
     get stopped() {
       return stopped;
     },
+    abort: controller.signal,
     wait: (ms) =>
       stopped
         ? Promise.resolve()
