@@ -13,12 +13,19 @@ import type { WorkflowExecutionInput } from '../../lambda/core/config/deploy-wor
 import type { DeployResponse, FinishAnswer } from '../../lambda/core/deploy/deploy-progress.ts';
 import { describeError, errorNameOf, PortError } from '../../lambda/core/errors.ts';
 import type { EvidenceDocument } from '../../lambda/core/evidence/evidence.ts';
-import { EXIT_FAILED, EXIT_PASSED, EXIT_USAGE, exitCodeFor } from '../../lambda/core/verdict/verdict.ts';
+import {
+  EXIT_FAILED,
+  EXIT_PASSED,
+  EXIT_USAGE,
+  exitCodeFor,
+  exitCodeForInterruption,
+} from '../../lambda/core/verdict/verdict.ts';
 import type { CliIo } from './cli-io.ts';
 import { followExecution } from './deploy-execution-follower.ts';
 import type { DeployRequest } from './deploy-options.ts';
 import { workflowProgressLines } from './deploy-progress-lines.ts';
 import { ProgressPrinter } from './local-deploy.ts';
+import { createStopSignal, type StopSignal } from './stop-signal.ts';
 
 /** What the deploy needs of AWS: Step Functions, and reading a record from the evidence bucket. */
 export interface WorkflowClients {
@@ -54,6 +61,7 @@ export async function runAwsDeploy(
   clients: WorkflowClients,
   writeEvidence: (document: EvidenceDocument) => Promise<unknown>,
   io: CliIo,
+  listenForStop: () => StopSignal = createStopSignal,
 ): Promise<AwsDeployResult> {
   const prefix = request.label !== undefined ? `${request.label}: ` : '';
   const say = (text: string) => {
@@ -80,11 +88,24 @@ export async function runAwsDeploy(
   }
 
   const printer = new ProgressPrinter(io.stdout, request.json, request.label);
+  // A cancelled CI job or Ctrl-C stops the following, never the deploy: the workflow is durable and goes on.
+  const stop = listenForStop();
   const end = await followExecution(clients.stepFunctions, executionArn, {
     timeoutMs: request.timeoutMs,
     onEvent: (event) => printer.print(workflowProgressLines(event)),
-  });
+    stop: stop.abort,
+  }).finally(() => stop.dispose());
   printer.end();
+  if (end.state === 'stopped') {
+    io.stderr.write(
+      `rollgate: ${prefix}${end.signal}: stopped following, with no verdict here; the workflow goes on and will still roll back if it must: ${consoleLink}\n`,
+    );
+    return {
+      code: exitCodeForInterruption(end.signal === 'SIGINT' ? 'SIGINT' : 'SIGTERM'),
+      executionArn,
+      status: 'no_verdict_yet',
+    };
+  }
   if (end.state === 'still_running') {
     io.stderr.write(
       `rollgate: ${prefix}no verdict within --timeout; the workflow goes on and will still roll back if it must: ${consoleLink}\n`,

@@ -15,12 +15,22 @@ import { DEPLOY_HELP } from './help-text.ts';
 import { withRedactedStderr } from './redacted-io.ts';
 import { runDeployLocally } from './run-deploy-locally.ts';
 import { validateConfigFile } from './service-gate-fields.ts';
+import { createStopSignal, type StopSignal } from './stop-signal.ts';
 
 const SFN_CLIENT = '@aws-sdk/client-sfn';
 
-type Judge = (deploy: DeployRequest, evidenceDir: string, label: string | undefined) => Promise<ComponentResult>;
+type Judge = (
+  deploy: DeployRequest,
+  evidenceDir: string,
+  label: string | undefined,
+  stop: StopSignal,
+) => Promise<ComponentResult>;
 
-export async function runDeployCommand(argv: readonly string[], unredactedIo: CliIo): Promise<number> {
+export async function runDeployCommand(
+  argv: readonly string[],
+  unredactedIo: CliIo,
+  listenForStop: () => StopSignal = createStopSignal,
+): Promise<number> {
   const io = withRedactedStderr(unredactedIo);
   let options: Extract<DeployOptions, { action: 'deploy' }>;
   let registered: { deploys: DeployRequest[]; notRegistered: DeployRequest[] };
@@ -65,8 +75,34 @@ export async function runDeployCommand(argv: readonly string[], unredactedIo: Cl
     judge = awsJudge(options, options.target.stateMachineArn, clients, runAwsDeploy, io);
   }
 
+  // SIGINT or SIGTERM (a cancelled CI job, Ctrl-C) stops following: a workflow goes on, durable, and a release starts
+  // no further component. One listener for the whole command, shared by every deploy it follows.
+  const stop = listenForStop();
+  const shared: StopSignal = {
+    get stopped() {
+      return stop.stopped;
+    },
+    abort: stop.abort,
+    wait: (ms) => stop.wait(ms),
+    // Let go of once, here, when every deploy is judged.
+    dispose: () => undefined,
+  };
+  try {
+    return await judgeAll(options, registered, judge, shared, io);
+  } finally {
+    stop.dispose();
+  }
+}
+
+async function judgeAll(
+  options: Extract<DeployOptions, { action: 'deploy' }>,
+  registered: { deploys: DeployRequest[]; notRegistered: DeployRequest[] },
+  judge: Judge,
+  stop: StopSignal,
+  io: CliIo,
+): Promise<number> {
   if (options.componentsFile === undefined) {
-    return (await judge(options.deploys[0]!, options.evidenceDir, undefined)).code;
+    return (await judge(options.deploys[0]!, options.evidenceDir, undefined, stop)).code;
   }
   if (registered.deploys.length === 0) {
     io.stderr.write(`rollgate: --components: no component is registered for ${options.deploys[0]?.environment}\n`);
@@ -79,13 +115,14 @@ export async function runDeployCommand(argv: readonly string[], unredactedIo: Cl
   };
   return runRelease(
     registered.deploys,
-    (deploy, evidenceDir) => judge(deploy, evidenceDir, deploy.service),
+    (deploy, evidenceDir) => judge(deploy, evidenceDir, deploy.service, stop),
     {
       environment: options.deploys[0]!.environment,
       concurrency: options.concurrency,
       evidenceDir: options.evidenceDir,
       json: options.json,
       notRegistered: registered.notRegistered,
+      stop: stop.abort,
     },
     lineIo,
   );
@@ -146,7 +183,7 @@ function awsJudge(
   runAwsDeploy: typeof import('./aws-deploy.ts').runAwsDeploy,
   io: CliIo,
 ): Judge {
-  return async (deploy, evidenceDir, label) => {
+  return async (deploy, evidenceDir, label, stop) => {
     const store = new FsEvidenceStore(evidenceDir);
     const result = await runAwsDeploy(
       {
@@ -161,6 +198,7 @@ function awsJudge(
       clients,
       (document) => store.write(document, 'verdict'),
       io,
+      () => stop,
     );
     return {
       component: deploy.service,

@@ -14,18 +14,22 @@ const MAX_POLL_MS = 5_000;
 /** Pages read per poll (1000 events each): a history longer than that shows only its first events. */
 const MAX_PAGES_PER_POLL = 20;
 
-/** How the execution ended, or that the deadline came first. */
+/** How the execution ended, or that the deadline or a stop (SIGINT, SIGTERM) came first. */
 export type ExecutionEnd =
   | { readonly state: 'SUCCEEDED'; readonly output: unknown }
   | { readonly state: 'FAILED' | 'TIMED_OUT' | 'ABORTED'; readonly error?: string; readonly cause?: string }
-  | { readonly state: 'still_running' };
+  | { readonly state: 'still_running' }
+  | { readonly state: 'stopped'; readonly signal: string };
 
 export interface FollowOptions {
   /** Stop following (the execution goes on) this many ms from now. */
   readonly timeoutMs: number;
   /** Each new history event, oldest first. */
   readonly onEvent: (event: HistoryEvent) => void;
-  readonly sleep?: (ms: number) => Promise<void>;
+  /** Aborted (with the signal's name as its reason) to stop following at once; the execution goes on. */
+  readonly stop?: AbortSignal;
+  /** Waits `ms`, or less when `stop` aborts meanwhile. */
+  readonly sleep?: (ms: number, stop?: AbortSignal) => Promise<void>;
   readonly now?: () => number;
 }
 
@@ -35,12 +39,14 @@ export async function followExecution(
   options: FollowOptions,
 ): Promise<ExecutionEnd> {
   const now = options.now ?? Date.now;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const sleep = options.sleep ?? sleepUnlessStopped;
+  const { stop } = options;
   const deadline = now() + options.timeoutMs;
   let lastSeenId = 0;
   let pollMs = FIRST_POLL_MS;
   // Bounded by the deadline: each pass sleeps at least FIRST_POLL_MS.
   for (;;) {
+    if (stop?.aborted === true) return { state: 'stopped', signal: String(stop.reason) };
     const execution = await client.send(new DescribeExecutionCommand({ executionArn }));
     for (const event of await newEvents(client, executionArn, lastSeenId)) {
       lastSeenId = Math.max(lastSeenId, event.id ?? 0);
@@ -62,9 +68,22 @@ export async function followExecution(
     }
     const left = deadline - now();
     if (left <= 0) return { state: 'still_running' };
-    await sleep(Math.min(pollMs, left));
+    await sleep(Math.min(pollMs, left), stop);
     pollMs = Math.min(pollMs * 2, MAX_POLL_MS);
   }
+}
+
+function sleepUnlessStopped(ms: number, stop?: AbortSignal): Promise<void> {
+  if (stop?.aborted === true) return Promise.resolve();
+  return new Promise((resolve) => {
+    const wake = (): void => {
+      clearTimeout(timer);
+      stop?.removeEventListener('abort', wake);
+      resolve();
+    };
+    const timer = setTimeout(wake, ms);
+    stop?.addEventListener('abort', wake, { once: true });
+  });
 }
 
 /**

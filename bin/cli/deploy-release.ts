@@ -5,7 +5,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { shellQuote } from '../../lambda/core/evidence/env-file.ts';
-import { EXIT_PASSED } from '../../lambda/core/verdict/verdict.ts';
+import { EXIT_PASSED, exitCodeForInterruption } from '../../lambda/core/verdict/verdict.ts';
 import type { CliIo } from './cli-io.ts';
 import type { DeployRequest } from './deploy-options.ts';
 
@@ -30,6 +30,8 @@ export interface ReleaseOptions {
   readonly json: boolean;
   /** Components the stack does not register: listed, not judged. */
   readonly notRegistered: readonly DeployRequest[];
+  /** Aborted by SIGINT or SIGTERM (its reason): no component starts after it, each left listed as not started. */
+  readonly stop?: AbortSignal;
 }
 
 /** Judges every component with `judge` (at most `concurrency` at once) and answers the release's exit code. */
@@ -47,7 +49,16 @@ export async function runRelease(
       const index = next;
       next += 1;
       const deploy = deploys[index]!;
-      results[index] = await judge(deploy, join(options.evidenceDir, deploy.service));
+      const stop = options.stop;
+      results[index] =
+        stop?.aborted === true
+          ? {
+              component: deploy.service,
+              version: deploy.version,
+              code: exitCodeForInterruption(stop.reason === 'SIGINT' ? 'SIGINT' : 'SIGTERM'),
+              status: 'not_started',
+            }
+          : await judge(deploy, join(options.evidenceDir, deploy.service));
     }
   };
   await Promise.all(Array.from({ length: Math.min(options.concurrency, deploys.length) }, worker));

@@ -267,5 +267,6 @@ Waiting:
   --json                    the execution's answer (or the evidence document, --local) instead of the summary
 
 Exit codes: 0 passed, 1 failed (or no verdict: the workflow broke, or --timeout came first), 2 usage or
-configuration error (a service the stack does not register included).
+configuration error (a service the stack does not register included), 130 or 143 SIGINT or SIGTERM
+stopped the following (the workflow goes on; a release starts no further component).
 `;

@@ -3,11 +3,16 @@
 // before (against the run's shared moto, where its evidence then is), so the CLI starts, follows, prints the rounds,
 // copies the record and exits on the verdict; `rollgate approve --table` answers the waiting workflow. In-process (--local): a release of two registered services against
 // loopback services. And the usage errors, each naming the flag.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ListExecutionsCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import {
+  CreateStateMachineCommand,
+  ListExecutionsCommand,
+  StartExecutionCommand,
+  StopExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import { DynamoDbStateStore } from '../../lambda/adapters/dynamodb-state-store.ts';
 import { storeApprovalToken } from '../../lambda/core/deploy/approval-item.ts';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -50,9 +55,10 @@ function rollgate(args: readonly string[], env: Record<string, string> = {}): Pr
   return rollgateCommand(['deploy', ...args], env);
 }
 
-function rollgateCommand(args: readonly string[], env: Record<string, string> = {}): Promise<CliRun> {
+/** A fresh directory for the command, and its environment: S3 on the run's moto, Step Functions on this file's. */
+function freshCommandEnvironment(env: Record<string, string> = {}): NodeJS.ProcessEnv {
   dir = mkdtempSync(join(tmpdir(), 'rollgate-deploy-'));
-  const processEnv = {
+  return {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: dir,
     ...motoAwsEnvironment(inject('motoEndpoint')),
@@ -61,6 +67,10 @@ function rollgateCommand(args: readonly string[], env: Record<string, string> = 
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     ...env,
   };
+}
+
+function rollgateCommand(args: readonly string[], env: Record<string, string> = {}): Promise<CliRun> {
+  const processEnv = freshCommandEnvironment(env);
   return new Promise((done) => {
     execFile(
       process.execPath,
@@ -145,6 +155,43 @@ describe('rollgate deploy against the stack', () => {
     );
     const after = await moto.sfn.send(new ListExecutionsCommand({ stateMachineArn: moto.stateMachineArn }));
     expect(after.executions?.length).toBe((before.executions?.length ?? 0) + 1);
+  });
+
+  it('stops following on SIGINT with no verdict here, the workflow left running, and exits 130', async () => {
+    const account = moto.stateMachineArn.split(':')[4];
+    const waiting = await moto.sfn.send(
+      new CreateStateMachineCommand({
+        name: 'rollgate-deploy-that-waits',
+        roleArn: `arn:aws:iam::${account}:role/rollgate-deploy-workflow`,
+        definition: JSON.stringify({ StartAt: 'Wait', States: { Wait: { Type: 'Wait', Seconds: 600, End: true } } }),
+      }),
+    );
+    const args = [...deployArgs('checkout').slice(0, -1), waiting.stateMachineArn!, '--wait'];
+    const env = freshCommandEnvironment();
+    const child = spawn(process.execPath, [CLI, 'deploy', ...args], { cwd: dir, env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const exited = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
+    for (let poll = 0; poll < 300 && !stdout.includes('follow it: '); poll += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    child.kill('SIGINT');
+    const code = await exited;
+
+    expect(code, stderr).toBe(130);
+    expect(stderr).toMatch(
+      /^rollgate: SIGINT: stopped following, with no verdict here; the workflow goes on and will still roll back if it must: https:\/\//,
+    );
+    expect(existsSync(join(dir, 'artifacts/rollout/health-gate.json'))).toBe(false);
+    const executions = await moto.sfn.send(new ListExecutionsCommand({ stateMachineArn: waiting.stateMachineArn }));
+    expect(executions.executions?.map((execution) => execution.status)).toEqual(['RUNNING']);
+    await moto.sfn.send(new StopExecutionCommand({ executionArn: executions.executions![0]!.executionArn }));
   });
 
   it('says the workflow broke, with no verdict, and exits 1 when the execution fails', async () => {
