@@ -87,6 +87,10 @@ export async function runLocalDeploy(
   io: CliIo,
   timing: LocalDeployTiming = SYSTEM_TIMING,
 ): Promise<number> {
+  // A cancelled CI job (SIGINT, then SIGTERM) or Ctrl-C ends a window before its verdict as interrupted (its round in
+  // flight cut short), recorded; past the verdict the rollback and its verification run to their end. A second
+  // signal ends the process at once.
+  const stop = (timing.listenForStop ?? createStopSignal)();
   const evidenceStore = new CapturingEvidenceStore(new FsEvidenceStore(resolve(io.cwd, setup.evidenceDir)));
   const state =
     setup.stateDir !== undefined ? new FsStateStore({ directory: resolve(io.cwd, setup.stateDir) }) : undefined;
@@ -97,6 +101,7 @@ export async function runLocalDeploy(
     secrets: new EnvSecretSource(io.env),
     clock: timing.clock,
     addressPolicy: CLI_ADDRESS_POLICY,
+    interrupt: stop.abort,
     ...(state !== undefined ? { state } : {}),
     ...(setup.rollback !== undefined
       ? {
@@ -114,9 +119,6 @@ export async function runLocalDeploy(
       : {}),
   };
   const printer = new ProgressPrinter(io.stdout, setup.json, setup.label);
-  // A cancelled CI job (SIGINT, then SIGTERM) or Ctrl-C ends a window before its verdict as interrupted, recorded;
-  // past the verdict the rollback and its verification run to their end. A second signal ends the process at once.
-  const stop = (timing.listenForStop ?? createStopSignal)();
   const sayStopping = (): void => {
     printer.end();
     io.stderr.write(

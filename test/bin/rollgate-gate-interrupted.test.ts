@@ -2,7 +2,8 @@
 // Ctrl-C is SIGINT. Before the verdict the probes end at once and the run is recorded as failed / interrupted (the CI
 // contract's files say so, rather than nothing or the previous run's verdict), exiting 128 + the signal's number.
 // Past the verdict, the rollback it decided runs to its end and is recorded. With --window, a window stopped before
-// its verdict is recorded with the rounds it ran, and the deploy is no longer under way in the state directory.
+// its verdict is recorded with the rounds it ran (a round in flight cut short and not counted), and the deploy is no
+// longer under way in the state directory.
 
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -182,5 +183,35 @@ describe('rollgate gate interrupted', () => {
     const rows = JSON.parse(status.stdout).rows;
     expect(rows).toEqual([expect.objectContaining({ name: 'checkout/prod' })]);
     expect(rows[0].under_way).toBeNull();
+  });
+
+  it('cuts a window round in flight short: a hanging service does not hold the record back', async () => {
+    const evidenceDir = 'artifacts-window-hanging';
+    const before = requestsSeen;
+    const gate = [
+      'gate',
+      '--url',
+      hanging.url('/health'),
+      '--timeout-ms',
+      '60000',
+      '--window',
+      '5m',
+      '--interval',
+      '10s',
+    ];
+    const run = await interruptWhen(
+      [...gate, '--evidence-dir', evidenceDir],
+      {},
+      () => requestsSeen > before,
+      'SIGTERM',
+    );
+
+    expect(run.signal, run.stderr).toBeNull();
+    expect(run.code, run.stderr).toBe(143);
+    const record = evidence(evidenceDir);
+    expect(record).toMatchObject({ status: 'failed', status_reason: 'interrupted', decided_by: 'interrupted' });
+    // The cut round says nothing of the service: it is not counted.
+    expect(record.message).toMatch(/the window had run 0 round\(s\)$/);
+    expect(record.window).toBeUndefined();
   });
 });

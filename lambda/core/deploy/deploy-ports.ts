@@ -26,4 +26,9 @@ export interface DeployPorts {
    * `--table rollgate-state` on AWS, `--state-dir DIR` locally. @default nothing (the CLI's default directory)
    */
   readonly approvalStoreArgs?: string | undefined;
+  /**
+   * The CLI's stop (SIGINT, SIGTERM): a window round in flight ends at once and is not counted, so the driver can end
+   * the window as interrupted. Verification rounds, past the verdict, are never cut. The workflow has none.
+   */
+  readonly interrupt?: AbortSignal | undefined;
 }

@@ -14,8 +14,16 @@ export async function probeRound(progress: DeployProgress, ports: DeployPorts): 
   if (progress.phase !== 'watching') {
     throw new ConfigError('progress.phase', progress.phase, 'is not watching: probe_round runs only during the window');
   }
-  const outcome = await runRound(progress.window, progress.policy.window, progress.expected_version, ports);
+  const outcome = await runRound(
+    progress.window,
+    progress.policy.window,
+    progress.expected_version,
+    ports,
+    ports.interrupt,
+  );
   const now = (ports.clock ?? systemClock).now();
+  // The driver ends the window as interrupted before the next step (interruptDeploy).
+  if (outcome.kind === 'interrupted') return { progress, next: 'probe_round' };
   if (outcome.kind === 'continue') {
     return { progress: { ...progress, window: outcome.state }, next: 'probe_round', ...waitForNextRound(outcome) };
   }

@@ -32,6 +32,8 @@ export type RoundOutcome =
       readonly rule: WindowRule;
       readonly results: readonly TargetResult[];
     }
+  /** The round was cut short by an interruption (the CLI's stop): not counted, nothing judged. */
+  | { readonly kind: 'interrupted' }
   /** No round could be probed: a header's secret could not be read. */
   | {
       readonly kind: 'unable';
@@ -40,11 +42,27 @@ export type RoundOutcome =
       readonly faults: readonly EvidenceFault[];
     };
 
+/** A round nothing can cut short (a verification's). */
 export async function runRound(
   state: WindowState,
   policy: WindowPolicy,
   expectedVersion: string | null,
   ports: DeployPorts,
+): Promise<Exclude<RoundOutcome, { kind: 'interrupted' }>>;
+/** A window's round, which `interrupt` cuts short. */
+export async function runRound(
+  state: WindowState,
+  policy: WindowPolicy,
+  expectedVersion: string | null,
+  ports: DeployPorts,
+  interrupt: AbortSignal | undefined,
+): Promise<RoundOutcome>;
+export async function runRound(
+  state: WindowState,
+  policy: WindowPolicy,
+  expectedVersion: string | null,
+  ports: DeployPorts,
+  interrupt?: AbortSignal,
 ): Promise<RoundOutcome> {
   const clock = ports.clock ?? systemClock;
   const at = clock.now();
@@ -55,6 +73,7 @@ export async function runRound(
       {
         ...(ports.secrets !== undefined ? { secrets: ports.secrets } : {}),
         ...(ports.addressPolicy !== undefined ? { addressPolicy: ports.addressPolicy } : {}),
+        interrupt,
       },
     );
   } catch (error) {
@@ -66,6 +85,8 @@ export async function runRound(
     return { kind: 'unable', reason, problem: redactor.text(error.message), faults };
   }
   const results = await prober.probe();
+  // Probes an interruption ended say nothing of the service: the round is dropped, not counted as failing.
+  if (interrupt?.aborted === true) return { kind: 'interrupted' };
   const round = buildRound(results, {
     round: state.rounds_done + 1,
     at,

@@ -13,6 +13,8 @@ export interface RoundProbeOptions {
   readonly secrets?: SecretSource;
   /** Chosen by the shell, never by config or events. @default CLI_ADDRESS_POLICY */
   readonly addressPolicy?: AddressPolicy;
+  /** Ends the round's probes at once when aborted. */
+  readonly interrupt?: AbortSignal | undefined;
 }
 
 export interface RoundProbe {
@@ -39,6 +41,7 @@ export async function prepareRoundProbe(config: GateConfig, options: RoundProbeO
     maxBodyBytes: config.maxBodyBytes,
     expectedVersion: config.expectedVersion,
     ...(options.addressPolicy !== undefined ? { addressPolicy: options.addressPolicy } : {}),
+    ...(options.interrupt !== undefined ? { interrupt: options.interrupt } : {}),
   };
   return {
     redactor,
