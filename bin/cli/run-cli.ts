@@ -2,23 +2,23 @@
 
 import { describeError } from '../../lambda/core/errors.ts';
 import { EXIT_FAILED, EXIT_PASSED, EXIT_USAGE } from '../../lambda/core/verdict/verdict.ts';
-import { APPROVE_HELP } from './approve-help.ts';
-import { runApproveCommand } from './approve-command.ts';
-import { answerWorkflowTask } from './approval-task-answer.ts';
+import { APPROVE_HELP } from './approve/approve-help.ts';
+import { runApproveCommand } from './approve/approve-command.ts';
+import { answerWorkflowTask } from './approve/approval-task-answer.ts';
 import type { CliIo } from './cli-io.ts';
-import { runDemoCommand } from './demo-command.ts';
-import { runDeployCommand } from './deploy-command.ts';
-import { runEvidenceCommand } from './evidence-command.ts';
-import { runFlappingServiceCommand } from './flapping-service-command.ts';
-import { runGateCommand } from './gate-command.ts';
+import { runDemoCommand } from './demo/demo-command.ts';
+import { runDeployCommand } from './deploy/deploy-command.ts';
+import { runEvidenceCommand } from './evidence/evidence-command.ts';
+import { runFlappingServiceCommand } from './demo/flapping-service-command.ts';
+import { runGateCommand } from './gate/gate-command.ts';
 import { EVIDENCE_HELP, DEPLOY_HELP, GATE_HELP, INIT_HELP, MONITOR_HELP, PAUSE_HELP, TOP_HELP } from './help-text.ts';
-import { runInitCommand } from './init-command.ts';
-import { runMonitorCommand } from './monitor-command.ts';
-import { runPauseCommand } from './pause-command.ts';
-import { runReportCommand } from './report-command.ts';
+import { runInitCommand } from './init/init-command.ts';
+import { runMonitorCommand } from './monitor/monitor-command.ts';
+import { runPauseCommand } from './pause/pause-command.ts';
+import { runReportCommand } from './report/report-command.ts';
 import { withRedactedStderr } from './redacted-io.ts';
-import { runStatusCommand } from './status-command.ts';
-import { STATUS_HELP } from './status-help.ts';
+import { runStatusCommand } from './status/status-command.ts';
+import { STATUS_HELP } from './status/status-help.ts';
 import { ROLLGATE_VERSION } from './version.ts';
 
 export async function runCli(argv: readonly string[], unredactedIo: CliIo): Promise<number> {

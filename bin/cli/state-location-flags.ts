@@ -3,7 +3,7 @@
 // keep theirs). Errors name the flag and the value.
 
 import { ConfigError } from '../../lambda/core/errors.ts';
-import { DEFAULT_STATE_DIR, type StateLocation } from './pause-options.ts';
+import { DEFAULT_STATE_DIR, type StateLocation } from './pause/pause-options.ts';
 
 export function stateLocationOf(flags: { readonly table?: string; readonly 'state-dir'?: string }): StateLocation {
   if (flags['state-dir'] !== undefined && flags.table !== undefined) {

@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runAwsDeploy } from '../../bin/cli/aws-deploy.ts';
+import { runAwsDeploy } from '../../bin/cli/deploy/aws-deploy.ts';
 import { awsClientConfig } from '../support/aws-fixtures.ts';
 import { capturedIo } from './captured-io.ts';
 

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runApproveCommand } from '../../bin/cli/approve-command.ts';
+import { runApproveCommand } from '../../bin/cli/approve/approve-command.ts';
 import type { DeployNext, StepAnswer } from '../../lambda/core/deploy/deploy-progress.ts';
 import { serviceStateKey } from '../../lambda/core/state/state-keys.ts';
 import { putState } from '../../lambda/core/state/state-store.ts';

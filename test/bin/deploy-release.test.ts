@@ -5,8 +5,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runRelease, type ComponentResult } from '../../bin/cli/deploy-release.ts';
-import type { DeployRequest } from '../../bin/cli/deploy-options.ts';
+import { runRelease, type ComponentResult } from '../../bin/cli/deploy/deploy-release.ts';
+import type { DeployRequest } from '../../bin/cli/deploy/deploy-options.ts';
 import { capturedIo } from './captured-io.ts';
 
 const dirs: string[] = [];

@@ -5,8 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import type { EvidenceDocument } from '../../lambda/core/evidence/evidence.ts';
 import { buildRound } from '../../lambda/core/window/round.ts';
-import { buildEvidenceView, type EvidenceView, type ViewLine } from '../../bin/cli/evidence-view.ts';
-import { renderEvidenceText } from '../../bin/cli/evidence-view-text.ts';
+import { buildEvidenceView, type EvidenceView, type ViewLine } from '../../bin/cli/evidence/evidence-view.ts';
+import { renderEvidenceText } from '../../bin/cli/evidence/evidence-view-text.ts';
 import { failingTarget, healthyTarget } from '../lambda/core/window/target-results.ts';
 import { CHECKOUT_DEPLOY, sampleEvidence, unhealthyTarget } from '../lambda/core/evidence/sample-evidence.ts';
 

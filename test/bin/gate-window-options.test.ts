@@ -6,8 +6,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readGateOptions } from '../../bin/cli/gate-options.ts';
-import { durationSeconds } from '../../bin/cli/gate-window-options.ts';
+import { readGateOptions } from '../../bin/cli/gate/gate-options.ts';
+import { durationSeconds } from '../../bin/cli/gate/gate-window-options.ts';
 import { ConfigError, ConfigErrors } from '../../lambda/core/errors.ts';
 import { captureError } from '../support/capture-error.ts';
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runApproveCommand, type ApproveHooks } from '../../bin/cli/approve-command.ts';
+import { runApproveCommand, type ApproveHooks } from '../../bin/cli/approve/approve-command.ts';
 import { DynamoDbStateStore } from '../../lambda/adapters/dynamodb-state-store.ts';
 import { FsStateStore } from '../../lambda/adapters/fs-state-store.ts';
 import type { Approval } from '../../lambda/core/state/approval.ts';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { StopSignal } from '../../bin/cli/stop-signal.ts';
-import { runStatusCommand } from '../../bin/cli/status-command.ts';
+import { runStatusCommand } from '../../bin/cli/status/status-command.ts';
 import { spawnRollgate } from '../reliability/spawn-rollgate.ts';
 import { healthyService, type LoopbackServer, sendJson, startLoopbackServer } from '../support/loopback-server.ts';
 import { capturedIo } from './captured-io.ts';

@@ -5,7 +5,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runGateCommand } from '../../bin/cli/gate-command.ts';
+import { runGateCommand } from '../../bin/cli/gate/gate-command.ts';
 import { fixedService, healthyService, startLoopbackServer } from '../support/loopback-server.ts';
 import { capturedIo } from './captured-io.ts';
 

@@ -4,7 +4,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readGateOptions } from '../../bin/cli/gate-options.ts';
+import { readGateOptions } from '../../bin/cli/gate/gate-options.ts';
 
 export interface BadInputRow {
   readonly name: string;

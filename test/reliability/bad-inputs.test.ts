@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readGateOptions } from '../../bin/cli/gate-options.ts';
+import { readGateOptions } from '../../bin/cli/gate/gate-options.ts';
 import { runCli } from '../../bin/cli/run-cli.ts';
 import { ConfigError, ConfigErrors } from '../../lambda/core/errors.ts';
 import { RollgateConfigFileError } from '../../lib/rollgate-config.ts';

@@ -1,6 +1,6 @@
 // Bad flags of `rollgate gate` and `rollgate evidence`, and bad CI-contract environment variables.
 
-import { readEvidenceOptions } from '../../bin/cli/evidence-options.ts';
+import { readEvidenceOptions } from '../../bin/cli/evidence/evidence-options.ts';
 import { type BadInputRow, gateOptions, SECRET } from './bad-input-row.ts';
 
 export const FLAG_ROWS: readonly BadInputRow[] = [

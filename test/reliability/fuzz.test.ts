@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readGateOptions } from '../../bin/cli/gate-options.ts';
+import { readGateOptions } from '../../bin/cli/gate/gate-options.ts';
 import { parseGateConfig } from '../../lambda/core/config/config-schema.ts';
 import { parseDeployEvent } from '../../lambda/core/config/deploy-event-schema.ts';
 import { ConfigError, ConfigErrors } from '../../lambda/core/errors.ts';

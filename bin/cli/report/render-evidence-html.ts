@@ -2,7 +2,7 @@
 // a heading with the verdict, the rule that decided it, the facts, and each section's lines nested, with recorded
 // output in <pre>. Everything passes through html``, so a record's text is only ever text.
 
-import type { EvidenceView, ViewLine } from '../evidence-view.ts';
+import type { EvidenceView, ViewLine } from '../evidence/evidence-view.ts';
 import { html, type SafeHtml } from './safe-html.ts';
 
 const MARK_WORDS = { ok: 'ok', fail: 'FAIL', warn: '!', none: '' } as const;

@@ -5,7 +5,7 @@
 import type { EvidenceDocument } from '../../../lambda/core/evidence/evidence.ts';
 import type { EvidenceRun } from '../../../lambda/core/evidence-query/evidence-reader.ts';
 import { serviceOf } from '../../../lambda/core/evidence-query/evidence-query.ts';
-import { buildEvidenceView, headingOf, type EvidenceView } from '../evidence-view.ts';
+import { buildEvidenceView, headingOf, type EvidenceView } from '../evidence/evidence-view.ts';
 import { latencySeriesOf, uptimeRowsOf, type LatencySeries, type UptimeRow } from './report-series.ts';
 
 export interface ReportInput {

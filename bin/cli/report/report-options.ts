@@ -3,7 +3,7 @@
 
 import { ConfigError } from '../../../lambda/core/errors.ts';
 import type { EvidenceScope } from '../../../lambda/core/evidence-query/evidence-query.ts';
-import { selectionOf, sourceOf, type EvidenceSource } from '../evidence-options.ts';
+import { selectionOf, sourceOf, type EvidenceSource } from '../evidence/evidence-options.ts';
 import { parseCommandFlags } from '../parse-command-flags.ts';
 
 export const DEFAULT_REPORT_FILE = 'rollgate-report.html';

@@ -3,7 +3,7 @@
 // nothing of it: skipped, invalid config, a prober that could not check, an interrupted run).
 
 import type { EvidenceRun } from '../../../lambda/core/evidence-query/evidence-reader.ts';
-import { windowOf } from '../evidence-window-fields.ts';
+import { windowOf } from '../evidence/evidence-window-fields.ts';
 import type { ReportLane, ReportRun } from './report-model.ts';
 
 /** Series drawn, at most: the targets with the most points. */

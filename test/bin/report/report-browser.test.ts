@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runReportCommand } from '../../../bin/cli/report-command.ts';
+import { runReportCommand } from '../../../bin/cli/report/report-command.ts';
 import { chromiumProblem, launchChromium, type HeadlessChromium } from '../../support/headless-chromium.ts';
 import {
   FAILED_VERSION,

@@ -10,7 +10,7 @@ import {
   rollgateConfigJsonSchema,
   rollgateConfigJsonSchemaText,
 } from '../../../../lambda/core/config/config-json-schema.ts';
-import { CONFIG_SCHEMA_PATH } from '../../../../bin/cli/init-command.ts';
+import { CONFIG_SCHEMA_PATH } from '../../../../bin/cli/init/init-command.ts';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
