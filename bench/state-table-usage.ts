@@ -8,7 +8,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { locateS3Evidence } from '../lambda/adapters/evidence-key.ts';
-import { MemoryStateStore } from '../lambda/adapters/memory-state-store.ts';
+import { MemoryStateStore } from '../lambda/adapters/local/memory-state-store.ts';
 import type { GateConfig } from '../lambda/core/config/config-schema.ts';
 import type { EvidenceContext } from '../lambda/core/evidence/evidence.ts';
 import { runGate } from '../lambda/core/gate/gate.ts';

@@ -2,10 +2,14 @@
 // in their own tooling (validate settings, run the gate through the local adapters or their own ports, read the verdict
 // and its evidence). The CLI and the Lambdas are built on exactly these pieces.
 
-export { ConsoleNotifier } from './adapters/console-notifier.ts';
-export { EnvSecretSource } from './adapters/env-secret-source.ts';
-export { EVIDENCE_ENV, EVIDENCE_JSON, FsEvidenceStore } from './adapters/fs-evidence-store.ts';
-export { ShellRollbackExecutor, type ProgramCheck, type ShellRollbackOptions } from './adapters/shell-rollback.ts';
+export { ConsoleNotifier } from './adapters/local/console-notifier.ts';
+export { EnvSecretSource } from './adapters/local/env-secret-source.ts';
+export { EVIDENCE_ENV, EVIDENCE_JSON, FsEvidenceStore } from './adapters/local/fs-evidence-store.ts';
+export {
+  ShellRollbackExecutor,
+  type ProgramCheck,
+  type ShellRollbackOptions,
+} from './adapters/local/shell-rollback.ts';
 export type { Alert, AlertType } from './core/plan/alerts.ts';
 export { ciContextFromEnv, type CiContext } from './core/evidence/ci-context.ts';
 export {

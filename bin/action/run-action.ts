@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Writable } from 'node:stream';
-import { EVIDENCE_JSON } from '../../lambda/adapters/fs-evidence-store.ts';
+import { EVIDENCE_JSON } from '../../lambda/adapters/local/fs-evidence-store.ts';
 import { ConfigError } from '../../lambda/core/errors.ts';
 import type { EvidenceDocument } from '../../lambda/core/evidence/evidence.ts';
 import { EXIT_USAGE } from '../../lambda/core/verdict/verdict.ts';

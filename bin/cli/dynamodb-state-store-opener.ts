@@ -2,7 +2,7 @@
 // Credentials, region and endpoint (AWS_ENDPOINT_URL) come from the SDK's default chain.
 
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDbStateStore } from '../../lambda/adapters/dynamodb-state-store.ts';
+import { DynamoDbStateStore } from '../../lambda/adapters/aws/dynamodb-state-store.ts';
 
 export function openDynamoDbStateStore(tableName: string): DynamoDbStateStore {
   return new DynamoDbStateStore({ client: new DynamoDBClient({}), tableName });

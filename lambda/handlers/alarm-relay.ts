@@ -5,7 +5,7 @@
 
 import type { Context } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { SnsNotifier } from '../adapters/sns-notifier.ts';
+import { SnsNotifier } from '../adapters/aws/sns-notifier.ts';
 import { parseAlarmRelayInput } from '../core/config/alarm-relay-input-schema.ts';
 import { parseWithSchema, stringMatching } from '../core/config/config-schema.ts';
 import type { Registry } from '../core/config/registry.ts';

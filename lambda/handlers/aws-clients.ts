@@ -10,7 +10,7 @@ import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SSMClient } from '@aws-sdk/client-ssm';
-import { s3ClientConfig } from '../adapters/s3-client-config.ts';
+import { s3ClientConfig } from '../adapters/aws/s3-client-config.ts';
 import { lazily } from './lazily.ts';
 
 /** Each getter makes its client on the first call and returns that same client from then on. */

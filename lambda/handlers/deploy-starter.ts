@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { Context } from 'aws-lambda';
-import { startDeployExecution } from '../adapters/sfn-deploy-execution.ts';
+import { startDeployExecution } from '../adapters/aws/sfn-deploy-execution.ts';
 import { parseDeployEvent } from '../core/config/deploy-event-schema.ts';
 import { deployExecutionName } from '../core/config/deploy-execution-name.ts';
 import { DEPLOY_WORKFLOW_ARN_ENV, STATE_MACHINE_ARN_PATTERN } from '../core/config/deploy-workflow-contract.ts';

@@ -15,12 +15,12 @@ import type {
 import type { RollbackResult } from '../core/rollback/rollback-result.ts';
 import type { RollbackTarget } from '../core/rollback/rollback-target.ts';
 import type { StateStore } from '../core/state/state-store.ts';
-import type { DynamoDbStateStore } from '../adapters/dynamodb-state-store.ts';
+import type { DynamoDbStateStore } from '../adapters/aws/dynamodb-state-store.ts';
 import { locateS3Evidence } from '../adapters/evidence-key.ts';
-import type { S3EvidenceStore } from '../adapters/s3-evidence-store.ts';
-import type { SnsNotifier } from '../adapters/sns-notifier.ts';
-import type { RollbackScope, SsmRollbackExecutor } from '../adapters/ssm-rollback.ts';
-import type { SsmSecretSource } from '../adapters/ssm-secret-source.ts';
+import type { S3EvidenceStore } from '../adapters/aws/s3-evidence-store.ts';
+import type { SnsNotifier } from '../adapters/aws/sns-notifier.ts';
+import type { RollbackScope, SsmRollbackExecutor } from '../adapters/aws/ssm-rollback.ts';
+import type { SsmSecretSource } from '../adapters/aws/ssm-secret-source.ts';
 import { createAwsClients, type AwsClients } from './aws-clients.ts';
 import { lazily } from './lazily.ts';
 import type { RuntimeSettings } from './runtime-settings.ts';
@@ -60,25 +60,25 @@ export function createLambdaRuntime(
     clients,
     evidenceStore: lazily(async () => {
       const [{ S3EvidenceStore }, client] = await Promise.all([
-        import('../adapters/s3-evidence-store.ts'),
+        import('../adapters/aws/s3-evidence-store.ts'),
         clients.s3(),
       ]);
       return new S3EvidenceStore({ client, bucket: settings.evidenceBucket });
     }),
     notifier: lazily(async () => {
-      const [{ SnsNotifier }, client] = await Promise.all([import('../adapters/sns-notifier.ts'), clients.sns()]);
+      const [{ SnsNotifier }, client] = await Promise.all([import('../adapters/aws/sns-notifier.ts'), clients.sns()]);
       return new SnsNotifier({ client, topicArn: settings.alertTopicArn });
     }),
     secrets: lazily(async () => {
       const [{ SsmSecretSource }, client] = await Promise.all([
-        import('../adapters/ssm-secret-source.ts'),
+        import('../adapters/aws/ssm-secret-source.ts'),
         clients.ssm(),
       ]);
       return new SsmSecretSource({ client });
     }),
     state: lazily(async () => {
       const [{ DynamoDbStateStore }, client] = await Promise.all([
-        import('../adapters/dynamodb-state-store.ts'),
+        import('../adapters/aws/dynamodb-state-store.ts'),
         clients.dynamodb(),
       ]);
       return new DynamoDbStateStore({ client, tableName: settings.stateTable });
@@ -145,7 +145,10 @@ class DeferredSsmRollback implements RollbackExecutor {
 
   private async load(): Promise<SsmRollbackExecutor> {
     const { clients, settings } = this.runtime;
-    const [{ SsmRollbackExecutor }, ssm] = await Promise.all([import('../adapters/ssm-rollback.ts'), clients.ssm()]);
+    const [{ SsmRollbackExecutor }, ssm] = await Promise.all([
+      import('../adapters/aws/ssm-rollback.ts'),
+      clients.ssm(),
+    ]);
     const executor = new SsmRollbackExecutor({
       ssm,
       ec2: clients.ec2,

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runGateCommand } from '../../bin/cli/gate/gate-command.ts';
-import { ConsoleNotifier } from '../../lambda/adapters/console-notifier.ts';
-import { EVIDENCE_DELIVERY_JSON, EVIDENCE_JSON } from '../../lambda/adapters/fs-evidence-store.ts';
+import { ConsoleNotifier } from '../../lambda/adapters/local/console-notifier.ts';
+import { EVIDENCE_DELIVERY_JSON, EVIDENCE_JSON } from '../../lambda/adapters/local/fs-evidence-store.ts';
 import { fixedService, startLoopbackServer, type LoopbackServer } from '../support/loopback-server.ts';
 
 const cleanups: Array<() => Promise<void>> = [];

@@ -13,10 +13,10 @@ import {
   StartExecutionCommand,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { DynamoDbStateStore } from '../../lambda/adapters/dynamodb-state-store.ts';
+import { DynamoDbStateStore } from '../../lambda/adapters/aws/dynamodb-state-store.ts';
 import { storeApprovalToken } from '../../lambda/core/deploy/approval-item.ts';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { S3EvidenceStore } from '../../lambda/adapters/s3-evidence-store.ts';
+import { S3EvidenceStore } from '../../lambda/adapters/aws/s3-evidence-store.ts';
 import { captureOutput, resetHandlerTest } from '../lambda/handlers/handler-harness.ts';
 import {
   createWorkflowWorld,

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { FsStateStore } from '../../lambda/adapters/fs-state-store.ts';
+import { FsStateStore } from '../../lambda/adapters/local/fs-state-store.ts';
 import type { EvidenceDocument } from '../../lambda/core/evidence/evidence.ts';
 import { monitorStateKey } from '../../lambda/core/state/state-keys.ts';
 import { fixedService, sendJson, startLoopbackServer, type LoopbackServer } from '../support/loopback-server.ts';

@@ -7,7 +7,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { devNull, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { S3EvidenceStore } from '../../lambda/adapters/s3-evidence-store.ts';
+import { S3EvidenceStore } from '../../lambda/adapters/aws/s3-evidence-store.ts';
 import { createBucket, motoClients } from '../support/aws-fixtures.ts';
 import { BucketLayoutFsEvidenceStore } from '../support/bucket-layout-fs-evidence-store.ts';
 import {

@@ -12,7 +12,7 @@ import {
   type HistoryEvent,
 } from '@aws-sdk/client-sfn';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startDeployExecution } from '../../lambda/adapters/sfn-deploy-execution.ts';
+import { startDeployExecution } from '../../lambda/adapters/aws/sfn-deploy-execution.ts';
 import {
   APPROVAL_REJECTED_ERROR,
   WORKFLOW_STATE,

@@ -6,10 +6,10 @@
 
 import type { ServerResponse } from 'node:http';
 import { Writable } from 'node:stream';
-import { EnvSecretSource } from '../../lambda/adapters/env-secret-source.ts';
-import { ConsoleNotifier } from '../../lambda/adapters/console-notifier.ts';
-import { MemoryStateStore } from '../../lambda/adapters/memory-state-store.ts';
-import { ShellRollbackExecutor } from '../../lambda/adapters/shell-rollback.ts';
+import { EnvSecretSource } from '../../lambda/adapters/local/env-secret-source.ts';
+import { ConsoleNotifier } from '../../lambda/adapters/local/console-notifier.ts';
+import { MemoryStateStore } from '../../lambda/adapters/local/memory-state-store.ts';
+import { ShellRollbackExecutor } from '../../lambda/adapters/local/shell-rollback.ts';
 import { parseGateConfig } from '../../lambda/core/config/config-schema.ts';
 import type { EvidenceContext } from '../../lambda/core/evidence/evidence.ts';
 import { runGate, type GateOutcome } from '../../lambda/core/gate/gate.ts';

@@ -6,7 +6,7 @@
 
 import { randomUUID } from 'node:crypto';
 import type { SFNClient } from '@aws-sdk/client-sfn';
-import { startDeployExecution } from '../../../lambda/adapters/sfn-deploy-execution.ts';
+import { startDeployExecution } from '../../../lambda/adapters/aws/sfn-deploy-execution.ts';
 import { deployExecutionName } from '../../../lambda/core/config/deploy-execution-name.ts';
 import type { DeployDetail } from '../../../lambda/core/config/deploy-event-schema.ts';
 import type { WorkflowExecutionInput } from '../../../lambda/core/config/deploy-workflow-contract.ts';

@@ -3,7 +3,7 @@
 // Exits like `rollgate gate`: 0 passed, 1 failed (or no verdict: a broken workflow, --timeout), 2 usage or config.
 
 import { resolve } from 'node:path';
-import { FsEvidenceStore } from '../../../lambda/adapters/fs-evidence-store.ts';
+import { FsEvidenceStore } from '../../../lambda/adapters/local/fs-evidence-store.ts';
 import { ConfigError, ConfigErrors, describeError } from '../../../lambda/core/errors.ts';
 import { EXIT_FAILED, EXIT_PASSED, EXIT_USAGE } from '../../../lambda/core/verdict/verdict.ts';
 import type { WorkflowClients } from './aws-deploy.ts';

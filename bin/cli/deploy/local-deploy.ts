@@ -6,11 +6,11 @@
 
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
-import { ConsoleNotifier } from '../../../lambda/adapters/console-notifier.ts';
-import { EnvSecretSource } from '../../../lambda/adapters/env-secret-source.ts';
-import { FsEvidenceStore } from '../../../lambda/adapters/fs-evidence-store.ts';
-import { FsStateStore } from '../../../lambda/adapters/fs-state-store.ts';
-import { ShellRollbackExecutor } from '../../../lambda/adapters/shell-rollback.ts';
+import { ConsoleNotifier } from '../../../lambda/adapters/local/console-notifier.ts';
+import { EnvSecretSource } from '../../../lambda/adapters/local/env-secret-source.ts';
+import { FsEvidenceStore } from '../../../lambda/adapters/local/fs-evidence-store.ts';
+import { FsStateStore } from '../../../lambda/adapters/local/fs-state-store.ts';
+import { ShellRollbackExecutor } from '../../../lambda/adapters/local/shell-rollback.ts';
 import type { GateConfig } from '../../../lambda/core/config/config-schema.ts';
 import type { DeployPorts } from '../../../lambda/core/deploy/deploy-ports.ts';
 import type { DeployProgress } from '../../../lambda/core/deploy/deploy-progress.ts';

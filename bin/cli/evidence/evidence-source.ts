@@ -2,7 +2,7 @@
 // what goes wrong while reading into one line and an exit code, for `rollgate evidence` and `rollgate report` alike.
 
 import { resolve } from 'node:path';
-import { FsEvidenceReader } from '../../../lambda/adapters/fs-evidence-reader.ts';
+import { FsEvidenceReader } from '../../../lambda/adapters/local/fs-evidence-reader.ts';
 import { PortError, describeError, errorNameOf } from '../../../lambda/core/errors.ts';
 import type { EvidenceReader } from '../../../lambda/core/evidence-query/evidence-reader.ts';
 import { EXIT_FAILED, EXIT_USAGE } from '../../../lambda/core/verdict/verdict.ts';

@@ -3,7 +3,7 @@
 // error (one line naming what failed), 2 usage error. The SDK clients are imported on use.
 
 import { resolve } from 'node:path';
-import { FsEvidenceChainSource } from '../../../lambda/adapters/fs-evidence-chain-source.ts';
+import { FsEvidenceChainSource } from '../../../lambda/adapters/local/fs-evidence-chain-source.ts';
 import { ConfigError, describeError } from '../../../lambda/core/errors.ts';
 import type { EvidenceChainSource } from '../../../lambda/core/evidence/evidence-chain-source.ts';
 import { evidenceChainNameOf } from '../../../lambda/core/evidence/evidence-chain.ts';

@@ -3,8 +3,8 @@
 // requests, as the other evidence readers' clients do.
 
 import { S3Client } from '@aws-sdk/client-s3';
-import { S3EvidenceChainSource } from '../../../lambda/adapters/s3-evidence-chain-source.ts';
-import { s3ClientConfig } from '../../../lambda/adapters/s3-client-config.ts';
+import { S3EvidenceChainSource } from '../../../lambda/adapters/aws/s3-evidence-chain-source.ts';
+import { s3ClientConfig } from '../../../lambda/adapters/aws/s3-client-config.ts';
 
 export function openS3EvidenceChainSource(
   bucket: string,

@@ -3,9 +3,9 @@
 // LocalStack) gets path-style requests, as the Lambda handlers' clients do.
 
 import { S3Client } from '@aws-sdk/client-s3';
-import { s3ClientConfig } from '../../../lambda/adapters/s3-client-config.ts';
-import { S3EvidenceReader } from '../../../lambda/adapters/s3-evidence-reader.ts';
-import { S3EvidenceStore } from '../../../lambda/adapters/s3-evidence-store.ts';
+import { s3ClientConfig } from '../../../lambda/adapters/aws/s3-client-config.ts';
+import { S3EvidenceReader } from '../../../lambda/adapters/aws/s3-evidence-reader.ts';
+import { S3EvidenceStore } from '../../../lambda/adapters/aws/s3-evidence-store.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 

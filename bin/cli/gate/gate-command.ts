@@ -3,12 +3,12 @@
 // in-process (local-deploy.ts) instead of the one-shot gate. No health logic lives here.
 
 import { randomUUID } from 'node:crypto';
-import { ConsoleNotifier } from '../../../lambda/adapters/console-notifier.ts';
-import { EnvSecretSource } from '../../../lambda/adapters/env-secret-source.ts';
-import { FsEvidenceStore } from '../../../lambda/adapters/fs-evidence-store.ts';
-import { FsGateHistoryEvidenceStore } from '../../../lambda/adapters/fs-gate-history-evidence-store.ts';
-import { FsStateStore } from '../../../lambda/adapters/fs-state-store.ts';
-import { ShellRollbackExecutor } from '../../../lambda/adapters/shell-rollback.ts';
+import { ConsoleNotifier } from '../../../lambda/adapters/local/console-notifier.ts';
+import { EnvSecretSource } from '../../../lambda/adapters/local/env-secret-source.ts';
+import { FsEvidenceStore } from '../../../lambda/adapters/local/fs-evidence-store.ts';
+import { FsGateHistoryEvidenceStore } from '../../../lambda/adapters/local/fs-gate-history-evidence-store.ts';
+import { FsStateStore } from '../../../lambda/adapters/local/fs-state-store.ts';
+import { ShellRollbackExecutor } from '../../../lambda/adapters/local/shell-rollback.ts';
 import { ciContextFromEnv } from '../../../lambda/core/evidence/ci-context.ts';
 import { ConfigError, ConfigErrors } from '../../../lambda/core/errors.ts';
 import { ChainedEvidenceStore } from '../../../lambda/core/evidence/chained-evidence-store.ts';

@@ -5,11 +5,11 @@
 
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
-import { ConsoleNotifier } from '../../../lambda/adapters/console-notifier.ts';
-import { EnvSecretSource } from '../../../lambda/adapters/env-secret-source.ts';
-import { FsCheckEvidenceStore } from '../../../lambda/adapters/fs-check-evidence-store.ts';
-import { FsStateStore } from '../../../lambda/adapters/fs-state-store.ts';
-import { ShellRollbackExecutor } from '../../../lambda/adapters/shell-rollback.ts';
+import { ConsoleNotifier } from '../../../lambda/adapters/local/console-notifier.ts';
+import { EnvSecretSource } from '../../../lambda/adapters/local/env-secret-source.ts';
+import { FsCheckEvidenceStore } from '../../../lambda/adapters/local/fs-check-evidence-store.ts';
+import { FsStateStore } from '../../../lambda/adapters/local/fs-state-store.ts';
+import { ShellRollbackExecutor } from '../../../lambda/adapters/local/shell-rollback.ts';
 import { ConfigError, ConfigErrors } from '../../../lambda/core/errors.ts';
 import { ChainedEvidenceStore } from '../../../lambda/core/evidence/chained-evidence-store.ts';
 import type { EvidenceContext, EvidenceDocument } from '../../../lambda/core/evidence/evidence.ts';

@@ -3,7 +3,7 @@
 // 2, a store that cannot be used exits 1, each as one line; the DynamoDB client is imported only for --table.
 
 import { resolve } from 'node:path';
-import { FsStateStore } from '../../../lambda/adapters/fs-state-store.ts';
+import { FsStateStore } from '../../../lambda/adapters/local/fs-state-store.ts';
 import { parseWithSchema } from '../../../lambda/core/config/config-schema.ts';
 import { ConfigError, ConfigErrors, describeError, errorNameOf, PortError } from '../../../lambda/core/errors.ts';
 import { pauseSchema, type Pause } from '../../../lambda/core/state/pause.ts';

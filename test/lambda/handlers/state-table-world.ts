@@ -2,7 +2,7 @@
 // known-good versions, a pause), read what a run left, and a loopback service whose answer a test changes between
 // runs (up, down, on another version).
 import type { ServerResponse } from 'node:http';
-import { DynamoDbStateStore } from '../../../lambda/adapters/dynamodb-state-store.ts';
+import { DynamoDbStateStore } from '../../../lambda/adapters/aws/dynamodb-state-store.ts';
 import type { MonitorState } from '../../../lambda/core/state/monitor-state.ts';
 import type { ServiceState } from '../../../lambda/core/state/service-state.ts';
 import { monitorStateKey, serviceStateKey } from '../../../lambda/core/state/state-keys.ts';

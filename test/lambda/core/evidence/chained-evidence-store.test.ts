@@ -2,7 +2,7 @@
 // with a conditional write, racing writers end up in one line (the loser links after the winner), and a chain that
 // cannot be advanced leaves the record unlinked with a fault, never a fork and never a lost record.
 import { describe, expect, it } from 'vitest';
-import { MemoryStateStore } from '../../../../lambda/adapters/memory-state-store.ts';
+import { MemoryStateStore } from '../../../../lambda/adapters/local/memory-state-store.ts';
 import { ChainedEvidenceStore } from '../../../../lambda/core/evidence/chained-evidence-store.ts';
 import type { EvidenceDocument } from '../../../../lambda/core/evidence/evidence.ts';
 import { serializeEvidence, sha256Hex } from '../../../../lambda/core/evidence/serialize-evidence.ts';

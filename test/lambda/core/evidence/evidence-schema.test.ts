@@ -8,10 +8,10 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
-import { ConsoleNotifier } from '../../../../lambda/adapters/console-notifier.ts';
-import { EnvSecretSource } from '../../../../lambda/adapters/env-secret-source.ts';
-import { MemoryStateStore } from '../../../../lambda/adapters/memory-state-store.ts';
-import { ShellRollbackExecutor } from '../../../../lambda/adapters/shell-rollback.ts';
+import { ConsoleNotifier } from '../../../../lambda/adapters/local/console-notifier.ts';
+import { EnvSecretSource } from '../../../../lambda/adapters/local/env-secret-source.ts';
+import { MemoryStateStore } from '../../../../lambda/adapters/local/memory-state-store.ts';
+import { ShellRollbackExecutor } from '../../../../lambda/adapters/local/shell-rollback.ts';
 import { parseGateConfig } from '../../../../lambda/core/config/config-schema.ts';
 import type { EvidenceDocument } from '../../../../lambda/core/evidence/evidence.ts';
 import {

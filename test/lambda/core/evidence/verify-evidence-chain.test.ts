@@ -1,7 +1,7 @@
 // Verifying a chain: a record removed, edited, swapped, injected or forked, a head set past the newest record or lost,
 // each named with its place in the chain, oldest first; --since walks back only as far as it says.
 import { describe, expect, it } from 'vitest';
-import { MemoryStateStore } from '../../../../lambda/adapters/memory-state-store.ts';
+import { MemoryStateStore } from '../../../../lambda/adapters/local/memory-state-store.ts';
 import { ChainedEvidenceStore } from '../../../../lambda/core/evidence/chained-evidence-store.ts';
 import { serializeEvidence } from '../../../../lambda/core/evidence/serialize-evidence.ts';
 import { verifyEvidenceChain } from '../../../../lambda/core/evidence/verify-evidence-chain.ts';

@@ -1,5 +1,5 @@
 // The core's own ports for the gate tests, recorded in one shared log so a test can check the order of effects.
-import { EnvSecretSource } from '../../../../lambda/adapters/env-secret-source.ts';
+import { EnvSecretSource } from '../../../../lambda/adapters/local/env-secret-source.ts';
 import type { Alert } from '../../../../lambda/core/plan/alerts.ts';
 import { parseGateConfig, type GateConfigInput } from '../../../../lambda/core/config/config-schema.ts';
 import type { EvidenceContext, EvidenceDocument } from '../../../../lambda/core/evidence/evidence.ts';

@@ -2,7 +2,7 @@
 // ones went, the delivery record when one could not be delivered, and a run whose safety store failed, which is
 // recorded and alerted but never rolled back automatically.
 import { describe, expect, it } from 'vitest';
-import { EnvSecretSource } from '../../../../lambda/adapters/env-secret-source.ts';
+import { EnvSecretSource } from '../../../../lambda/adapters/local/env-secret-source.ts';
 import {
   AlertPublishError,
   EvidenceWriteError,

@@ -1,7 +1,7 @@
 // runGate with memory: a MemoryStateStore and a manual clock shared by the gate and the store, a loopback service
 // whose behaviour a test changes between runs, and helpers that run a monitor's check or a deploy gate at a minute.
 import type { ServerResponse } from 'node:http';
-import { MemoryStateStore } from '../../../../lambda/adapters/memory-state-store.ts';
+import { MemoryStateStore } from '../../../../lambda/adapters/local/memory-state-store.ts';
 import type { EvidenceContext } from '../../../../lambda/core/evidence/evidence.ts';
 import { runGate, type GateOutcome, type GateRunOptions } from '../../../../lambda/core/gate/gate.ts';
 import type { RollbackExecutor, RollbackRequest } from '../../../../lambda/core/gate/ports.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EnvSecretSource } from '../../../../lambda/adapters/env-secret-source.ts';
+import { EnvSecretSource } from '../../../../lambda/adapters/local/env-secret-source.ts';
 import type { TargetConfig } from '../../../../lambda/core/config/config-schema.ts';
 import { ConfigError } from '../../../../lambda/core/errors.ts';
 import type { SecretSource } from '../../../../lambda/core/gate/ports.ts';

@@ -1,7 +1,7 @@
 // The rollback lock over the memory store: acquired when free, held_by another run while live, taken over once
 // expired (recording whose it was), refused to anyone but its owner on release, and never won by two racing runs.
 import { describe, expect, it } from 'vitest';
-import { MemoryStateStore } from '../../../../lambda/adapters/memory-state-store.ts';
+import { MemoryStateStore } from '../../../../lambda/adapters/local/memory-state-store.ts';
 import { releaseRollbackLock, tryAcquireRollbackLock } from '../../../../lambda/core/state/rollback-lock-claim.ts';
 import { rollbackLockKey } from '../../../../lambda/core/state/state-keys.ts';
 import { StateUnavailableError } from '../../../../lambda/core/state/state-errors.ts';

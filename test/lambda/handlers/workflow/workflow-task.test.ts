@@ -4,7 +4,7 @@
 import { ListCommandsCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DynamoDbStateStore } from '../../../../lambda/adapters/dynamodb-state-store.ts';
+import { DynamoDbStateStore } from '../../../../lambda/adapters/aws/dynamodb-state-store.ts';
 import { answerApproval, readApprovalItem } from '../../../../lambda/core/deploy/approval-item.ts';
 import type { StepAnswer } from '../../../../lambda/core/deploy/deploy-progress.ts';
 import { motoClients } from '../../../support/aws-fixtures.ts';
