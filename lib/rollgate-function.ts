@@ -98,6 +98,8 @@ export class RollgateFunction extends Construct {
           depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
           bundling: {
             forceDockerBundling: false,
+            // esbuild's own lines (each output file's size, "Done in") only on a warning or an error.
+            logLevel: nodejs.LogLevel.WARNING,
             format: HANDLER_BUNDLING.format as nodejs.OutputFormat,
             target: HANDLER_BUNDLING.target,
             minify: HANDLER_BUNDLING.minify,
