@@ -11,7 +11,16 @@ import { runDeployCommand } from './deploy/deploy-command.ts';
 import { runEvidenceCommand } from './evidence/evidence-command.ts';
 import { runFlappingServiceCommand } from './demo/flapping-service-command.ts';
 import { runGateCommand } from './gate/gate-command.ts';
-import { EVIDENCE_HELP, DEPLOY_HELP, GATE_HELP, INIT_HELP, MONITOR_HELP, PAUSE_HELP, TOP_HELP } from './help-text.ts';
+import {
+  DEPLOY_HELP,
+  EVIDENCE_HELP,
+  GATE_HELP,
+  INIT_HELP,
+  MONITOR_HELP,
+  PAUSE_HELP,
+  REPORT_HELP,
+  TOP_HELP,
+} from './help-text.ts';
 import { runInitCommand } from './init/init-command.ts';
 import { runMonitorCommand } from './monitor/monitor-command.ts';
 import { runPauseCommand } from './pause/pause-command.ts';
@@ -20,6 +29,21 @@ import { withRedactedStderr } from './redacted-io.ts';
 import { runStatusCommand } from './status/status-command.ts';
 import { STATUS_HELP } from './status/status-help.ts';
 import { ROLLGATE_VERSION } from './version.ts';
+
+/** `rollgate help <command>`: each command's own help, as `rollgate <command> --help` prints it. */
+const HELP_BY_COMMAND: Readonly<Record<string, string>> = {
+  gate: GATE_HELP,
+  deploy: DEPLOY_HELP,
+  monitor: MONITOR_HELP,
+  status: STATUS_HELP,
+  evidence: EVIDENCE_HELP,
+  report: REPORT_HELP,
+  init: INIT_HELP,
+  pause: PAUSE_HELP,
+  resume: PAUSE_HELP,
+  approve: APPROVE_HELP,
+  reject: APPROVE_HELP,
+};
 
 export async function runCli(argv: readonly string[], unredactedIo: CliIo): Promise<number> {
   const io = withRedactedStderr(unredactedIo);
@@ -40,27 +64,7 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
     case '-h':
     case '--help':
     case 'help':
-      io.stdout.write(
-        command !== 'help'
-          ? TOP_HELP
-          : rest[0] === 'gate'
-            ? GATE_HELP
-            : rest[0] === 'evidence'
-              ? EVIDENCE_HELP
-              : rest[0] === 'init'
-                ? INIT_HELP
-                : rest[0] === 'pause' || rest[0] === 'resume'
-                  ? PAUSE_HELP
-                  : rest[0] === 'monitor'
-                    ? MONITOR_HELP
-                    : rest[0] === 'approve' || rest[0] === 'reject'
-                      ? APPROVE_HELP
-                      : rest[0] === 'deploy'
-                        ? DEPLOY_HELP
-                        : rest[0] === 'status'
-                          ? STATUS_HELP
-                          : TOP_HELP,
-      );
+      io.stdout.write(command === 'help' ? (HELP_BY_COMMAND[rest[0] ?? ''] ?? TOP_HELP) : TOP_HELP);
       return EXIT_PASSED;
     case '-V':
     case '--version':
