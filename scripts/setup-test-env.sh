@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Chromium for the report's browser tests (test/bin/report/report-browser.test.ts): Debian's own package, driven by
+# Chromium for the report's browser tests (test/bin/cli/report/report-browser.test.ts): Debian's own package, driven by
 # playwright-core, never a browser download. As root it is installed once; otherwise those tests skip, saying how.
 if [[ ! -x /usr/bin/chromium ]]; then
   if [[ "$(id -u)" == "0" ]] && command -v apt-get >/dev/null 2>&1; then
