@@ -6,6 +6,11 @@ import type { InterruptSignal } from '../../lambda/core/verdict/verdict.ts';
 
 const STOP_SIGNALS: readonly InterruptSignal[] = ['SIGINT', 'SIGTERM'];
 
+/** The signal that aborted `abort` (a StopSignal's): its reason. */
+export function stopSignalOf(abort: AbortSignal): InterruptSignal {
+  return abort.reason === 'SIGINT' ? 'SIGINT' : 'SIGTERM';
+}
+
 export interface StopSignal {
   readonly stopped: boolean;
   /** Aborted by the first signal, with the signal's name as its reason. */

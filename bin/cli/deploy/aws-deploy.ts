@@ -101,7 +101,7 @@ export async function runAwsDeploy(
       `rollgate: ${prefix}${end.signal}: stopped following, with no verdict here; the workflow goes on and will still roll back if it must: ${consoleLink}\n`,
     );
     return {
-      code: exitCodeForInterruption(end.signal === 'SIGINT' ? 'SIGINT' : 'SIGTERM'),
+      code: exitCodeForInterruption(end.signal),
       executionArn,
       status: 'no_verdict_yet',
     };

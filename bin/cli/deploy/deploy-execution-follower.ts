@@ -8,6 +8,8 @@ import {
   type HistoryEvent,
   type SFNClient,
 } from '@aws-sdk/client-sfn';
+import type { InterruptSignal } from '../../../lambda/core/verdict/verdict.ts';
+import { stopSignalOf } from '../stop-signal.ts';
 
 const FIRST_POLL_MS = 500;
 const MAX_POLL_MS = 5_000;
@@ -19,7 +21,7 @@ export type ExecutionEnd =
   | { readonly state: 'SUCCEEDED'; readonly output: unknown }
   | { readonly state: 'FAILED' | 'TIMED_OUT' | 'ABORTED'; readonly error?: string; readonly cause?: string }
   | { readonly state: 'still_running' }
-  | { readonly state: 'stopped'; readonly signal: string };
+  | { readonly state: 'stopped'; readonly signal: InterruptSignal };
 
 export interface FollowOptions {
   /** Stop following (the execution goes on) this many ms from now. */
@@ -46,7 +48,7 @@ export async function followExecution(
   let pollMs = FIRST_POLL_MS;
   // Bounded by the deadline: each pass sleeps at least FIRST_POLL_MS.
   for (;;) {
-    if (stop?.aborted === true) return { state: 'stopped', signal: String(stop.reason) };
+    if (stop?.aborted === true) return { state: 'stopped', signal: stopSignalOf(stop) };
     const execution = await client.send(new DescribeExecutionCommand({ executionArn }));
     for (const event of await newEvents(client, executionArn, lastSeenId)) {
       lastSeenId = Math.max(lastSeenId, event.id ?? 0);

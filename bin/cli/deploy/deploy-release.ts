@@ -8,6 +8,7 @@ import { shellQuote } from '../../../lambda/core/evidence/env-file.ts';
 import { EXIT_PASSED, exitCodeForInterruption } from '../../../lambda/core/verdict/verdict.ts';
 import type { CliIo } from '../cli-io.ts';
 import type { DeployRequest } from './deploy-options.ts';
+import { stopSignalOf } from '../stop-signal.ts';
 
 export const RELEASE_SUMMARY_FILE = 'release.json';
 
@@ -55,7 +56,7 @@ export async function runRelease(
           ? {
               component: deploy.service,
               version: deploy.version,
-              code: exitCodeForInterruption(stop.reason === 'SIGINT' ? 'SIGINT' : 'SIGTERM'),
+              code: exitCodeForInterruption(stopSignalOf(stop)),
               status: 'not_started',
             }
           : await judge(deploy, join(options.evidenceDir, deploy.service));

@@ -33,7 +33,7 @@ import type { CliIo } from '../cli-io.ts';
 import { progressLinesOf } from './local-deploy-lines.ts';
 import { DEFAULT_STATE_DIR } from '../pause/pause-options.ts';
 import { reportGateOutcome } from '../gate/report-gate-outcome.ts';
-import { createStopSignal, type StopSignal } from '../stop-signal.ts';
+import { createStopSignal, stopSignalOf, type StopSignal } from '../stop-signal.ts';
 
 export interface LocalDeploySetup {
   /** Who and what: the run id is made here when not given. */
@@ -122,7 +122,7 @@ export async function runLocalDeploy(
   const sayStopping = (): void => {
     printer.end();
     io.stderr.write(
-      `rollgate: ${String(stop.abort.reason)}: stopping; a window before its verdict is recorded as interrupted, a rollback and its verification under way are let finish (signal again to end now)\n`,
+      `rollgate: ${stopSignalOf(stop.abort)}: stopping; a window before its verdict is recorded as interrupted, a rollback and its verification under way are let finish (signal again to end now)\n`,
     );
   };
   stop.abort.addEventListener('abort', sayStopping, { once: true });
@@ -142,7 +142,7 @@ export async function runLocalDeploy(
     if (document !== undefined) {
       reportGateOutcome(outcomeOf(progress, document, evidenceStore.locations), setup.json, io);
     }
-    if (response.status_reason === 'interrupted') return exitCodeForInterruption(stop.abort.reason);
+    if (response.status_reason === 'interrupted') return exitCodeForInterruption(stopSignalOf(stop.abort));
     return exitCodeFor(response, { failOnSkipped: setup.failOnSkipped, evidenceWritten: response.evidence_written });
   } finally {
     stop.abort.removeEventListener('abort', sayStopping);

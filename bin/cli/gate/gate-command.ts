@@ -27,7 +27,7 @@ import type { CliIo } from '../cli-io.ts';
 import { evidenceDirFromArgv, readGateOptions, type GateOptions } from './gate-options.ts';
 import { GATE_HELP } from '../help-text.ts';
 import { runLocalDeploy } from '../deploy/local-deploy.ts';
-import { createStopSignal, type StopSignal } from '../stop-signal.ts';
+import { createStopSignal, stopSignalOf, type StopSignal } from '../stop-signal.ts';
 import { withRedactedStderr } from '../redacted-io.ts';
 import { reportGateOutcome } from './report-gate-outcome.ts';
 import { resolve } from 'node:path';
@@ -82,7 +82,7 @@ export async function runGateCommand(
   const stop = listenForStop();
   const sayStopping = (): void => {
     io.stderr.write(
-      `rollgate: ${String(stop.abort.reason)}: stopping; a run before its verdict is recorded as interrupted, a rollback under way is let finish (signal again to end now)\n`,
+      `rollgate: ${stopSignalOf(stop.abort)}: stopping; a run before its verdict is recorded as interrupted, a rollback under way is let finish (signal again to end now)\n`,
     );
   };
   stop.abort.addEventListener('abort', sayStopping, { once: true });
@@ -103,7 +103,7 @@ export async function runGateCommand(
     stop.dispose();
   });
   reportGateOutcome(outcome, options.json, io);
-  if (outcome.verdict.status_reason === 'interrupted') return exitCodeForInterruption(stop.abort.reason);
+  if (outcome.verdict.status_reason === 'interrupted') return exitCodeForInterruption(stopSignalOf(stop.abort));
   return exitCodeFor(outcome.verdict, {
     failOnSkipped: options.config.failOnSkipped,
     evidenceWritten: outcome.evidenceWritten,
