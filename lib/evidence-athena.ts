@@ -2,7 +2,7 @@
 // reading the records where the stores put them through partition projection on the key's names and day folders (no
 // crawler, no partitions to add), and an Athena workgroup whose results go, encrypted with the Rollgate key, to a
 // results bucket of their own, so the evidence bucket stays write-once and its Object Lock untouched.
-import { Duration, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Names, Stack, Validations } from 'aws-cdk-lib';
 import * as athena from 'aws-cdk-lib/aws-athena';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -10,6 +10,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { EVIDENCE_COLUMNS } from './evidence-athena-columns.ts';
+import { keyEncryptedBucketProps } from './evidence-bucket.ts';
 
 /**
  * The evidence is pretty-printed JSON, one document per object. The Hive and OpenX JSON SerDes read one record per
@@ -99,14 +100,7 @@ export class EvidenceAthena extends Construct {
     });
 
     this.resultsBucket = new s3.Bucket(this, 'Results', {
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: props.encryptionKey,
-      bucketKeyEnabled: true,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      removalPolicy: RemovalPolicy.RETAIN,
+      ...keyEncryptedBucketProps(props.encryptionKey),
       ...(props.accessLogsBucket !== undefined
         ? { serverAccessLogsBucket: props.accessLogsBucket, serverAccessLogsPrefix: 'athena-results/' }
         : {}),

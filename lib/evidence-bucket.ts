@@ -57,17 +57,10 @@ export class EvidenceBucket extends Construct {
     });
 
     this.bucket = new s3.Bucket(this, 'Bucket', {
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: props.encryptionKey,
-      bucketKeyEnabled: true,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      ...keyEncryptedBucketProps(props.encryptionKey),
       versioned: true,
       serverAccessLogsBucket: this.accessLogsBucket,
       serverAccessLogsPrefix: 'evidence/',
-      removalPolicy: RemovalPolicy.RETAIN,
       ...(lock !== undefined
         ? {
             objectLockEnabled: true,
@@ -101,6 +94,23 @@ export class EvidenceBucket extends Construct {
       ],
     });
   }
+}
+
+/**
+ * What every bucket encrypted with the Rollgate key shares (the evidence and the Athena results): KMS with a bucket
+ * key, TLS 1.2 and up only, no public access, objects owned by the bucket, kept when the stack is deleted.
+ */
+export function keyEncryptedBucketProps(encryptionKey: kms.IKey): s3.BucketProps {
+  return {
+    encryption: s3.BucketEncryption.KMS,
+    encryptionKey,
+    bucketKeyEnabled: true,
+    enforceSSL: true,
+    minimumTLSVersion: 1.2,
+    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+    objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+    removalPolicy: RemovalPolicy.RETAIN,
+  };
 }
 
 /**

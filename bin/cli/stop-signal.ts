@@ -3,6 +3,7 @@
 // as interrupted) and gives the signals back to Node, so a second one ends the process as usual.
 
 import type { InterruptSignal } from '../../lambda/core/verdict/verdict.ts';
+import { sleep } from '../../lambda/core/sleep.ts';
 
 const STOP_SIGNALS: readonly InterruptSignal[] = ['SIGINT', 'SIGTERM'];
 
@@ -22,14 +23,10 @@ export interface StopSignal {
 }
 
 export function createStopSignal(target: NodeJS.Process = process): StopSignal {
-  let stopped = false;
-  const wakers = new Set<() => void>();
   const controller = new AbortController();
   const onSignal = (signal: InterruptSignal): void => {
-    stopped = true;
     controller.abort(signal);
     release();
-    for (const wake of wakers) wake();
   };
   const release = (): void => {
     for (const signal of STOP_SIGNALS) target.off(signal, onSignal);
@@ -37,21 +34,10 @@ export function createStopSignal(target: NodeJS.Process = process): StopSignal {
   for (const signal of STOP_SIGNALS) target.on(signal, onSignal);
   return {
     get stopped() {
-      return stopped;
+      return controller.signal.aborted;
     },
     abort: controller.signal,
-    wait: (ms) =>
-      stopped
-        ? Promise.resolve()
-        : new Promise((resolveWait) => {
-            const wake = (): void => {
-              clearTimeout(timer);
-              wakers.delete(wake);
-              resolveWait();
-            };
-            const timer = setTimeout(wake, ms);
-            wakers.add(wake);
-          }),
+    wait: (ms) => sleep(ms, controller.signal),
     dispose: release,
   };
 }

@@ -11,7 +11,7 @@ import { readApproveOptions, type ApproveAction, type ApproveOptions } from './a
 import type { CliIo } from '../cli-io.ts';
 import { APPROVE_HELP } from './approve-help.ts';
 import { openStateStore } from '../pause/pause-command.ts';
-import type { StateLocation } from '../pause/pause-options.ts';
+import type { StateLocation } from '../state-location-flags.ts';
 import { withRedactedStderr } from '../redacted-io.ts';
 
 const DYNAMODB_CLIENT = '@aws-sdk/client-dynamodb';

@@ -2,12 +2,10 @@
 // waiting), who and why, and where the approval item is (the local state directory, or the stack's DynamoDB table).
 // Every error names the flag and the value.
 
-import { EVENT_ID_PATTERN, NAME_PATTERN } from '../../../lambda/core/config/name-patterns.ts';
-import { NAME_RULE } from '../../../lambda/core/config/probe-request-schema.ts';
-import { TABLE_NAME_PATTERN } from '../../../lambda/core/config/stack-contract.ts';
+import { EVENT_ID_PATTERN } from '../../../lambda/core/config/name-patterns.ts';
 import { ConfigError } from '../../../lambda/core/errors.ts';
 import { parseCommandFlags } from '../parse-command-flags.ts';
-import { DEFAULT_STATE_DIR, type StateLocation } from '../pause/pause-options.ts';
+import { requiredName, stateLocationOf, type StateLocation } from '../state-location-flags.ts';
 
 export type ApproveAction = 'approve' | 'reject';
 
@@ -43,18 +41,9 @@ const ONE_LINE = /^[^\x00-\x1f\x7f]+$/;
 export function readApproveOptions(action: ApproveAction, argv: readonly string[]): ApproveOptions {
   const flags = parseCommandFlags(argv, FLAGS, `rollgate ${action}`);
   if (flags.help === true) return { action: 'help' };
-  const service = name('--service', flags.service);
-  const environment = name('--environment', flags.environment);
-  if (flags['state-dir'] !== undefined && flags.table !== undefined) {
-    throw new ConfigError('--table', flags.table, 'and --state-dir name two stores; give one');
-  }
-  if (flags.table !== undefined && !TABLE_NAME_PATTERN.test(flags.table)) {
-    throw new ConfigError(
-      '--table',
-      flags.table,
-      'must be a DynamoDB table name: 3-255 letters, digits, dots, dashes or underscores',
-    );
-  }
+  const service = requiredName('--service', flags.service);
+  const environment = requiredName('--environment', flags.environment);
+  const store = stateLocationOf(flags);
   const runId = flags.run;
   if (runId !== undefined && !EVENT_ID_PATTERN.test(runId)) {
     throw new ConfigError(
@@ -70,15 +59,9 @@ export function readApproveOptions(action: ApproveAction, argv: readonly string[
     runId,
     by: line('--by', flags.by, 128),
     reason: line('--reason', flags.reason, 512),
-    store: flags.table !== undefined ? { table: flags.table } : { directory: flags['state-dir'] ?? DEFAULT_STATE_DIR },
+    store,
     json: flags.json === true,
   };
-}
-
-function name(flag: string, value: string | undefined): string {
-  if (value === undefined) throw new ConfigError(flag, value, 'is required');
-  if (!NAME_PATTERN.test(value)) throw new ConfigError(flag, value, NAME_RULE);
-  return value;
 }
 
 function line(flag: string, value: string | undefined, max: number): string | undefined {

@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import type { InterruptSignal } from '../../../lambda/core/verdict/verdict.ts';
 import { stopSignalOf } from '../stop-signal.ts';
+import { sleep } from '../../../lambda/core/sleep.ts';
 
 const FIRST_POLL_MS = 500;
 const MAX_POLL_MS = 5_000;
@@ -41,7 +42,7 @@ export async function followExecution(
   options: FollowOptions,
 ): Promise<ExecutionEnd> {
   const now = options.now ?? Date.now;
-  const sleep = options.sleep ?? sleepUnlessStopped;
+  const wait = options.sleep ?? sleep;
   const { stop } = options;
   const deadline = now() + options.timeoutMs;
   let lastSeenId = 0;
@@ -70,22 +71,9 @@ export async function followExecution(
     }
     const left = deadline - now();
     if (left <= 0) return { state: 'still_running' };
-    await sleep(Math.min(pollMs, left), stop);
+    await wait(Math.min(pollMs, left), stop);
     pollMs = Math.min(pollMs * 2, MAX_POLL_MS);
   }
-}
-
-function sleepUnlessStopped(ms: number, stop?: AbortSignal): Promise<void> {
-  if (stop?.aborted === true) return Promise.resolve();
-  return new Promise((resolve) => {
-    const wake = (): void => {
-      clearTimeout(timer);
-      stop?.removeEventListener('abort', wake);
-      resolve();
-    };
-    const timer = setTimeout(wake, ms);
-    stop?.addEventListener('abort', wake, { once: true });
-  });
 }
 
 /**

@@ -15,7 +15,8 @@ import { ConfigError, errorMessageOf } from '../../../lambda/core/errors.ts';
 import { parseComponentTags, type ComponentTag } from './component-tags.ts';
 import { DEFAULT_EVIDENCE_DIR } from '../gate/gate-options.ts';
 import { parseCommandFlags } from '../parse-command-flags.ts';
-import { DEFAULT_STATE_DIR } from '../pause/pause-options.ts';
+import { DEFAULT_STATE_DIR } from '../state-location-flags.ts';
+import { durationMs } from '../duration-flag.ts';
 
 /** How long `--wait` follows an execution unless told: a default window, a rollback and its verification fit. */
 export const DEFAULT_WAIT_MS = 20 * 60_000;
@@ -77,8 +78,6 @@ const FLAGS = {
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
-
-const UNIT_MS: Readonly<Record<string, number>> = { s: 1_000, m: 60_000, h: 3_600_000 };
 
 /** Parses and validates. Throws ConfigError naming the flag (or the components file's field). */
 export function readDeployOptions(
@@ -208,9 +207,8 @@ function parsed(flag: string, value: string, schema: typeof digestSchema): strin
 
 /** `90s`, `20m`, `2h`: a whole number and a unit, from a second to a day. */
 function duration(value: string): number {
-  const match = /^(\d{1,6})([smh])$/.exec(value);
-  if (match === null) throw new ConfigError('--timeout', value, 'must be a whole number and a unit: 90s, 20m or 2h');
-  const ms = Number(match[1]) * UNIT_MS[match[2]!]!;
+  const ms = durationMs(value, ['s', 'm', 'h']);
+  if (ms === undefined) throw new ConfigError('--timeout', value, 'must be a whole number and a unit: 90s, 20m or 2h');
   if (ms < 1_000 || ms > MAX_WAIT_MS) throw new ConfigError('--timeout', value, 'must be from 1s to 24h');
   return ms;
 }

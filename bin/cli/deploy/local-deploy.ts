@@ -31,9 +31,10 @@ import { CLI_ADDRESS_POLICY } from '../../../lambda/core/probe/probe.ts';
 import { exitCodeFor, exitCodeForInterruption } from '../../../lambda/core/verdict/verdict.ts';
 import type { CliIo } from '../cli-io.ts';
 import { progressLinesOf } from './local-deploy-lines.ts';
-import { DEFAULT_STATE_DIR } from '../pause/pause-options.ts';
+import { DEFAULT_STATE_DIR } from '../state-location-flags.ts';
 import { reportGateOutcome } from '../gate/report-gate-outcome.ts';
 import { createStopSignal, stopSignalOf, type StopSignal } from '../stop-signal.ts';
+import { sleep } from '../../../lambda/core/sleep.ts';
 
 export interface LocalDeploySetup {
   /** Who and what: the run id is made here when not given. */
@@ -64,18 +65,7 @@ export interface LocalDeployTiming {
 
 const SYSTEM_TIMING: LocalDeployTiming = {
   clock: systemClock,
-  sleep: (ms, interrupt) =>
-    interrupt?.aborted === true
-      ? Promise.resolve()
-      : new Promise((done) => {
-          const wake = (): void => {
-            clearTimeout(timer);
-            interrupt?.removeEventListener('abort', wake);
-            done();
-          };
-          const timer = setTimeout(wake, ms);
-          interrupt?.addEventListener('abort', wake, { once: true });
-        }),
+  sleep,
 };
 
 /**

@@ -1,13 +1,8 @@
 // `--since` for the commands that read evidence: a span back from now (30m, 12h, 7d, 2w) or a UTC day or time.
 
 import { ConfigError } from '../../../lambda/core/errors.ts';
+import { durationMs } from '../duration-flag.ts';
 
-const UNIT_MS: Readonly<Record<string, number>> = {
-  m: 60_000,
-  h: 3_600_000,
-  d: 86_400_000,
-  w: 7 * 86_400_000,
-};
 /** Ten years: far enough back for any bucket's lifecycle. */
 const MAX_SPAN_MS = 3650 * 86_400_000;
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -17,9 +12,8 @@ const RULE = 'must be a span back from now (30m, 12h, 7d, 2w) or a UTC day or ti
 /** The time `--since` names, relative to `now`. Throws ConfigError naming `flag` and the value. */
 export function parseSince(value: string, now: Date, flag = '--since'): Date {
   const trimmed = value.trim();
-  const span = /^(\d{1,6})([mhdw])$/.exec(trimmed);
-  if (span !== null) {
-    const ms = Number(span[1]) * UNIT_MS[span[2]!]!;
+  const ms = durationMs(trimmed, ['m', 'h', 'd', 'w']);
+  if (ms !== undefined) {
     if (ms < 1 || ms > MAX_SPAN_MS) throw new ConfigError(flag, value, 'must be between 1m and 3650d');
     return new Date(now.getTime() - ms);
   }

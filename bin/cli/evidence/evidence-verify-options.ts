@@ -8,7 +8,7 @@ import { checkEvidenceChainKey, deployEvidenceChainKey, type StateKey } from '..
 import { type EvidenceSource, sourceOf } from './evidence-options.ts';
 import { parseSince } from './evidence-since.ts';
 import { parseCommandFlags } from '../parse-command-flags.ts';
-import type { StateLocation } from '../pause/pause-options.ts';
+import type { StateLocation } from '../state-location-flags.ts';
 import { stateLocationOf } from '../state-location-flags.ts';
 
 export type EvidenceVerifyOptions =

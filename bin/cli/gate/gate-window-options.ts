@@ -7,6 +7,7 @@ import { parseWithSchema } from '../../../lambda/core/config/config-schema.ts';
 import { ConfigError } from '../../../lambda/core/errors.ts';
 import { windowPolicySchema, type WindowPolicy } from '../../../lambda/core/window/window-policy.ts';
 import type { GateFlags } from './gate-flags.ts';
+import { durationMs } from '../duration-flag.ts';
 
 const DURATION_FLAGS = [
   ['window', 'windowSeconds'],
@@ -19,7 +20,6 @@ const COUNT_FLAGS = [
   ['success-threshold', 'successThreshold'],
   ['failure-threshold', 'failureThreshold'],
 ] as const;
-const UNIT_SECONDS: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3_600 };
 
 /** A registered service's window as the file gives it, and how its fields are named in errors. */
 export interface RegisteredWindow {
@@ -61,8 +61,9 @@ export function readWindowPolicy(flags: GateFlags, registered: RegisteredWindow 
 
 /** `90s`, `5m`, `1h` or plain seconds (`300`): whole seconds. */
 export function durationSeconds(flag: string, value: string): number {
-  const match = /^(\d{1,6})([smh]?)$/.exec(value.trim());
-  if (match === null)
+  const text = value.trim();
+  const ms = durationMs(/^\d+$/.test(text) ? `${text}s` : text, ['s', 'm', 'h']);
+  if (ms === undefined)
     throw new ConfigError(flag, value, 'must be a whole number of seconds, or with a unit: 90s, 5m, 1h');
-  return Number(match[1]) * (UNIT_SECONDS[match[2] || 's'] ?? 1);
+  return ms / 1000;
 }

@@ -10,8 +10,9 @@ import { serviceLabel } from '../../../lambda/core/config/service-schema.ts';
 import { ConfigError } from '../../../lambda/core/errors.ts';
 import { readConfigFile } from '../config-file.ts';
 import { parseCommandFlags } from '../parse-command-flags.ts';
-import { DEFAULT_STATE_DIR } from '../pause/pause-options.ts';
+import { DEFAULT_STATE_DIR } from '../state-location-flags.ts';
 import { validateConfigFile } from '../service-gate-fields.ts';
+import { durationMs } from '../duration-flag.ts';
 
 export const DEFAULT_MONITOR_CONFIG = 'rollgate.config.json';
 /** The root the `checks/` folder goes in, beside the CLI gate's `artifacts/rollout`. */
@@ -142,7 +143,7 @@ function paceOf(once: boolean, every: string | undefined, runs: string | undefin
     throw new ConfigError('--runs', runs, 'counts rounds of --every; with --once there is one');
   }
   if (every === undefined) return { kind: 'once' };
-  const everyMs = durationMs('--every', every);
+  const everyMs = flagDurationMs('--every', every);
   if (everyMs < MIN_EVERY_MS || everyMs > MAX_EVERY_MS) {
     throw new ConfigError('--every', every, 'must be from 1s to 24h');
   }
@@ -153,11 +154,9 @@ function paceOf(once: boolean, every: string | undefined, runs: string | undefin
   return { kind: 'every', everyMs, runs: Number(runs) };
 }
 
-const UNIT_MS: Readonly<Record<string, number>> = { s: 1_000, m: 60_000, h: 3_600_000 };
-
 /** `90s`, `5m`, `1h`. */
-function durationMs(flag: string, value: string): number {
-  const match = /^(\d{1,6})([smh])$/.exec(value.trim());
-  if (match === null) throw new ConfigError(flag, value, 'must be a whole number and a unit: 30s, 5m or 1h');
-  return Number(match[1]) * UNIT_MS[match[2]!]!;
+function flagDurationMs(flag: string, value: string): number {
+  const ms = durationMs(value.trim(), ['s', 'm', 'h']);
+  if (ms === undefined) throw new ConfigError(flag, value, 'must be a whole number and a unit: 30s, 5m or 1h');
+  return ms;
 }

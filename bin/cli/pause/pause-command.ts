@@ -13,7 +13,8 @@ import { deleteState, putState, type StateStore } from '../../../lambda/core/sta
 import { EXIT_FAILED, EXIT_PASSED, EXIT_USAGE } from '../../../lambda/core/verdict/verdict.ts';
 import type { CliIo } from '../cli-io.ts';
 import { PAUSE_HELP } from '../help-text.ts';
-import { readPauseOptions, type PauseAction, type PauseOptions, type StateLocation } from './pause-options.ts';
+import type { StateLocation } from '../state-location-flags.ts';
+import { readPauseOptions, type PauseAction, type PauseOptions } from './pause-options.ts';
 import { withRedactedStderr } from '../redacted-io.ts';
 
 const DYNAMODB_CLIENT = '@aws-sdk/client-dynamodb';

@@ -2,9 +2,8 @@
 // bucket or a local evidence directory, and writes one self-contained HTML page (report/). Usage errors exit 2, read
 // and write errors exit 1, each as one line.
 
-import { randomUUID } from 'node:crypto';
-import { rename, rm, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { replaceAtomically } from '../../../lambda/adapters/local/atomic-file.ts';
 import { ConfigError, EvidenceWriteError, errorMessageOf } from '../../../lambda/core/errors.ts';
 import type { EvidenceReader, EvidenceRun } from '../../../lambda/core/evidence-query/evidence-reader.ts';
 import type { EvidenceScope } from '../../../lambda/core/evidence-query/evidence-query.ts';
@@ -97,14 +96,11 @@ function subjectOf(scope: EvidenceScope): string {
   }
 }
 
-/** Written whole or not at all: a temporary file beside it, then a rename. */
+/** Written whole or not at all. */
 async function writeReport(path: string, content: string): Promise<void> {
-  const temporary = `${path}.${process.pid}.${randomUUID()}.tmp`;
   try {
-    await writeFile(temporary, content, { encoding: 'utf8', mode: 0o644 });
-    await rename(temporary, path);
+    await replaceAtomically(path, content);
   } catch (error) {
-    await rm(temporary, { force: true }).catch(() => undefined);
     throw new EvidenceWriteError(`cannot write the report to ${path}: ${errorMessageOf(error)}`, { cause: error });
   }
 }

@@ -3,8 +3,9 @@
 
 import { ConfigError } from '../../../lambda/core/errors.ts';
 import { parseCommandFlags } from '../parse-command-flags.ts';
-import type { StateLocation } from '../pause/pause-options.ts';
+import type { StateLocation } from '../state-location-flags.ts';
 import { stateLocationOf } from '../state-location-flags.ts';
+import { durationMs } from '../duration-flag.ts';
 
 export const DEFAULT_WATCH_MS = 2_000;
 const MIN_WATCH_MS = 1_000;
@@ -33,8 +34,6 @@ const FLAGS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-const SPAN = /^(\d{1,4})(s|m)$/;
-
 export function readStatusOptions(argv: readonly string[]): StatusOptions {
   const flags = parseCommandFlags(withWatchValue(argv), FLAGS, 'rollgate status');
   if (flags.help === true) return { help: true };
@@ -58,8 +57,7 @@ function withWatchValue(argv: readonly string[]): string[] {
 }
 
 function watchSpan(value: string): number {
-  const match = SPAN.exec(value.trim());
-  const ms = match === null ? Number.NaN : Number(match[1]) * (match[2] === 'm' ? 60_000 : 1_000);
+  const ms = durationMs(value.trim(), ['s', 'm'], 4) ?? Number.NaN;
   if (!(ms >= MIN_WATCH_MS && ms <= MAX_WATCH_MS)) {
     throw new ConfigError('--watch', value, 'must be a span from 1s to 60m, e.g. --watch 5s (alone: every 2s)');
   }

@@ -4,7 +4,11 @@
 
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { RollbackHandle, RollbackPoll } from '../../core/gate/ports.ts';
-import type { RollbackHostResult, RollbackResult } from '../../core/rollback/rollback-result.ts';
+import {
+  rollbackOutcomeUnread,
+  type RollbackHostResult,
+  type RollbackResult,
+} from '../../core/rollback/rollback-result.ts';
 import { readInvocation } from './ssm-rollback-invocation.ts';
 import { hostStateOf, summarizeHosts } from './ssm-rollback-outcome.ts';
 
@@ -80,14 +84,6 @@ function handleDetailOf(handle: RollbackHandle): SsmHandleDetail | string {
 }
 
 function unreadableHandle(handle: RollbackHandle, problem: string): RollbackResult {
-  return {
-    attempted: true,
-    ok: false,
-    outcome: 'failed',
-    exit_code: null,
-    duration_ms: null,
-    output_tail: null,
-    command_id: String(handle.id),
-    detail: `the outcome of command ${String(handle.id)} cannot be read: ${problem}`,
-  };
+  const id = String(handle.id);
+  return rollbackOutcomeUnread(id, `the outcome of command ${id} cannot be read: ${problem}`);
 }

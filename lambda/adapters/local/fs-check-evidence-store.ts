@@ -3,14 +3,14 @@
 // it), so a directory of local checks reads like a copy of the bucket. Records are written once (a link that fails if
 // the file exists); `checks/<monitor>/latest.json` is replaced by each record of the newest run, for a quick look.
 
-import { randomUUID } from 'node:crypto';
-import { link, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { EvidenceWriteError, errorMessageOf } from '../../core/errors.ts';
 import type { EvidenceDocument } from '../../core/evidence/evidence.ts';
 import type { EvidenceLocation, EvidenceStage, EvidenceStore } from '../../core/gate/ports.ts';
 import { serializeEvidence } from '../../core/evidence/serialize-evidence.ts';
 import { checkEvidencePrefix, evidenceKey } from '../evidence-key.ts';
+import { replaceAtomically, writeOnce } from './atomic-file.ts';
 
 /** The file beside a monitor's records that always holds its newest run's most complete record. */
 export const LATEST_CHECK_FILE = 'latest.json';
@@ -71,31 +71,4 @@ export class FsCheckEvidenceStore implements EvidenceStore {
     }
     return join(this.root, evidenceKey(document, stage));
   }
-}
-
-/** Writes a temporary file, then links it to `path`: a reader never sees half a record, and an existing one stays. */
-export async function writeOnce(path: string, content: string): Promise<void> {
-  const temporary = temporaryPathFor(path);
-  try {
-    await writeFile(temporary, content, { encoding: 'utf8', mode: 0o644, flag: 'wx' });
-    await link(temporary, path);
-  } finally {
-    await rm(temporary, { force: true }).catch(() => undefined);
-  }
-}
-
-async function replaceAtomically(path: string, content: string): Promise<void> {
-  const temporary = temporaryPathFor(path);
-  try {
-    await writeFile(temporary, content, { encoding: 'utf8', mode: 0o644, flag: 'wx' });
-    await rename(temporary, path);
-  } catch (error) {
-    await rm(temporary, { force: true }).catch(() => undefined);
-    throw error;
-  }
-}
-
-/** Unique per write, so two writes never share (and interleave in) one temporary file. */
-function temporaryPathFor(path: string): string {
-  return `${path}.${process.pid}.${randomUUID()}.tmp`;
 }

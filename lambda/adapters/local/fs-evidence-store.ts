@@ -3,14 +3,14 @@
 // the run (rollback, delivery) so they always hold the most complete one. The delivery record, written only when an
 // alert was not delivered, also gets a file of its own beside them, so a CI step can tell by its presence.
 
-import { randomUUID } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { renderEnvFile } from '../../core/evidence/env-file.ts';
 import { EvidenceWriteError, errorMessageOf } from '../../core/errors.ts';
 import type { EvidenceDocument } from '../../core/evidence/evidence.ts';
 import type { EvidenceLocation, EvidenceStage, EvidenceStore } from '../../core/gate/ports.ts';
 import { serializeEvidence } from '../../core/evidence/serialize-evidence.ts';
+import { replaceAtomically } from './atomic-file.ts';
 
 export const EVIDENCE_JSON = 'health-gate.json';
 export const EVIDENCE_ENV = 'health-gate.env';
@@ -55,7 +55,7 @@ export class FsEvidenceStore implements EvidenceStore {
 
   private async writeOne(path: string, content: string): Promise<void> {
     try {
-      await writeAtomically(path, content);
+      await replaceAtomically(path, content);
     } catch (error) {
       throw new EvidenceWriteError(`cannot write evidence to ${path}: ${errorMessageOf(error)}`, { cause: error });
     }
@@ -64,25 +64,13 @@ export class FsEvidenceStore implements EvidenceStore {
   private async writeBoth(document: EvidenceDocument): Promise<EvidenceLocation> {
     try {
       await mkdir(this.directory, { recursive: true });
-      await writeAtomically(this.jsonPath, serializeEvidence(document));
-      await writeAtomically(this.envPath, renderEnvFile(document, this.jsonPath));
+      await replaceAtomically(this.jsonPath, serializeEvidence(document));
+      await replaceAtomically(this.envPath, renderEnvFile(document, this.jsonPath));
     } catch (error) {
       throw new EvidenceWriteError(`cannot write evidence to ${this.directory}: ${errorMessageOf(error)}`, {
         cause: error,
       });
     }
     return { uri: this.jsonPath, extras: [this.envPath] };
-  }
-}
-
-async function writeAtomically(path: string, content: string): Promise<void> {
-  // Unique per write: two writes in the same millisecond must not share (and interleave in) one temporary file.
-  const temporary = `${path}.${process.pid}.${randomUUID()}.tmp`;
-  try {
-    await writeFile(temporary, content, { encoding: 'utf8', mode: 0o644 });
-    await rename(temporary, path);
-  } catch (error) {
-    await rm(temporary, { force: true }).catch(() => undefined);
-    throw error;
   }
 }

@@ -11,7 +11,7 @@ import type { EvidenceDocument } from '../../core/evidence/evidence.ts';
 import { serializeEvidence } from '../../core/evidence/serialize-evidence.ts';
 import type { EvidenceLocation, EvidenceStage, EvidenceStore } from '../../core/gate/ports.ts';
 import { deployEvidencePrefix, evidenceKey, keyTime } from '../evidence-key.ts';
-import { writeOnce } from './fs-check-evidence-store.ts';
+import { writeOnce } from './atomic-file.ts';
 import type { FsEvidenceStore } from './fs-evidence-store.ts';
 
 export class FsGateHistoryEvidenceStore implements EvidenceStore {

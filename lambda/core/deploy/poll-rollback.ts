@@ -9,6 +9,7 @@ import type { DeployPorts } from './deploy-ports.ts';
 import type { DeployProgress, StepAnswer } from './deploy-progress.ts';
 import { deployRedactor } from './deploy-redactor.ts';
 import { redactRollbackResult } from '../rollback/rollback-result-redaction.ts';
+import { rollbackOutcomeUnread } from '../rollback/rollback-result.ts';
 
 /**
  * Past the handle's own wait, an executor that still says running is not believed for longer than this: the flow ends
@@ -35,16 +36,10 @@ export async function pollRollback(progress: DeployProgress, ports: DeployPorts)
     faults = [...faults, faultOf(problem)];
     polled = {
       state: 'done',
-      result: {
-        attempted: true,
-        ok: false,
-        outcome: 'failed',
-        exit_code: null,
-        duration_ms: null,
-        output_tail: null,
-        command_id: handle.id,
-        detail: `its outcome could not be read: ${problem.error_name}: ${problem.message}`,
-      },
+      result: rollbackOutcomeUnread(
+        handle.id,
+        `its outcome could not be read: ${problem.error_name}: ${problem.message}`,
+      ),
     };
   }
   const now = clock.now();

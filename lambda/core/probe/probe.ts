@@ -14,6 +14,7 @@ import { CLI_ADDRESS_POLICY, type AddressPolicy } from './address-policy.ts';
 import { observeAttempt } from './observe-attempt.ts';
 import type { ProbeErrorKind } from './probe-error.ts';
 import type { Redactor } from '../secrets/redact.ts';
+import { sleep } from '../sleep.ts';
 
 export { CLI_ADDRESS_POLICY, lambdaAddressPolicy, type AddressPolicy } from './address-policy.ts';
 
@@ -83,7 +84,7 @@ export async function probeTarget(
   const attempts: ProbeAttempt[] = [];
   const wantedVersion = target.expect?.version ?? settings.expectedVersion;
   for (let attempt = 1; attempt <= settings.retries + 1; attempt += 1) {
-    if (attempt > 1 && settings.backoffMs > 0) await delay(settings.backoffMs, settings.interrupt);
+    if (attempt > 1 && settings.backoffMs > 0) await sleep(settings.backoffMs, settings.interrupt);
     // An interrupted run is not judged: one attempt, cut short, is all it records.
     if (attempt > 1 && settings.interrupt?.aborted === true) break;
     const seen = await observeAttempt(target.url, headers, {
@@ -141,18 +142,4 @@ export async function probeTarget(
     attempts,
     expectations: last.expectations,
   };
-}
-
-/** Waits `ms`, or less when `interrupt` aborts meanwhile. */
-function delay(ms: number, interrupt?: AbortSignal): Promise<void> {
-  if (interrupt?.aborted === true) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      interrupt?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    interrupt?.addEventListener('abort', done, { once: true });
-  });
 }

@@ -128,3 +128,17 @@ export function rollbackSendFailed(
     ...(hosts !== undefined ? { hosts } : {}),
   };
 }
+
+/** A rollback that was sent (`commandId`) but whose outcome cannot be read: failed, saying why in `detail`. */
+export function rollbackOutcomeUnread(commandId: string, detail: string): RollbackResult {
+  return {
+    attempted: true,
+    ok: false,
+    outcome: 'failed',
+    exit_code: null,
+    duration_ms: null,
+    output_tail: null,
+    command_id: commandId,
+    detail,
+  };
+}
